@@ -1,0 +1,109 @@
+//! `--data` values: `digits | procedural[:CLASSES] | idx:DIR | folder:DIR | csv:FILE`.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use kiln_data::formats::{
+    csv::read_csv,
+    idx::load_idx_dir,
+    image_folder::{ImageFolderOptions, load_image_folder},
+};
+use kiln_data::procedural::{ProceduralConfig, generate};
+use kiln_data::{ImageExample, Splits, VectorExample, digits, split};
+
+use crate::error::{CliError, Result};
+
+/// Where the data comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataSpec {
+    /// The embedded 8×8 digits.
+    Digits,
+    /// Procedural part-annotated images with this many classes.
+    Procedural(usize),
+    /// A directory with MNIST-style IDX files (`train-*` and `t10k-*`).
+    Idx(PathBuf),
+    /// An ImageFolder directory: `root/<class>/<image>`.
+    Folder(PathBuf),
+    /// A CSV file with a header row.
+    Csv(PathBuf),
+}
+
+impl FromStr for DataSpec {
+    type Err = CliError;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let (kind, rest) = s.split_once(':').unwrap_or((s, ""));
+        let path = || {
+            if rest.is_empty() {
+                Err(CliError::Usage(format!("`{kind}:` needs a path, e.g. `{kind}:data/`")))
+            } else {
+                Ok(PathBuf::from(rest))
+            }
+        };
+        match kind {
+            "digits" => Ok(Self::Digits),
+            "procedural" if rest.is_empty() => Ok(Self::Procedural(10)),
+            "procedural" => rest
+                .parse()
+                .map(Self::Procedural)
+                .map_err(|_| CliError::Usage(format!("`procedural:{rest}`: expected a number of classes"))),
+            "idx" => Ok(Self::Idx(path()?)),
+            "folder" => Ok(Self::Folder(path()?)),
+            "csv" => Ok(Self::Csv(path()?)),
+            _ => Err(CliError::Usage(format!(
+                "unknown data `{s}`: expected digits, procedural[:CLASSES], idx:DIR, folder:DIR or csv:FILE"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for DataSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Digits => write!(f, "digits"),
+            Self::Procedural(n) => write!(f, "procedural:{n}"),
+            Self::Idx(p) => write!(f, "idx:{}", p.display()),
+            Self::Folder(p) => write!(f, "folder:{}", p.display()),
+            Self::Csv(p) => write!(f, "csv:{}", p.display()),
+        }
+    }
+}
+
+/// Loaded data, split three ways.
+pub enum Loaded {
+    /// Images.
+    Images { splits: Splits<ImageExample>, classes: Vec<String> },
+    /// Feature vectors.
+    Vectors { splits: Splits<VectorExample>, classes: Vec<String> },
+}
+
+/// Loads `spec`; `target` names the CSV target column. Splits are seeded: 10% validation,
+/// 20% test (IDX keeps its own `t10k` test set).
+pub fn load(spec: &DataSpec, target: &str, seed: u64) -> Result<Loaded> {
+    let classes_of = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
+    Ok(match spec {
+        DataSpec::Digits => Loaded::Images { splits: split(digits()?, 0.1, 0.2, seed), classes: classes_of(10) },
+        DataSpec::Procedural(n) => {
+            let cfg = ProceduralConfig::new(*n).with_image_size(32).with_num_images(200 * n).with_seed(seed);
+            let images = generate(&cfg)?.iter().map(|p| p.to_example()).collect();
+            Loaded::Images { splits: split(images, 0.1, 0.2, seed), classes: classes_of(*n) }
+        }
+        DataSpec::Idx(dir) => {
+            let train = load_idx_dir(dir, "train")?;
+            let test = load_idx_dir(dir, "t10k")?;
+            let num_classes = train.iter().map(|e| e.label + 1).max().unwrap_or(0);
+            let mut splits = split(train, 1.0 / 12.0, 0.0, seed);
+            splits.test = test;
+            Loaded::Images { splits, classes: classes_of(num_classes) }
+        }
+        DataSpec::Folder(dir) => {
+            let (images, classes) = load_image_folder(dir, &ImageFolderOptions::default())?;
+            Loaded::Images { splits: split(images, 0.1, 0.2, seed), classes }
+        }
+        DataSpec::Csv(path) => {
+            let (rows, classes) = read_csv(path, target)?.to_classification()?;
+            Loaded::Vectors { splits: split(rows, 0.1, 0.2, seed), classes }
+        }
+    })
+}

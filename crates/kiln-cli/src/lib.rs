@@ -1,0 +1,7 @@
+//! The library behind the `kiln` command, so workflows (`cargo xtask`) and tests can call it.
+
+pub mod data_spec;
+pub mod error;
+pub mod run;
+
+pub use error::{CliError, Result};

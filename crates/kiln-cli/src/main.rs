@@ -1,0 +1,128 @@
+//! `kiln`: train, evaluate and inspect Kiln models from the command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kiln_cli::run::{ModelKind, TrainOptions, eval, train};
+use kiln_core::device::{DeviceSpec, available, select};
+
+/// Kiln: research models on burn, from the command line.
+///
+/// Every command runs offline. `--device` (or the KILN_DEVICE environment variable) picks the
+/// backend: auto (a GPU when one is present, else the flex CPU backend), cpu/flex, ndarray,
+/// wgpu[:N], cuda[:N].
+#[derive(Parser, Debug)]
+#[command(name = "kiln", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Train a model and report its held-out test accuracy.
+    ///
+    /// Example: kiln train --model cnn --data digits --epochs 30 --out runs/cnn
+    Train {
+        /// Which model.
+        #[arg(long, value_enum, default_value = "cnn")]
+        model: ModelKind,
+        /// Data: digits (embedded 8×8 digits), procedural[:CLASSES], idx:DIR (MNIST-style
+        /// train-*/t10k-* files), folder:DIR (ImageFolder), csv:FILE (see --target).
+        #[arg(long, default_value = "digits")]
+        data: String,
+        /// Target column of a CSV file.
+        #[arg(long, default_value = "target")]
+        target: String,
+        /// Training epochs.
+        #[arg(long, default_value_t = 30)]
+        epochs: usize,
+        /// Base learning rate (Adam, cosine schedule).
+        #[arg(long, default_value_t = 3e-3)]
+        lr: f64,
+        /// Batch size.
+        #[arg(long, default_value_t = 64)]
+        batch_size: usize,
+        /// Seed for the data split, initialisation and shuffling.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Device: auto, cpu, flex, ndarray, wgpu[:N], cuda[:N] (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+        /// Run directory: kiln.json, metrics.jsonl, checkpoint/, summary.json.
+        #[arg(long, default_value = "runs/latest")]
+        out: PathBuf,
+        /// Continue from the run directory's last checkpoint.
+        #[arg(long)]
+        resume: bool,
+        /// No progress bar or per-epoch lines.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Evaluate a trained run on its held-out test split.
+    Eval {
+        /// Run directory written by `kiln train --out`.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+    },
+    /// List the backends compiled into this build and the devices present.
+    Devices,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn device(text: &str) -> kiln_cli::Result<burn::prelude::Device> {
+    let spec: DeviceSpec = text.parse()?;
+    Ok(select(spec)?)
+}
+
+fn run(cli: Cli) -> kiln_cli::Result<()> {
+    match cli.command {
+        Command::Train { model, data, target, epochs, lr, batch_size, seed, device: d, out, resume, quiet } => {
+            let device = device(&d)?;
+            let options = TrainOptions { model, data, target, epochs, lr, batch_size, seed };
+            eprintln!("training {model:?} on {} ({device:?}), run directory {}", options.data, out.display());
+            let summary = train(&options, &device, &out, resume, !quiet)?;
+            if let Some(acc) = summary.report.final_valid_accuracy() {
+                println!("validation accuracy: {:.2}%", acc * 100.0);
+            }
+            print_eval(&summary.test);
+        }
+        Command::Eval { checkpoint, device: d } => {
+            let device = device(&d)?;
+            print_eval(&eval(&checkpoint, &device)?);
+        }
+        Command::Devices => {
+            println!("{:<8} {:<9} present", "backend", "compiled");
+            for info in available() {
+                println!("{:<8} {:<9} {}", info.backend, if info.compiled { "yes" } else { "no" }, info.present);
+            }
+            println!("auto selects: {:?}", select(DeviceSpec::Auto)?);
+        }
+    }
+    Ok(())
+}
+
+fn print_eval(eval: &kiln_core::train::Evaluation) {
+    println!("test loss: {:.4}", eval.loss);
+    if let Some(c) = &eval.classification {
+        println!("test accuracy: {:.2}% ({} / {})", c.accuracy() * 100.0, c.correct, c.total);
+        println!("test top-{} accuracy: {:.2}%", c.k, c.topk_accuracy() * 100.0);
+        println!("confusion (rows: true class, columns: predicted):");
+        for row in &c.confusion {
+            println!("  {}", row.iter().map(|v| format!("{v:>4}")).collect::<String>());
+        }
+    }
+}

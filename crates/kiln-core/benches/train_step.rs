@@ -1,0 +1,88 @@
+//! Times one training step (forward, backward, Adam) of the shared MLP and CNN at batch 64 on
+//! 28×28 grey inputs, and inference throughput at batch 256. Prints one JSON object per line
+//! (`cargo xtask bench` collects them into docs/bench.md).
+//!
+//! Device: `KILN_DEVICE` (default auto). Steps: `KILN_BENCH_STEPS` (default 20).
+
+use std::time::Instant;
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::prelude::{Device, Int, Tensor};
+use burn::tensor::Distribution;
+use kiln_core::device::select_str;
+use kiln_core::nn::{CnnConfig, MlpConfig, cross_entropy};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn time_steps(steps: usize, mut step: impl FnMut()) -> f64 {
+    for _ in 0..3 {
+        step();
+    }
+    median(
+        (0..steps)
+            .map(|_| {
+                let t = Instant::now();
+                step();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect(),
+    )
+}
+
+fn report(device: &Device, model: &str, what: &str, batch: usize, ms: f64) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "{{\"impl\":\"kiln\",\"device\":\"{device:?}\",\"model\":\"{model}\",\"what\":\"{what}\",\"batch\":{batch},\"ms\":{ms:.3},\"threads\":{threads}}}"
+    );
+}
+
+fn main() {
+    let device = select_str(None).expect("KILN_DEVICE names a compiled device");
+    let steps = std::env::var("KILN_BENCH_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let ad = device.clone().autodiff();
+    let batch = 64;
+    let x = Tensor::<4>::random([batch, 1, 28, 28], Distribution::Normal(0.0, 1.0), &ad);
+    let y = Tensor::<1, Int>::from_data(
+        burn::tensor::TensorData::new((0..batch as i64).map(|i| i % 10).collect(), [batch]),
+        &ad,
+    );
+
+    // MLP 784-128-64-10.
+    let mut mlp = Some(MlpConfig::new(784, 10).init(&ad).train());
+    let mut optim = AdamConfig::new().init();
+    let xf = x.clone().flatten::<2>(1, 3);
+    let ms = time_steps(steps, || {
+        let m = mlp.take().expect("model");
+        let loss = cross_entropy(m.forward(xf.clone()), y.clone());
+        let grads = GradientsParams::from_grads(loss.backward(), &m);
+        let m = optim.step(1e-3, m, grads);
+        let _ = device.sync();
+        mlp = Some(m);
+    });
+    report(&device, "mlp", "train_step", batch, ms);
+
+    // CNN: conv3×3(1→32)-BN-ReLU-maxpool2, conv3×3(32→64)-BN-ReLU, global average pool, linear.
+    let mut cnn = Some(CnnConfig::new(1, 10).init(&ad).train());
+    let mut optim = AdamConfig::new().init();
+    let ms = time_steps(steps, || {
+        let m = cnn.take().expect("model");
+        let loss = cross_entropy(m.forward(x.clone()), y.clone());
+        let grads = GradientsParams::from_grads(loss.backward(), &m);
+        let m = optim.step(1e-3, m, grads);
+        let _ = device.sync();
+        cnn = Some(m);
+    });
+    report(&device, "cnn", "train_step", batch, ms);
+
+    // Inference, batch 256.
+    let cnn = cnn.expect("model").valid();
+    let xi = Tensor::<4>::random([256, 1, 28, 28], Distribution::Normal(0.0, 1.0), &device);
+    let ms = time_steps(steps, || {
+        let _ = cnn.forward(xi.clone()).into_data();
+    });
+    report(&device, "cnn", "inference", 256, ms);
+}

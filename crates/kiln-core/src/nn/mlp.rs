@@ -1,0 +1,65 @@
+//! A multi-layer perceptron: `Linear → ReLU → Dropout` blocks and a linear head.
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig, Relu};
+use burn::prelude::{Device, Tensor};
+
+/// Configuration of an [`Mlp`].
+#[derive(Config, Debug)]
+pub struct MlpConfig {
+    /// Input features.
+    pub input: usize,
+    /// Output features (classes).
+    pub output: usize,
+    /// Widths of the hidden layers. Default: `[128, 64]`.
+    #[config(default = "vec![128, 64]")]
+    pub hidden: Vec<usize>,
+    /// Dropout after each hidden activation. Default: 0.
+    #[config(default = 0.0)]
+    pub dropout: f64,
+}
+
+impl MlpConfig {
+    /// Builds the MLP on `device`.
+    pub fn init(&self, device: &Device) -> Mlp {
+        let mut widths = vec![self.input];
+        widths.extend(&self.hidden);
+        let hidden = widths.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
+        let last = widths.last().copied().unwrap_or(self.input);
+        Mlp {
+            hidden,
+            head: LinearConfig::new(last, self.output).init(device),
+            activation: Relu::new(),
+            dropout: DropoutConfig::new(self.dropout).init(),
+        }
+    }
+}
+
+/// `x ↦ W_out · σ(… σ(W_1 x + b_1) …) + b_out` with `σ` = ReLU.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    /// Hidden layers.
+    pub hidden: Vec<Linear>,
+    /// Output layer.
+    pub head: Linear,
+    activation: Relu,
+    dropout: Dropout,
+}
+
+impl Mlp {
+    /// # Shapes
+    /// `[batch, input] → [batch, output]`
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let x = self.embed(x);
+        self.head.forward(x)
+    }
+
+    /// The last hidden representation, `[batch, hidden.last]`.
+    pub fn embed(&self, mut x: Tensor<2>) -> Tensor<2> {
+        for layer in &self.hidden {
+            x = self.dropout.forward(self.activation.forward(layer.forward(x)));
+        }
+        x
+    }
+}

@@ -1,0 +1,380 @@
+//! The training loop: phases, optimisers, schedules, freezing, logging, checkpoints, resume.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
+use burn::module::{Module, ParamGroup};
+use burn::optim::GradientsParams;
+use burn::prelude::Device;
+
+use super::checkpoint::{self, RunState};
+use super::phase::{ActionContext, Phase, PhaseKind, TrainPhase};
+use super::progress::{MetricsLog, epoch_bar, summary_line};
+use super::report::{EpochRecord, Evaluation, Report};
+use super::step::{BatchSource, StepContext, StepOutput, TrainModel};
+use crate::error::{CoreError, Result};
+use crate::metrics::ClassificationMetrics;
+use crate::seed::derive_seed;
+
+/// Runs a list of [`Phase`]s over a model.
+///
+/// ```ignore
+/// let (model, report) = Trainer::new(device)
+///     .with_run_dir("runs/cnn")
+///     .with_seed(7)
+///     .fit(model, &[Phase::train("main", TrainPhase::new(10, 1e-3))], &train, Some(&valid))?;
+/// ```
+#[derive(Debug, Clone)]
+pub struct Trainer {
+    device: Device,
+    run_dir: Option<PathBuf>,
+    seed: u64,
+    checkpoint_every: usize,
+    keep_checkpoints: usize,
+    resume: bool,
+    progress: bool,
+    topk: usize,
+    halt_after_epochs: Option<usize>,
+}
+
+impl Trainer {
+    /// A trainer on `device` (a plain device; autodiff is added for the gradient phases).
+    pub fn new(device: Device) -> Self {
+        Self {
+            device: device.inner(),
+            run_dir: None,
+            seed: 0,
+            checkpoint_every: 1,
+            keep_checkpoints: 2,
+            resume: false,
+            progress: false,
+            topk: 5,
+            halt_after_epochs: None,
+        }
+    }
+
+    /// Where the metrics log and checkpoints go (created if missing).
+    pub fn with_run_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.run_dir = Some(dir.into());
+        self
+    }
+
+    /// The run's seed: shuffling, dropout and step seeds derive from it.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Checkpoint every `n` epochs (0: only at the end). Needs a run directory.
+    pub fn with_checkpoint_every(mut self, n: usize) -> Self {
+        self.checkpoint_every = n;
+        self
+    }
+
+    /// Continue from the run directory's latest checkpoint, when there is one.
+    pub fn with_resume(mut self, resume: bool) -> Self {
+        self.resume = resume;
+        self
+    }
+
+    /// Show a progress bar and one summary line per epoch on stderr.
+    pub fn with_progress(mut self, progress: bool) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// `k` of the top-k accuracy that is logged.
+    pub fn with_topk(mut self, k: usize) -> Self {
+        self.topk = k.max(1);
+        self
+    }
+
+    /// Stop after this many epochs in this call, as if the process were killed (a later call
+    /// with `with_resume(true)` continues from the last checkpoint). For time-boxed runs and tests.
+    pub fn with_halt_after_epochs(mut self, epochs: usize) -> Self {
+        self.halt_after_epochs = Some(epochs);
+        self
+    }
+
+    /// The device the trainer runs on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Trains `model` through `phases`. Returns the model in evaluation mode (no autodiff) and
+    /// the run's report.
+    pub fn fit<M: TrainModel>(
+        &self,
+        model: M,
+        phases: &[Phase<M>],
+        train: &dyn BatchSource<M::Batch>,
+        valid: Option<&dyn BatchSource<M::Batch>>,
+    ) -> Result<(M, Report)> {
+        let mut model = model.valid();
+        let mut state = RunState {
+            phases: phases.iter().map(|p| p.name.clone()).collect(),
+            phase_index: 0,
+            epochs_done: 0,
+            global_epoch: 0,
+            global_step: 0,
+            seed: self.seed,
+            records: Vec::new(),
+        };
+        let mut resume_dir = None;
+        if let Some(dir) = &self.run_dir {
+            std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
+            if self.resume
+                && let Some(ckpt) = checkpoint::latest(dir)?
+            {
+                let saved = checkpoint::load_state(&ckpt)?;
+                if saved.phases != state.phases || saved.seed != state.seed {
+                    return Err(CoreError::InvalidConfig(format!(
+                        "cannot resume {}: it was written by phases {:?} with seed {}, not {:?} with seed {}",
+                        ckpt.display(),
+                        saved.phases,
+                        saved.seed,
+                        state.phases,
+                        state.seed
+                    )));
+                }
+                model = checkpoint::load_model(&ckpt, model)?;
+                state = saved;
+                resume_dir = Some(ckpt);
+            }
+        }
+        let mut log = MetricsLog::open(self.run_dir.as_deref())?;
+        let mut epochs_this_call = 0usize;
+
+        while state.phase_index < phases.len() {
+            let phase = &phases[state.phase_index];
+            match &phase.kind {
+                PhaseKind::Action(action) => {
+                    let start = Instant::now();
+                    let ctx = ActionContext {
+                        device: &self.device,
+                        run_dir: self.run_dir.as_deref(),
+                        seed: derive_seed(self.seed, state.global_epoch as u64),
+                        phase_index: state.phase_index,
+                    };
+                    model = action(model.valid(), &ctx).map_err(|e| match e {
+                        CoreError::Phase { .. } => e,
+                        other => CoreError::Phase { phase: phase.name.clone(), message: other.to_string() },
+                    })?;
+                    let valid_eval = valid.map(|v| self.evaluate(&model, v, &phase.name, 0, state.global_step));
+                    state.global_epoch += 1;
+                    let record = EpochRecord {
+                        phase: phase.name.clone(),
+                        epoch: 0,
+                        global_epoch: state.global_epoch,
+                        lr: 0.0,
+                        train: BTreeMap::new(),
+                        valid: valid_eval.map(|e| e.scalars()),
+                        seconds: start.elapsed().as_secs_f64(),
+                    };
+                    self.finish_epoch(&mut log, &mut state, record, 1);
+                    state.phase_index += 1;
+                    state.epochs_done = 0;
+                    self.maybe_checkpoint(&model, None, &state, phases)?;
+                }
+                PhaseKind::Train(tp) => {
+                    let mut optim = tp.optimizer.init();
+                    if let Some(dir) = resume_dir.take()
+                        && state.epochs_done > 0
+                    {
+                        optim = checkpoint::load_optimizer(&dir, optim)?;
+                    }
+                    let mut training = tp.trainable.apply(model).train();
+                    let steps = tp.max_steps_per_epoch.map_or(train.num_batches(), |m| m.min(train.num_batches()));
+                    while state.epochs_done < tp.epochs {
+                        if self.halt_after_epochs.is_some_and(|h| epochs_this_call >= h) {
+                            return Ok((training.valid(), self.report(&state, false)));
+                        }
+                        let record;
+                        (training, record) =
+                            self.train_epoch(training, &mut optim, tp, &phase.name, steps, &mut state, train, valid);
+                        epochs_this_call += 1;
+                        self.finish_epoch(&mut log, &mut state, record, tp.epochs);
+                        if state.epochs_done == tp.epochs {
+                            state.phase_index += 1;
+                            state.epochs_done = 0;
+                        }
+                        self.maybe_checkpoint(&training.valid(), Some(&optim), &state, phases)?;
+                        if state.epochs_done == 0 {
+                            break;
+                        }
+                    }
+                    model = training.valid();
+                }
+            }
+        }
+        Ok((model, self.report(&state, true)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn train_epoch<M: TrainModel>(
+        &self,
+        mut model: M,
+        optim: &mut burn::optim::ModuleOptimizer,
+        tp: &TrainPhase,
+        phase: &str,
+        steps: usize,
+        state: &mut RunState,
+        train: &dyn BatchSource<M::Batch>,
+        valid: Option<&dyn BatchSource<M::Batch>>,
+    ) -> (M, EpochRecord) {
+        let start = Instant::now();
+        let autodiff = self.device.clone().autodiff();
+        autodiff.seed(derive_seed(self.seed, 1_000_000 + state.global_epoch as u64));
+        let bar = epoch_bar(self.progress, steps, phase);
+        let mut running = Running::new(self.topk);
+        let total_steps = steps * tp.epochs;
+        let mut lr_factor = 1.0;
+        for index in 0..steps {
+            let step_in_phase = state.epochs_done * steps + index;
+            lr_factor = tp.schedule.factor(step_in_phase, total_steps, state.epochs_done);
+            let ctx = StepContext {
+                phase: phase.to_string(),
+                epoch: state.epochs_done,
+                global_step: state.global_step,
+                step_seed: derive_seed(self.seed, 2_000_000_000 + state.global_step),
+                training: true,
+            };
+            let batch = train.batch(state.global_epoch, index, &autodiff);
+            let output = model.step(batch, &ctx);
+            let loss = output.loss.clone();
+            running.add(output);
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            model = optim.step(module_lr(tp, lr_factor), model, grads);
+            state.global_step += 1;
+            bar.inc(1);
+            if index % 10 == 0 {
+                bar.set_message(running.message());
+            }
+        }
+        bar.finish_and_clear();
+        let valid_eval = valid.map(|v| self.evaluate(&model, v, phase, state.epochs_done, state.global_step));
+        state.epochs_done += 1;
+        state.global_epoch += 1;
+        let record = EpochRecord {
+            phase: phase.to_string(),
+            epoch: state.epochs_done - 1,
+            global_epoch: state.global_epoch,
+            lr: tp.lr * lr_factor,
+            train: running.finish().scalars(),
+            valid: valid_eval.map(|e| e.scalars()),
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        (model, record)
+    }
+
+    fn finish_epoch(&self, log: &mut MetricsLog, state: &mut RunState, record: EpochRecord, epochs_in_phase: usize) {
+        if self.progress {
+            eprintln!("{}", summary_line(&record, epochs_in_phase));
+        }
+        log.write(&record);
+        state.records.push(record);
+    }
+
+    fn maybe_checkpoint<M: Module>(
+        &self,
+        model: &M,
+        optim: Option<&burn::optim::ModuleOptimizer>,
+        state: &RunState,
+        phases: &[Phase<impl Sized>],
+    ) -> Result<()> {
+        let Some(dir) = &self.run_dir else { return Ok(()) };
+        let finished = state.phase_index >= phases.len();
+        let due = self.checkpoint_every > 0 && state.global_epoch.is_multiple_of(self.checkpoint_every);
+        if due || finished {
+            checkpoint::save(dir, model, optim, state, self.keep_checkpoints)?;
+        }
+        Ok(())
+    }
+
+    fn report(&self, state: &RunState, completed: bool) -> Report {
+        Report { records: state.records.clone(), completed, global_step: state.global_step }
+    }
+
+    /// One pass over `data` without gradients: mean loss, terms, accuracy, top-k, confusion.
+    pub fn evaluate<M: TrainModel>(
+        &self,
+        model: &M,
+        data: &dyn BatchSource<M::Batch>,
+        phase: &str,
+        epoch: usize,
+        global_step: u64,
+    ) -> Evaluation {
+        let model = model.valid();
+        let mut running = Running::new(self.topk);
+        for index in 0..data.num_batches() {
+            let ctx = StepContext {
+                phase: phase.to_string(),
+                epoch,
+                global_step,
+                step_seed: derive_seed(self.seed, global_step),
+                training: false,
+            };
+            running.add(model.step(data.batch(0, index, &self.device), &ctx));
+        }
+        running.finish()
+    }
+}
+
+/// The learning rate of every parameter at this step: the phase's base rate, with per-group
+/// overrides, times the schedule's factor.
+fn module_lr(tp: &TrainPhase, factor: f64) -> ModuleLearningRate {
+    let mut scheduler = ModuleLrScheduler::new(tp.lr * factor);
+    for (path, lr) in &tp.group_lrs {
+        scheduler = scheduler.with_group(ParamGroup::from_predicate(path.clone()), lr * factor);
+    }
+    scheduler.step()
+}
+
+/// Running means of the loss and terms, and classification counts.
+struct Running {
+    batches: usize,
+    loss: f64,
+    terms: BTreeMap<String, f64>,
+    classification: Option<ClassificationMetrics>,
+    topk: usize,
+}
+
+impl Running {
+    fn new(topk: usize) -> Self {
+        Self { batches: 0, loss: 0.0, terms: BTreeMap::new(), classification: None, topk }
+    }
+
+    fn add(&mut self, output: StepOutput) {
+        self.batches += 1;
+        self.loss += f64::from(output.loss.into_scalar::<f32>());
+        for (name, value) in output.terms {
+            *self.terms.entry(name.to_string()).or_default() += f64::from(value.into_scalar::<f32>());
+        }
+        if let (Some(logits), Some(targets)) = (output.logits, output.targets) {
+            let topk = self.topk;
+            self.classification
+                .get_or_insert_with(|| ClassificationMetrics::new(topk))
+                .update(logits.detach(), targets);
+        }
+    }
+
+    fn message(&self) -> String {
+        let n = self.batches.max(1) as f64;
+        let mut msg = format!("loss {:.4}", self.loss / n);
+        if let Some(c) = &self.classification {
+            msg.push_str(&format!(" acc {:.1}%", c.accuracy() * 100.0));
+        }
+        msg
+    }
+
+    fn finish(self) -> Evaluation {
+        let n = self.batches.max(1) as f64;
+        Evaluation {
+            loss: self.loss / n,
+            terms: self.terms.into_iter().map(|(k, v)| (k, v / n)).collect(),
+            classification: self.classification,
+        }
+    }
+}

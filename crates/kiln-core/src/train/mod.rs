@@ -1,0 +1,24 @@
+//! The training engine every Kiln family uses.
+//!
+//! A run is a list of [`Phase`]s. A gradient phase ([`TrainPhase`]) has its own epochs,
+//! optimiser, learning-rate schedule and trainable parameters (by module path); an action phase
+//! edits the model without gradients (ProtoPNet's push, pruning). The model implements
+//! [`TrainModel`]: given a batch it returns its loss and named loss terms, which the engine
+//! logs. The [`Trainer`] owns the rest: the loop, progress bar, `metrics.jsonl`, checkpoints
+//! (burnpack) every N epochs, `resume`, and seeding.
+
+mod batch;
+pub mod checkpoint;
+mod engine;
+pub mod phase;
+mod progress;
+pub mod report;
+pub mod schedule;
+pub mod step;
+
+pub use batch::{ImageBatch, VectorBatch};
+pub use engine::Trainer;
+pub use phase::{Action, ActionContext, OptimizerConfig, Phase, PhaseKind, TrainPhase, Trainable};
+pub use report::{EpochRecord, Evaluation, Report};
+pub use schedule::LrSchedule;
+pub use step::{BatchSource, StepContext, StepOutput, TrainModel};

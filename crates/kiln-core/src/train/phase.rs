@@ -1,0 +1,249 @@
+//! What a phase of a run is: gradient epochs with their own optimiser, schedule and trainable
+//! parameters, or a non-gradient action that edits the model (ProtoPNet's push, pruning, BN
+//! recalibration).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use burn::module::ParamGroup;
+use burn::optim::decay::WeightDecayConfig;
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, AdamWConfig, ModuleOptimizer, SgdConfig};
+use burn::prelude::Device;
+use serde::{Deserialize, Serialize};
+
+use super::schedule::LrSchedule;
+use crate::error::Result;
+
+/// An optimiser and its hyper-parameters (PyTorch's defaults unless stated).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum OptimizerConfig {
+    /// Adam (Kingma & Ba 2015); L2 `weight_decay` added to the gradient as in `torch.optim.Adam`.
+    Adam {
+        /// β₁.
+        beta1: f32,
+        /// β₂.
+        beta2: f32,
+        /// ε.
+        epsilon: f32,
+        /// L2 penalty (0 for none).
+        weight_decay: f32,
+    },
+    /// AdamW (decoupled weight decay).
+    AdamW {
+        /// Decoupled weight decay.
+        weight_decay: f32,
+    },
+    /// Stochastic gradient descent with optional momentum.
+    Sgd {
+        /// Momentum (0 for none).
+        momentum: f64,
+        /// L2 penalty (0 for none).
+        weight_decay: f32,
+    },
+}
+
+impl Default for OptimizerConfig {
+    fn default() -> Self {
+        Self::adam()
+    }
+}
+
+impl OptimizerConfig {
+    /// Adam with β = (0.9, 0.999), ε = 1e-8, no weight decay.
+    pub fn adam() -> Self {
+        Self::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay: 0.0 }
+    }
+
+    /// Adam with an L2 penalty.
+    pub fn adam_with_decay(weight_decay: f32) -> Self {
+        Self::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay }
+    }
+
+    /// Builds burn's optimiser.
+    pub fn init(&self) -> ModuleOptimizer {
+        let decay = |w: f32| (w > 0.0).then(|| WeightDecayConfig::new(w));
+        match *self {
+            Self::Adam { beta1, beta2, epsilon, weight_decay } => AdamConfig::new()
+                .with_beta_1(beta1)
+                .with_beta_2(beta2)
+                .with_epsilon(epsilon)
+                .with_weight_decay(decay(weight_decay))
+                .init(),
+            Self::AdamW { weight_decay } => AdamWConfig::new().with_weight_decay(weight_decay).init(),
+            Self::Sgd { momentum, weight_decay } => SgdConfig::new()
+                .with_momentum(
+                    (momentum > 0.0).then(|| MomentumConfig::new().with_momentum(momentum).with_dampening(0.0)),
+                )
+                .with_weight_decay(decay(weight_decay))
+                .init(),
+        }
+    }
+}
+
+/// Which parameters a phase trains, by module path (`"prototype_layer"`, `"features.conv1"`).
+///
+/// A path matches a parameter when the parameter's full path (e.g. `last_layer.weight`)
+/// contains it. Frozen parameters get no gradient and keep their values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub enum Trainable {
+    /// Every parameter.
+    #[default]
+    All,
+    /// Only parameters whose path contains one of these.
+    Only(Vec<String>),
+    /// Every parameter except those whose path contains one of these.
+    Except(Vec<String>),
+}
+
+impl Trainable {
+    /// Only these module paths.
+    pub fn only<S: Into<String>>(paths: impl IntoIterator<Item = S>) -> Self {
+        Self::Only(paths.into_iter().map(Into::into).collect())
+    }
+
+    /// Every module path but these.
+    pub fn except<S: Into<String>>(paths: impl IntoIterator<Item = S>) -> Self {
+        Self::Except(paths.into_iter().map(Into::into).collect())
+    }
+
+    /// Freezes and unfreezes `model` accordingly.
+    pub fn apply<M: burn::module::Module>(&self, model: M) -> M {
+        match self {
+            Self::All => model.unfreeze(),
+            Self::Only(paths) => model.freeze().unfreeze_group(ParamGroup::from_any_predicates(paths.clone())),
+            Self::Except(paths) => model.unfreeze().freeze_group(ParamGroup::from_any_predicates(paths.clone())),
+        }
+    }
+}
+
+/// A gradient phase: `epochs` passes over the training data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainPhase {
+    /// Number of epochs.
+    pub epochs: usize,
+    /// Base learning rate.
+    pub lr: f64,
+    /// Learning rates for parameter groups that differ from `lr` (path predicate, rate); the
+    /// schedule scales them too. ProtoPNet trains its backbone at 1e-4 and its prototypes at 3e-3.
+    pub group_lrs: Vec<(String, f64)>,
+    /// The optimiser, created fresh at the start of the phase.
+    pub optimizer: OptimizerConfig,
+    /// Learning-rate schedule over the phase.
+    pub schedule: LrSchedule,
+    /// Which parameters train.
+    pub trainable: Trainable,
+    /// Cap on optimiser steps per epoch (for endless streams and quick tests); `None` for a full
+    /// pass.
+    pub max_steps_per_epoch: Option<usize>,
+}
+
+impl TrainPhase {
+    /// `epochs` of Adam at `lr` on every parameter.
+    pub fn new(epochs: usize, lr: f64) -> Self {
+        Self {
+            epochs,
+            lr,
+            group_lrs: Vec::new(),
+            optimizer: OptimizerConfig::adam(),
+            schedule: LrSchedule::Constant,
+            trainable: Trainable::All,
+            max_steps_per_epoch: None,
+        }
+    }
+
+    /// Sets the optimiser.
+    pub fn with_optimizer(mut self, optimizer: OptimizerConfig) -> Self {
+        self.optimizer = optimizer;
+        self
+    }
+
+    /// Sets the schedule.
+    pub fn with_schedule(mut self, schedule: LrSchedule) -> Self {
+        self.schedule = schedule;
+        self
+    }
+
+    /// Sets the trainable parameters.
+    pub fn with_trainable(mut self, trainable: Trainable) -> Self {
+        self.trainable = trainable;
+        self
+    }
+
+    /// Gives parameters whose path contains `path` their own base learning rate.
+    pub fn with_group_lr(mut self, path: impl Into<String>, lr: f64) -> Self {
+        self.group_lrs.push((path.into(), lr));
+        self
+    }
+
+    /// Caps the optimiser steps per epoch.
+    pub fn with_max_steps_per_epoch(mut self, steps: usize) -> Self {
+        self.max_steps_per_epoch = Some(steps);
+        self
+    }
+}
+
+/// What an action phase gets besides the model.
+pub struct ActionContext<'a> {
+    /// The device the run trains on (without autodiff).
+    pub device: &'a Device,
+    /// The run directory, when the run has one (actions may write artefacts there).
+    pub run_dir: Option<&'a Path>,
+    /// The run's seed.
+    pub seed: u64,
+    /// Index of this phase in the run.
+    pub phase_index: usize,
+}
+
+/// A non-gradient edit of the model. It receives the model in evaluation mode (no autodiff)
+/// and returns the edited model.
+pub type Action<M> = Arc<dyn Fn(M, &ActionContext<'_>) -> Result<M> + Send + Sync>;
+
+/// One phase of a run.
+pub enum PhaseKind<M> {
+    /// Gradient epochs.
+    Train(TrainPhase),
+    /// A non-gradient step.
+    Action(Action<M>),
+}
+
+/// A named phase of a run.
+pub struct Phase<M> {
+    /// Name used in logs, checkpoints and the report (`"warm_up"`, `"joint"`, `"push"`).
+    pub name: String,
+    /// What the phase does.
+    pub kind: PhaseKind<M>,
+}
+
+impl<M> Phase<M> {
+    /// A gradient phase.
+    pub fn train(name: impl Into<String>, phase: TrainPhase) -> Self {
+        Self { name: name.into(), kind: PhaseKind::Train(phase) }
+    }
+
+    /// A non-gradient action phase.
+    pub fn action(
+        name: impl Into<String>,
+        action: impl Fn(M, &ActionContext<'_>) -> Result<M> + Send + Sync + 'static,
+    ) -> Self {
+        Self { name: name.into(), kind: PhaseKind::Action(Arc::new(action)) }
+    }
+
+    /// Number of epochs (actions count as one).
+    pub fn epochs(&self) -> usize {
+        match &self.kind {
+            PhaseKind::Train(p) => p.epochs,
+            PhaseKind::Action(_) => 1,
+        }
+    }
+}
+
+impl<M> Clone for Phase<M> {
+    fn clone(&self) -> Self {
+        let kind = match &self.kind {
+            PhaseKind::Train(p) => PhaseKind::Train(p.clone()),
+            PhaseKind::Action(a) => PhaseKind::Action(Arc::clone(a)),
+        };
+        Self { name: self.name.clone(), kind }
+    }
+}

@@ -1,0 +1,72 @@
+//! The contract between a model and the engine: a model turns a batch into named loss terms.
+
+use burn::module::Module;
+use burn::prelude::{Device, Int, Tensor};
+
+/// What the engine tells a model about the current step.
+#[derive(Debug, Clone)]
+pub struct StepContext {
+    /// Name of the current phase.
+    pub phase: String,
+    /// Epoch within the phase (0-based).
+    pub epoch: usize,
+    /// Optimiser steps taken in the whole run so far.
+    pub global_step: u64,
+    /// A seed unique to this step, derived from the run's seed (e.g. to sample a subnet).
+    pub step_seed: u64,
+    /// `true` while training, `false` in evaluation.
+    pub training: bool,
+}
+
+/// The output of one step.
+#[derive(Debug, Clone)]
+pub struct StepOutput {
+    /// The scalar the optimiser minimises, shape `[1]`.
+    pub loss: Tensor<1>,
+    /// Named loss terms (cross-entropy, cluster cost, ...), each shape `[1]`; logged, not
+    /// optimised directly.
+    pub terms: Vec<(&'static str, Tensor<1>)>,
+    /// Class scores `[batch, classes]`, for accuracy and the confusion matrix.
+    pub logits: Option<Tensor<2>>,
+    /// True classes `[batch]`.
+    pub targets: Option<Tensor<1, Int>>,
+}
+
+impl StepOutput {
+    /// An output with only a loss.
+    pub fn loss(loss: Tensor<1>) -> Self {
+        Self { loss, terms: Vec::new(), logits: None, targets: None }
+    }
+
+    /// A classification output: the loss with the logits and targets it came from.
+    pub fn classification(loss: Tensor<1>, logits: Tensor<2>, targets: Tensor<1, Int>) -> Self {
+        Self { loss, terms: Vec::new(), logits: Some(logits), targets: Some(targets) }
+    }
+
+    /// Adds a named term.
+    pub fn with_term(mut self, name: &'static str, value: Tensor<1>) -> Self {
+        self.terms.push((name, value));
+        self
+    }
+}
+
+/// A model the engine can train.
+pub trait TrainModel: Module + 'static {
+    /// What one step consumes.
+    type Batch;
+
+    /// Computes the loss (and optionally logits) for one batch. Called with autodiff while
+    /// training and without it in evaluation (`ctx.training` says which).
+    fn step(&self, batch: Self::Batch, ctx: &StepContext) -> StepOutput;
+}
+
+/// A source of batches: a data loader, an endless stream of prior samples, a set of target
+/// links. Batches are addressed by `(epoch, index)` so that a run is reproducible and a resumed
+/// run sees exactly the batches the uninterrupted run would have seen.
+pub trait BatchSource<B>: Send + Sync {
+    /// Batches in one epoch.
+    fn num_batches(&self) -> usize;
+
+    /// Batch `index` of `epoch`, with its tensors on `device`.
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> B;
+}

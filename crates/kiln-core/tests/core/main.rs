@@ -1,0 +1,5 @@
+//! kiln-core integration tests (one binary: link time matters).
+
+mod common;
+mod engine;
+mod layers;

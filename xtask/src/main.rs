@@ -1,0 +1,99 @@
+//! Kiln's workflows as code: `cargo xtask demo | test | bench | reproduce <family>`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+mod bench;
+mod reproduce;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  demo                 train the CNN on the embedded digits and print its test accuracy
+  test [--no-lint]     fmt check, clippy -D warnings, the test suite on every compiled device
+                       (wgpu is compiled in when a Vulkan driver is installed, e.g. Mesa lavapipe)
+  bench                time training steps and inference; write docs/bench.md
+  reproduce <family>   run a family's experiments and write docs/results/<family>.md
+                       (families: digits; `all` runs every one)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(),
+        Some("test") => test(args.iter().any(|a| a == "--no-lint")),
+        Some("bench") => bench::run(),
+        Some("reproduce") => reproduce::run(args.get(1).map(String::as_str).unwrap_or("all")),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Runs `cargo args…` in the workspace root, failing on a non-zero exit.
+pub fn cargo(args: &[&str]) -> Result<(), String> {
+    eprintln!("$ cargo {}", args.join(" "));
+    let status = Command::new(env!("CARGO")).args(args).current_dir(root()).status().map_err(|e| e.to_string())?;
+    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed ({status})", args.join(" "))) }
+}
+
+/// Whether a Vulkan driver is installed, so the wgpu backend can run (on a GPU or on lavapipe).
+fn vulkan_available() -> bool {
+    ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .any(|e| e.ok().is_some_and(|e| e.path().extension().is_some_and(|x| x == "json")))
+}
+
+fn demo() -> Result<(), String> {
+    cargo(&[
+        "run",
+        "--package",
+        "kiln-cli",
+        "--bin",
+        "kiln",
+        "--",
+        "train",
+        "--model",
+        "cnn",
+        "--data",
+        "digits",
+        "--epochs",
+        "30",
+        "--out",
+        "runs/demo",
+    ])
+}
+
+fn test(no_lint: bool) -> Result<(), String> {
+    let wgpu = vulkan_available() && std::env::var("KILN_TEST_NO_WGPU").is_err();
+    let mut features = vec!["--workspace"];
+    if wgpu {
+        eprintln!("xtask: a Vulkan driver is present: testing on flex and wgpu");
+        features.extend(["--features", "kiln-core/wgpu"]);
+    } else {
+        eprintln!("xtask: no Vulkan driver: testing on flex only");
+    }
+    if !no_lint {
+        cargo(&["fmt", "--all", "--", "--check"])?;
+        let mut clippy = vec!["clippy", "--all-targets"];
+        clippy.extend(&features);
+        clippy.extend(["--", "-D", "warnings"]);
+        cargo(&clippy)?;
+    }
+    let mut test = vec!["test"];
+    test.extend(&features);
+    cargo(&test)
+}
