@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
 use burn::module::{Module, ParamGroup};
-use burn::optim::GradientsParams;
+use burn::optim::{GradientsParams, MultiGradientsParams};
 use burn::prelude::Device;
 
 use super::checkpoint::{self, RunState};
@@ -29,6 +29,7 @@ use crate::seed::derive_seed;
 #[derive(Debug, Clone)]
 pub struct Trainer {
     device: Device,
+    replicas: Vec<Device>,
     run_dir: Option<PathBuf>,
     seed: u64,
     checkpoint_every: usize,
@@ -44,6 +45,7 @@ impl Trainer {
     pub fn new(device: Device) -> Self {
         Self {
             device: device.inner(),
+            replicas: Vec::new(),
             run_dir: None,
             seed: 0,
             checkpoint_every: 1,
@@ -53,6 +55,20 @@ impl Trainer {
             topk: 5,
             halt_after_epochs: None,
         }
+    }
+
+    /// Trains data-parallel on `devices` (the first is the main device, which holds the model
+    /// and the optimiser). Each optimiser step takes one batch per device from the source (so
+    /// the global batch is `devices × batch size`), runs forward and backward on each device in
+    /// its own thread on a fork of the model, and sums the gradients, each scaled by
+    /// `1 / devices`, through burn's multi-device optimiser step (`step_multi`). With a loss
+    /// that is a mean over equal-size batches this is the gradient of the global batch.
+    pub fn with_devices(mut self, devices: Vec<Device>) -> Self {
+        if let Some(first) = devices.first() {
+            self.device = first.clone().inner();
+        }
+        self.replicas = if devices.len() > 1 { devices.into_iter().map(Device::inner).collect() } else { Vec::new() };
+        self
     }
 
     /// Where the metrics log and checkpoints go (created if missing).
@@ -186,7 +202,9 @@ impl Trainer {
                         optim = checkpoint::load_optimizer(&dir, optim)?;
                     }
                     let mut training = tp.trainable.apply(model).train();
-                    let steps = tp.max_steps_per_epoch.map_or(train.num_batches(), |m| m.min(train.num_batches()));
+                    let per_step = self.replicas.len().max(1);
+                    let available = train.num_batches() / per_step;
+                    let steps = tp.max_steps_per_epoch.map_or(available, |m| m.min(available));
                     while state.epochs_done < tp.epochs {
                         if self.halt_after_epochs.is_some_and(|h| epochs_this_call >= h) {
                             return Ok((training.valid(), self.report(&state, false)));
@@ -241,12 +259,19 @@ impl Trainer {
                 step_seed: derive_seed(self.seed, 2_000_000_000 + state.global_step),
                 training: true,
             };
-            let batch = train.batch(state.global_epoch, index, &autodiff);
-            let output = model.step(batch, &ctx);
-            let loss = output.loss.clone();
-            running.add(output);
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(module_lr(tp, lr_factor), model, grads);
+            let lr = module_lr(tp, lr_factor);
+            if self.replicas.is_empty() {
+                let batch = train.batch(state.global_epoch, index, &autodiff);
+                let output = model.step(batch, &ctx);
+                let loss = output.loss.clone();
+                running.add(output);
+                let grads = GradientsParams::from_grads(loss.backward(), &model);
+                model = optim.step(lr, model, grads);
+            } else {
+                let (grads, outputs) = self.data_parallel_step(&model, train, state.global_epoch, index, &ctx);
+                outputs.into_iter().for_each(|o| running.add(o));
+                model = optim.step_multi(lr, model, grads);
+            }
             state.global_step += 1;
             bar.inc(1);
             if index % 10 == 0 {
@@ -267,6 +292,45 @@ impl Trainer {
             seconds: start.elapsed().as_secs_f64(),
         };
         (model, record)
+    }
+
+    /// One step on every replica device: batches `index·k + d` of the epoch, forward and
+    /// backward in parallel threads, gradients scaled by `1/k`.
+    fn data_parallel_step<M: TrainModel>(
+        &self,
+        model: &M,
+        train: &dyn BatchSource<M::Batch>,
+        epoch: usize,
+        index: usize,
+        ctx: &StepContext,
+    ) -> (MultiGradientsParams, Vec<StepOutput>) {
+        let k = self.replicas.len();
+        let scale = 1.0 / k as f64;
+        let results: Vec<(GradientsParams, Device, StepOutput)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = self
+                .replicas
+                .iter()
+                .enumerate()
+                .map(|(d, device)| {
+                    let autodiff = device.clone().autodiff();
+                    let replica = model.clone().fork(&autodiff);
+                    scope.spawn(move || {
+                        let batch = train.batch(epoch, index * k + d, &autodiff);
+                        let output = replica.step(batch, ctx);
+                        let grads = GradientsParams::from_grads((output.loss.clone() * scale).backward(), &replica);
+                        (grads, autodiff, output)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        });
+        let mut multi = MultiGradientsParams::default();
+        let mut outputs = Vec::with_capacity(k);
+        for (grads, device, output) in results {
+            multi.grads.push((grads, device));
+            outputs.push(output);
+        }
+        (multi, outputs)
     }
 
     fn finish_epoch(&self, log: &mut MetricsLog, state: &mut RunState, record: EpochRecord, epochs_in_phase: usize) {

@@ -115,3 +115,29 @@ fn resume_refuses_another_schedule() {
     assert!(matches!(err, Err(CoreError::InvalidConfig(_))));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn two_devices_match_one_device_at_the_same_global_batch() {
+    let device = Device::flex();
+    let phase = || vec![Phase::train("main", TrainPhase::new(2, 1e-2))];
+    let mut single = Blobs::new(96, 1, true);
+    single.batch_size = 32;
+    let mut halves = Blobs::new(96, 1, true);
+    halves.batch_size = 16;
+    let (one, r1) = Trainer::new(device.clone()).with_seed(4).fit(mlp(&device, 4), &phase(), &single, None).unwrap();
+    let (two, r2) = Trainer::new(device.clone())
+        .with_seed(4)
+        .with_devices(vec![Device::flex(), Device::flex()])
+        .fit(mlp(&device, 4), &phase(), &halves, None)
+        .unwrap();
+    assert_eq!(r1.global_step, r2.global_step);
+    assert_eq!(r1.global_step, 6);
+    let diff = params(&one)
+        .iter()
+        .flatten()
+        .zip(params(&two).iter().flatten())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, f32::max);
+    assert!(diff < 1e-5, "weights differ by {diff}");
+    assert_ne!(params(&one), params(&mlp(&device, 4)), "training moved the weights");
+}
