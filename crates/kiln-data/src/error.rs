@@ -216,6 +216,89 @@ pub enum DataError {
     /// A configuration value is out of range.
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
+
+    /// A required file of a CUB-200-2011 directory is absent.
+    #[error("{}: required CUB-200-2011 file is missing ({what})", .path.display())]
+    CubMissingFile {
+        /// The path where the file was expected.
+        path: PathBuf,
+        /// What the file holds, e.g. `"image ids and paths"`.
+        what: &'static str,
+    },
+
+    /// A line of a CUB-200-2011 annotation file has the wrong number of fields.
+    #[error("{}:{line}: expected {expected} whitespace-separated fields, found {found}", .path.display())]
+    CubFieldCount {
+        /// The annotation file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
+        /// How many fields the line should hold, e.g. `"5"` or `"at least 2"`.
+        expected: &'static str,
+        /// Number of fields on this line.
+        found: usize,
+    },
+
+    /// A field of a CUB-200-2011 annotation file is not a number of the expected kind.
+    #[error("{}:{line}: {field}: {value:?} is not {expected}", .path.display())]
+    CubNotANumber {
+        /// The annotation file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
+        /// Which field, e.g. `"image id"` or `"x"`.
+        field: &'static str,
+        /// The offending text.
+        value: String,
+        /// What was expected, e.g. `"a non-negative integer"` or `"a finite number"`.
+        expected: &'static str,
+    },
+
+    /// A CUB-200-2011 annotation line parses but its content is invalid: a class id of 0, a flag
+    /// other than 0 or 1, a duplicate id, or an id not declared where it must be.
+    #[error("{}:{line}: {reason}", .path.display())]
+    CubBadRecord {
+        /// The annotation file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
+        /// What is wrong with the record.
+        reason: String,
+    },
+
+    /// An image listed in `images.txt` has no record in another required CUB-200-2011 file.
+    #[error(
+        "{}: no record for image id {image_id} (listed at {}:{images_line})",
+        .path.display(), .images_path.display()
+    )]
+    CubMissingRecord {
+        /// The annotation file that lacks the image.
+        path: PathBuf,
+        /// The image id it lacks.
+        image_id: usize,
+        /// The `images.txt` file listing the image.
+        images_path: PathBuf,
+        /// 1-based line of `images.txt` listing the image.
+        images_line: usize,
+    },
+
+    /// A CUB-200-2011 bounding box is degenerate or extends outside its image.
+    #[error(
+        "{}:{line}: bounding box of image id {image_id} (x {}, y {}, width {}, height {}) {reason}",
+        .path.display(), .bbox[0], .bbox[1], .bbox[2], .bbox[3]
+    )]
+    CubBadBoundingBox {
+        /// The bounding-box file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
+        /// The image the box belongs to.
+        image_id: usize,
+        /// The box as `[x, y, width, height]` in source-image pixels.
+        bbox: [f32; 4],
+        /// What is wrong, e.g. `"has a non-positive width or height"`.
+        reason: String,
+    },
 }
 
 impl DataError {

@@ -195,7 +195,7 @@ impl Trainer {
                     self.maybe_checkpoint(&model, None, &state, phases)?;
                 }
                 PhaseKind::Train(tp) => {
-                    let mut optim = tp.optimizer.init();
+                    let mut optim = tp.optimizer.init_with_groups(&tp.groups);
                     if let Some(dir) = resume_dir.take()
                         && state.epochs_done > 0
                     {
@@ -266,11 +266,11 @@ impl Trainer {
                 let loss = output.loss.clone();
                 running.add(output);
                 let grads = GradientsParams::from_grads(loss.backward(), &model);
-                model = optim.step(lr, model, grads);
+                model = optim.step(lr, model, grads).after_optimizer_step();
             } else {
                 let (grads, outputs) = self.data_parallel_step(&model, train, state.global_epoch, index, &ctx);
                 outputs.into_iter().for_each(|o| running.add(o));
-                model = optim.step_multi(lr, model, grads);
+                model = optim.step_multi(lr, model, grads).after_optimizer_step();
             }
             state.global_step += 1;
             bar.inc(1);
@@ -390,8 +390,8 @@ impl Trainer {
 /// overrides, times the schedule's factor.
 fn module_lr(tp: &TrainPhase, factor: f64) -> ModuleLearningRate {
     let mut scheduler = ModuleLrScheduler::new(tp.lr * factor);
-    for (path, lr) in &tp.group_lrs {
-        scheduler = scheduler.with_group(ParamGroup::from_predicate(path.clone()), lr * factor);
+    for group in &tp.groups {
+        scheduler = scheduler.with_group(ParamGroup::from_predicate(group.path.clone()), group.lr * factor);
     }
     scheduler.step()
 }

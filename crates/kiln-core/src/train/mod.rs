@@ -18,7 +18,7 @@ pub mod step;
 
 pub use batch::{ImageBatch, VectorBatch};
 pub use engine::Trainer;
-pub use phase::{Action, ActionContext, OptimizerConfig, Phase, PhaseKind, TrainPhase, Trainable};
+pub use phase::{Action, ActionContext, OptimizerConfig, ParamGroupSettings, Phase, PhaseKind, TrainPhase, Trainable};
 pub use report::{EpochRecord, Evaluation, Report};
 pub use schedule::LrSchedule;
 pub use step::{BatchSource, StepContext, StepOutput, TrainModel};

@@ -60,6 +60,54 @@ impl OptimizerConfig {
         Self::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay }
     }
 
+    /// The same optimiser with another weight decay.
+    pub fn with_weight_decay(self, decay: f32) -> Self {
+        match self {
+            Self::Adam { beta1, beta2, epsilon, .. } => Self::Adam { beta1, beta2, epsilon, weight_decay: decay },
+            Self::AdamW { .. } => Self::AdamW { weight_decay: decay },
+            Self::Sgd { momentum, .. } => Self::Sgd { momentum, weight_decay: decay },
+        }
+    }
+
+    /// Builds burn's optimiser, with a separate optimiser (own weight decay) for each group
+    /// that sets one.
+    pub fn init_with_groups(&self, groups: &[ParamGroupSettings]) -> ModuleOptimizer {
+        let mut optim = self.init();
+        for group in groups {
+            if let Some(decay) = group.weight_decay {
+                let matcher = ParamGroup::from_predicate(group.path.clone());
+                let decay_cfg = (decay > 0.0).then(|| WeightDecayConfig::new(decay));
+                optim = match self.with_weight_decay(decay) {
+                    Self::Adam { beta1, beta2, epsilon, .. } => optim.with_group(
+                        matcher,
+                        AdamConfig::new()
+                            .with_beta_1(beta1)
+                            .with_beta_2(beta2)
+                            .with_epsilon(epsilon)
+                            .with_weight_decay(decay_cfg)
+                            .build(),
+                        None,
+                    ),
+                    Self::AdamW { .. } => {
+                        optim.with_group(matcher, AdamWConfig::new().with_weight_decay(decay).build(), None)
+                    }
+                    Self::Sgd { momentum, .. } => optim.with_group(
+                        matcher,
+                        SgdConfig::new()
+                            .with_momentum(
+                                (momentum > 0.0)
+                                    .then(|| MomentumConfig::new().with_momentum(momentum).with_dampening(0.0)),
+                            )
+                            .with_weight_decay(decay_cfg)
+                            .build(),
+                        None,
+                    ),
+                };
+            }
+        }
+        optim
+    }
+
     /// Builds burn's optimiser.
     pub fn init(&self) -> ModuleOptimizer {
         let decay = |w: f32| (w > 0.0).then(|| WeightDecayConfig::new(w));
@@ -117,6 +165,17 @@ impl Trainable {
     }
 }
 
+/// Learning rate and weight decay of the parameters whose path contains `path`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamGroupSettings {
+    /// Path predicate (`"features"`, `"prototype_vectors"`).
+    pub path: String,
+    /// Base learning rate of the group.
+    pub lr: f64,
+    /// Weight decay of the group (`None`: the phase optimiser's).
+    pub weight_decay: Option<f32>,
+}
+
 /// A gradient phase: `epochs` passes over the training data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainPhase {
@@ -124,9 +183,10 @@ pub struct TrainPhase {
     pub epochs: usize,
     /// Base learning rate.
     pub lr: f64,
-    /// Learning rates for parameter groups that differ from `lr` (path predicate, rate); the
-    /// schedule scales them too. ProtoPNet trains its backbone at 1e-4 and its prototypes at 3e-3.
-    pub group_lrs: Vec<(String, f64)>,
+    /// Parameter groups whose learning rate (and optionally weight decay) differ from the
+    /// phase's; the schedule scales their rates too. ProtoPNet trains its backbone at 1e-4 with
+    /// weight decay 1e-3 and its prototypes at 3e-3 without.
+    pub groups: Vec<ParamGroupSettings>,
     /// The optimiser, created fresh at the start of the phase.
     pub optimizer: OptimizerConfig,
     /// Learning-rate schedule over the phase.
@@ -144,7 +204,7 @@ impl TrainPhase {
         Self {
             epochs,
             lr,
-            group_lrs: Vec::new(),
+            groups: Vec::new(),
             optimizer: OptimizerConfig::adam(),
             schedule: LrSchedule::Constant,
             trainable: Trainable::All,
@@ -172,7 +232,13 @@ impl TrainPhase {
 
     /// Gives parameters whose path contains `path` their own base learning rate.
     pub fn with_group_lr(mut self, path: impl Into<String>, lr: f64) -> Self {
-        self.group_lrs.push((path.into(), lr));
+        self.groups.push(ParamGroupSettings { path: path.into(), lr, weight_decay: None });
+        self
+    }
+
+    /// Gives parameters whose path contains `path` their own learning rate and weight decay.
+    pub fn with_group(mut self, path: impl Into<String>, lr: f64, weight_decay: f32) -> Self {
+        self.groups.push(ParamGroupSettings { path: path.into(), lr, weight_decay: Some(weight_decay) });
         self
     }
 

@@ -58,6 +58,15 @@ pub trait TrainModel: Module + 'static {
     /// Computes the loss (and optionally logits) for one batch. Called with autodiff while
     /// training and without it in evaluation (`ctx.training` says which).
     fn step(&self, batch: Self::Batch, ctx: &StepContext) -> StepOutput;
+
+    /// Called after every optimiser step, e.g. to re-project parameters onto a constraint set
+    /// (ST-ProtoPNet renormalises its prototypes to unit length). Default: unchanged.
+    fn after_optimizer_step(self) -> Self
+    where
+        Self: Sized,
+    {
+        self
+    }
 }
 
 /// A source of batches: a data loader, an endless stream of prior samples, a set of target

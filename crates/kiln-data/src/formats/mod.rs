@@ -3,9 +3,11 @@
 //! and the record at fault.
 
 pub mod csv;
+pub mod cub;
 pub mod idx;
 pub mod image_folder;
 
 pub use csv::{Table, read_csv};
+pub use cub::{CubItem, CubOptions, CubPart, CubSplit, load_cub};
 pub use idx::{load_idx, load_idx_dir, read_idx_images, read_idx_labels};
 pub use image_folder::{ImageFolderOptions, load_image_folder};

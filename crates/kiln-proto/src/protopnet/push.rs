@@ -1,0 +1,198 @@
+//! Push (prototype projection, Chen et al. 2019 §2.2 step 2; `push.py`): every prototype
+//! becomes the latent patch closest to it among the training images *of its own class*,
+//! `p_j ← argmin_{z ∈ patches(f(x_i)), y_i = class(j)} ‖z − p_j‖²`, so that each prototype
+//! is a real patch of a real training image whose source we record.
+
+use std::sync::Arc;
+
+use burn::prelude::{Device, Tensor, TensorData};
+use kiln_data::{Batcher, ImageBatcher, ImageExample};
+use serde::{Deserialize, Serialize};
+
+use super::model::ProtoPNet;
+use crate::similarity::l2_distances;
+
+/// The images prototypes are projected onto (un-augmented, normalised like the training data).
+#[derive(Clone)]
+pub struct PushSet {
+    /// The images, usually the training set.
+    pub images: Arc<Vec<ImageExample>>,
+    /// Turns images into normalised tensors.
+    pub batcher: ImageBatcher,
+    /// Images per forward pass.
+    pub batch_size: usize,
+}
+
+impl PushSet {
+    /// A push set over `images`.
+    pub fn new(images: Vec<ImageExample>, batcher: ImageBatcher, batch_size: usize) -> Self {
+        Self { images: Arc::new(images), batcher, batch_size: batch_size.max(1) }
+    }
+
+    /// Runs `visit(first_index, latent [b, D, H, W], distances [b, m, H, W])` batch by batch,
+    /// with both maps on the host (row-major).
+    pub fn scan(&self, model: &ProtoPNet, device: &Device, mut visit: impl FnMut(usize, &LatentBatch)) {
+        for (chunk_index, chunk) in self.images.chunks(self.batch_size).enumerate() {
+            let batch = self.batcher.batch(chunk, device, None);
+            let latent = model.latent(batch.images);
+            let distances = l2_distances(latent.clone(), model.prototype_vectors.val());
+            let [b, d, h, w] = latent.dims();
+            let m = distances.dims()[1];
+            let host = LatentBatch {
+                latent: to_vec(latent.into_data()),
+                distances: to_vec(distances.into_data()),
+                shape: [b, d, h, w],
+                num_prototypes: m,
+            };
+            visit(chunk_index * self.batch_size, &host);
+        }
+    }
+}
+
+/// A batch's latent map and distance maps on the host.
+pub struct LatentBatch {
+    /// `[b, D, H, W]` row-major.
+    pub latent: Vec<f32>,
+    /// `[b, m, H, W]` row-major.
+    pub distances: Vec<f32>,
+    /// `[b, D, H, W]`.
+    pub shape: [usize; 4],
+    /// `m`.
+    pub num_prototypes: usize,
+}
+
+impl LatentBatch {
+    /// Distance of prototype `j` to patch `(y, x)` of image `i` of the batch.
+    pub fn distance(&self, i: usize, j: usize, y: usize, x: usize) -> f32 {
+        let [_, _, h, w] = self.shape;
+        self.distances[((i * self.num_prototypes + j) * h + y) * w + x]
+    }
+
+    /// The latent vector of patch `(y, x)` of image `i`.
+    pub fn patch(&self, i: usize, y: usize, x: usize) -> Vec<f32> {
+        let [_, d, h, w] = self.shape;
+        (0..d).map(|c| self.latent[((i * d + c) * h + y) * w + x]).collect()
+    }
+}
+
+pub(crate) fn to_vec(data: TensorData) -> Vec<f32> {
+    data.convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
+}
+
+/// Where a prototype came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrototypeSource {
+    /// Prototype index.
+    pub prototype: usize,
+    /// Its class.
+    pub class: usize,
+    /// Index of the source image in the push set (`None`: no image of its class was seen).
+    pub image_index: Option<usize>,
+    /// Patch position `(row, column)` in the latent grid.
+    pub patch: (usize, usize),
+    /// Latent grid size `(H, W)`.
+    pub grid: (usize, usize),
+    /// How close the prototype was to that patch before it was replaced: the squared distance
+    /// for ProtoPNet (lower is closer), the projection similarity for ST-ProtoPNet (higher is
+    /// closer).
+    pub score: f32,
+    /// The patch's cell in the input image, `(y0, x0, y1, x1)` inclusive.
+    pub receptive_field: (usize, usize, usize, usize),
+}
+
+/// The result of a push: one source per prototype.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PushReport {
+    /// Sources, indexed by prototype.
+    pub sources: Vec<PrototypeSource>,
+}
+
+/// The input-image cell under latent patch `(y, x)` of an `H × W` grid (the grid-cell
+/// approximation of the patch's receptive field).
+pub fn patch_cell(y: usize, x: usize, grid: (usize, usize), image: (usize, usize)) -> (usize, usize, usize, usize) {
+    let (gh, gw) = (grid.0.max(1), grid.1.max(1));
+    let (ih, iw) = image;
+    let y0 = y * ih / gh;
+    let x0 = x * iw / gw;
+    let y1 = ((y + 1) * ih / gh).max(y0 + 1) - 1;
+    let x1 = ((x + 1) * iw / gw).max(x0 + 1) - 1;
+    (y0, x0, y1.min(ih.saturating_sub(1)), x1.min(iw.saturating_sub(1)))
+}
+
+/// The closest own-class patch found so far for one prototype.
+#[derive(Clone)]
+struct Nearest {
+    distance: f32,
+    image_index: usize,
+    y: usize,
+    x: usize,
+    patch: Vec<f32>,
+}
+
+/// Projects every prototype onto its nearest own-class latent patch in `push_set`.
+pub fn push(mut model: ProtoPNet, push_set: &PushSet, device: &Device) -> (ProtoPNet, PushReport) {
+    let classes = model.prototype_classes();
+    let m = classes.len();
+    let d = model.prototype_dim();
+    let mut best: Vec<Option<Nearest>> = vec![None; m];
+    let mut grid = (1, 1);
+    push_set.scan(&model, device, |first, batch| {
+        let [b, _, h, w] = batch.shape;
+        grid = (h, w);
+        for i in 0..b {
+            let label = push_set.images[first + i].label;
+            for (j, &class) in classes.iter().enumerate() {
+                if class != label {
+                    continue;
+                }
+                for y in 0..h {
+                    for x in 0..w {
+                        let dist = batch.distance(i, j, y, x);
+                        if best[j].as_ref().is_none_or(|b| dist < b.distance) {
+                            best[j] = Some(Nearest {
+                                distance: dist,
+                                image_index: first + i,
+                                y,
+                                x,
+                                patch: batch.patch(i, y, x),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    });
+    let mut vectors = to_vec(model.prototype_vectors.val().into_data());
+    let mut sources = Vec::with_capacity(m);
+    for (j, found) in best.into_iter().enumerate() {
+        let source = match found {
+            Some(Nearest { distance: dist, image_index, y, x, patch }) => {
+                vectors[j * d..(j + 1) * d].copy_from_slice(&patch);
+                let image = &push_set.images[image_index].image;
+                PrototypeSource {
+                    prototype: j,
+                    class: classes[j],
+                    image_index: Some(image_index),
+                    patch: (y, x),
+                    grid,
+                    score: dist,
+                    receptive_field: patch_cell(y, x, grid, (image.height, image.width)),
+                }
+            }
+            None => PrototypeSource {
+                prototype: j,
+                class: classes[j],
+                image_index: None,
+                patch: (0, 0),
+                grid,
+                score: f32::INFINITY,
+                receptive_field: (0, 0, 0, 0),
+            },
+        };
+        sources.push(source);
+    }
+    let param_device = model.prototype_vectors.device();
+    let projected = Tensor::<2>::from_data(TensorData::new(vectors, [m, d]), &param_device);
+    model.prototype_vectors = model.prototype_vectors.map(|_| projected);
+    (model, PushReport { sources })
+}

@@ -1,0 +1,132 @@
+//! The prototype-network training schedule on the shared engine: warm-up, joint, push, last
+//! layer (ProtoPNet's, which ST-ProtoPNet's cropped variant follows).
+//!
+//! Official code (`main.py`, `settings.py`): warm-up trains the add-on layers (Adam 3e-3, weight
+//! decay 1e-3) and the prototypes (3e-3) with the backbone and last layer frozen; joint trains
+//! backbone (1e-4, wd 1e-3), add-on (3e-3, wd 1e-3) and prototypes (3e-3) with StepLR(5, 0.1);
+//! after each push the last layer alone is optimised (1e-4). Difference here: the step schedule
+//! restarts with each joint phase (the official StepLR runs across the whole run).
+
+use std::path::Path;
+
+use kiln_core::train::{Action, ActionContext, LrSchedule, OptimizerConfig, Phase, TrainModel, TrainPhase, Trainable};
+use serde::{Deserialize, Serialize};
+
+use crate::protopnet::{ProtoPNet, PushSet, push};
+
+/// Epochs and learning rates of a ProtoPNet run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtoPNetSchedule {
+    /// Warm-up epochs (official: 5).
+    pub warm_epochs: usize,
+    /// Joint epochs before each push (official: 10).
+    pub joint_epochs: usize,
+    /// Rounds of joint → push → last layer (official: until epoch 1000).
+    pub push_rounds: usize,
+    /// Last-layer epochs after each push (official: 20).
+    pub last_layer_epochs: usize,
+    /// Learning rate of the add-on layers and prototypes (official: 3e-3).
+    pub add_on_lr: f64,
+    /// Learning rate of the backbone in the joint phase (official: 1e-4).
+    pub features_lr: f64,
+    /// Learning rate of the last layer (official: 1e-4).
+    pub last_layer_lr: f64,
+    /// Weight decay of the backbone and add-on layers (official: 1e-3).
+    pub weight_decay: f32,
+    /// Joint-phase StepLR period in epochs and factor (official: 5, 0.1).
+    pub joint_step: (usize, f64),
+}
+
+impl Default for ProtoPNetSchedule {
+    fn default() -> Self {
+        Self {
+            warm_epochs: 5,
+            joint_epochs: 10,
+            push_rounds: 1,
+            last_layer_epochs: 20,
+            add_on_lr: 3e-3,
+            features_lr: 1e-4,
+            last_layer_lr: 1e-4,
+            weight_decay: 1e-3,
+            joint_step: (5, 0.1),
+        }
+    }
+}
+
+impl ProtoPNetSchedule {
+    /// A short schedule for small images trained from scratch: warm 2, joint 12 (backbone at
+    /// 1e-3, since it is not pretrained), last layer 5 at 1e-3.
+    pub fn small() -> Self {
+        Self {
+            warm_epochs: 2,
+            joint_epochs: 12,
+            last_layer_epochs: 5,
+            features_lr: 1e-3,
+            last_layer_lr: 1e-3,
+            joint_step: (8, 0.1),
+            ..Self::default()
+        }
+    }
+
+    /// ProtoPNet's phases, with push onto `push_set`. Push reports go to
+    /// `<run>/push/phase-NN.json`.
+    pub fn phases(&self, push_set: PushSet) -> Vec<Phase<ProtoPNet>> {
+        self.phases_with(std::sync::Arc::new(push_action(push_set)))
+    }
+
+    /// The phases for any prototype model whose parameters are named `features`,
+    /// `add_on_layers`, `prototype_vectors` and `last_layer` (at any depth), with `push` as the
+    /// push action.
+    pub fn phases_with<M: TrainModel>(&self, push: Action<M>) -> Vec<Phase<M>> {
+        let adam = OptimizerConfig::adam();
+        let mut phases = vec![Phase::train(
+            "warm_up",
+            TrainPhase::new(self.warm_epochs, self.add_on_lr)
+                .with_optimizer(adam)
+                .with_trainable(Trainable::only(["add_on_layers", "prototype_vectors"]))
+                .with_group("add_on_layers", self.add_on_lr, self.weight_decay),
+        )];
+        for round in 1..=self.push_rounds {
+            phases.push(Phase::train(
+                format!("joint_{round}"),
+                TrainPhase::new(self.joint_epochs, self.add_on_lr)
+                    .with_optimizer(adam)
+                    .with_trainable(Trainable::only(["features", "add_on_layers", "prototype_vectors"]))
+                    .with_group("features", self.features_lr, self.weight_decay)
+                    .with_group("add_on_layers", self.add_on_lr, self.weight_decay)
+                    .with_schedule(LrSchedule::Step { every: self.joint_step.0, gamma: self.joint_step.1 }),
+            ));
+            let push = push.clone();
+            phases.push(Phase::action(format!("push_{round}"), move |m, ctx: &ActionContext<'_>| push(m, ctx)));
+            phases.push(Phase::train(
+                format!("last_layer_{round}"),
+                TrainPhase::new(self.last_layer_epochs, self.last_layer_lr)
+                    .with_optimizer(adam)
+                    .with_trainable(Trainable::only(["last_layer"])),
+            ));
+        }
+        phases
+    }
+}
+
+/// ProtoPNet's push as an engine action; writes the report into the run directory when there
+/// is one.
+pub fn push_action(
+    push_set: PushSet,
+) -> impl Fn(ProtoPNet, &ActionContext<'_>) -> kiln_core::Result<ProtoPNet> + Send + Sync {
+    move |model, ctx| {
+        let (model, report) = push(model, &push_set, ctx.device);
+        if let Some(dir) = ctx.run_dir {
+            write_report(&dir.join("push"), &format!("phase-{:02}.json", ctx.phase_index), &report)?;
+        }
+        Ok(model)
+    }
+}
+
+pub(crate) fn write_report<T: Serialize>(dir: &Path, name: &str, report: &T) -> kiln_core::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| kiln_core::CoreError::io(dir, e))?;
+    let path = dir.join(name);
+    let json = serde_json::to_string_pretty(report)
+        .map_err(|e| kiln_core::CoreError::Phase { phase: "push".into(), message: e.to_string() })?;
+    std::fs::write(&path, json).map_err(|e| kiln_core::CoreError::io(&path, e))
+}
