@@ -2,6 +2,7 @@
 
 pub mod data_spec;
 pub mod error;
+pub mod explain;
 pub mod run;
 
 pub use error::{CliError, Result};

@@ -69,6 +69,25 @@ enum Command {
         #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
         device: String,
     },
+    /// Explain a ProtoPNet's prediction for one test image: writes a PNG (heatmaps, source
+    /// patches, contributions), the same reasoning as JSON, and a prototype gallery.
+    ///
+    /// Example: kiln train --model protopnet --data procedural:6 --out runs/proto &&
+    /// kiln explain --checkpoint runs/proto --index 0
+    Explain {
+        /// Run directory of a `kiln train --model protopnet` run.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Index of the image in the run's held-out test split.
+        #[arg(long, default_value_t = 0)]
+        index: usize,
+        /// Number of prototypes to show.
+        #[arg(long, default_value_t = 3)]
+        top: usize,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+    },
     /// List the backends compiled into this build and the devices present.
     Devices,
 }
@@ -103,6 +122,13 @@ fn run(cli: Cli) -> kiln_cli::Result<()> {
         Command::Eval { checkpoint, device: d } => {
             let device = device(&d)?;
             print_eval(&eval(&checkpoint, &device)?);
+        }
+        Command::Explain { checkpoint, index, top, device: d } => {
+            let device = device(&d)?;
+            let out = kiln_cli::explain::explain(&checkpoint, &device, index, top)?;
+            println!("true class {}", out.label);
+            print!("{}", out.explanation.to_text());
+            println!("wrote {}, {} and {}", out.png.display(), out.json.display(), out.gallery.display());
         }
         Command::Devices => {
             println!("{:<8} {:<9} present", "backend", "compiled");

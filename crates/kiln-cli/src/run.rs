@@ -8,6 +8,8 @@ use kiln_core::train::{
     BatchSource, Evaluation, LrSchedule, Phase, Report, TrainModel, TrainPhase, Trainer, checkpoint,
 };
 use kiln_data::{DataLoader, ImageBatcher, ImageExample, Normalize, VectorBatcher, VectorExample};
+use kiln_proto::protopnet::PushSet;
+use kiln_proto::{ProtoPNetConfig, ProtoPNetSchedule, StProtoPNetConfig, st_protopnet};
 use serde::{Deserialize, Serialize};
 
 use crate::data_spec::{DataSpec, Loaded, load};
@@ -23,6 +25,10 @@ pub enum ModelKind {
     Cnn,
     /// ResNet-8-like network.
     Resnet,
+    /// ProtoPNet (small preset; warm-up, joint, push, last layer).
+    Protopnet,
+    /// ST-ProtoPNet (small preset; same schedule, both prototype sets pushed).
+    StProtopnet,
 }
 
 /// Options of a training run.
@@ -122,18 +128,28 @@ fn flatten(items: Vec<ImageExample>, norm: &Normalize) -> Vec<VectorExample> {
         .collect()
 }
 
+/// The single phase of the plain classifiers: Adam with cosine decay.
+fn plain_phases<M>(options: &TrainOptions) -> Vec<Phase<M>> {
+    vec![Phase::train(
+        "train",
+        TrainPhase::new(options.epochs, options.lr).with_schedule(LrSchedule::Cosine { min_factor: 0.01 }),
+    )]
+}
+
+/// The prototype networks' schedule: the small preset with `--epochs` joint epochs.
+fn proto_schedule(options: &TrainOptions) -> ProtoPNetSchedule {
+    ProtoPNetSchedule { joint_epochs: options.epochs, ..ProtoPNetSchedule::small() }
+}
+
 fn fit<M: TrainModel>(
     model: M,
     trainer: &Trainer,
-    epochs: usize,
-    lr: f64,
+    phases: &[Phase<M>],
     train: &dyn BatchSource<M::Batch>,
     valid: &dyn BatchSource<M::Batch>,
     test: &dyn BatchSource<M::Batch>,
 ) -> Result<TrainSummary> {
-    let phase =
-        Phase::train("train", TrainPhase::new(epochs, lr).with_schedule(LrSchedule::Cosine { min_factor: 0.01 }));
-    let (model, report) = trainer.fit(model, &[phase], train, Some(valid))?;
+    let (model, report) = trainer.fit(model, phases, train, Some(valid))?;
     let test = trainer.evaluate(&model, test, "test", 0, report.global_step);
     Ok(TrainSummary { report, test })
 }
@@ -166,8 +182,7 @@ pub fn train(
             fit(
                 model,
                 &trainer,
-                options.epochs,
-                options.lr,
+                &plain_phases(options),
                 &DataLoader::new(tr, batcher.clone(), bs).shuffled(seed),
                 &DataLoader::new(va, batcher.clone(), bs),
                 &DataLoader::new(te, batcher, bs),
@@ -178,8 +193,7 @@ pub fn train(
             fit(
                 model,
                 &trainer,
-                options.epochs,
-                options.lr,
+                &plain_phases(options),
                 &DataLoader::new(train, batcher.clone(), bs).shuffled(seed),
                 &DataLoader::new(valid, batcher.clone(), bs),
                 &DataLoader::new(test, batcher, bs),
@@ -187,6 +201,7 @@ pub fn train(
         }
         (Prepared::Images { train, valid, test, norm }, kind) => {
             let batcher = ImageBatcher::new(norm);
+            let push_set = PushSet::new(train.clone(), batcher.clone(), 128);
             let (tr, va, te) = (
                 DataLoader::new(train, batcher.clone(), bs).shuffled(seed),
                 DataLoader::new(valid, batcher.clone(), bs),
@@ -194,10 +209,21 @@ pub fn train(
             );
             let c = meta.input_shape[0];
             let n = meta.classes.len();
-            if kind == ModelKind::Cnn {
-                fit(CnnConfig::new(c, n).init(device), &trainer, options.epochs, options.lr, &tr, &va, &te)?
-            } else {
-                fit(ResNetConfig::new(c, n).init(device), &trainer, options.epochs, options.lr, &tr, &va, &te)?
+            match kind {
+                ModelKind::Cnn => {
+                    fit(CnnConfig::new(c, n).init(device), &trainer, &plain_phases(options), &tr, &va, &te)?
+                }
+                ModelKind::Resnet | ModelKind::Mlp => {
+                    fit(ResNetConfig::new(c, n).init(device), &trainer, &plain_phases(options), &tr, &va, &te)?
+                }
+                ModelKind::Protopnet => {
+                    let phases = proto_schedule(options).phases(push_set);
+                    fit(ProtoPNetConfig::small(n, c).init(device), &trainer, &phases, &tr, &va, &te)?
+                }
+                ModelKind::StProtopnet => {
+                    let phases = proto_schedule(options).phases_with(st_protopnet::push_action(push_set));
+                    fit(StProtoPNetConfig::small(n, c).init(device), &trainer, &phases, &tr, &va, &te)?
+                }
             }
         }
         (Prepared::Vectors { .. }, kind) => {
@@ -210,11 +236,7 @@ pub fn train(
 
 /// Evaluates a trained run (its latest checkpoint) on its held-out test split.
 pub fn eval(run_dir: &Path, device: &Device) -> Result<Evaluation> {
-    let meta_path = run_dir.join("kiln.json");
-    let text = std::fs::read_to_string(&meta_path)
-        .map_err(|e| CliError::Metadata { path: meta_path.clone(), message: e.to_string() })?;
-    let meta: RunMeta = serde_json::from_str(&text)
-        .map_err(|e| CliError::Metadata { path: meta_path.clone(), message: e.to_string() })?;
+    let meta = load_meta(run_dir)?;
     let (prepared, _) = prepare(&meta.options)?;
     let trainer = Trainer::new(device.clone()).with_seed(meta.options.seed);
     let bs = meta.options.batch_size;
@@ -233,19 +255,58 @@ pub fn eval(run_dir: &Path, device: &Device) -> Result<Evaluation> {
         (Prepared::Images { test, norm, .. }, kind) => {
             let loader = DataLoader::new(test, ImageBatcher::new(norm), bs);
             let c = meta.input_shape[0];
-            if kind == ModelKind::Cnn {
-                let model = checkpoint::load_weights(&weights, CnnConfig::new(c, n).init(device))?;
-                trainer.evaluate(&model, &loader, "test", 0, 0)
-            } else {
-                let model = checkpoint::load_weights(&weights, ResNetConfig::new(c, n).init(device))?;
-                trainer.evaluate(&model, &loader, "test", 0, 0)
+            match kind {
+                ModelKind::Cnn => {
+                    let model = checkpoint::load_weights(&weights, CnnConfig::new(c, n).init(device))?;
+                    trainer.evaluate(&model, &loader, "test", 0, 0)
+                }
+                ModelKind::Resnet | ModelKind::Mlp => {
+                    let model = checkpoint::load_weights(&weights, ResNetConfig::new(c, n).init(device))?;
+                    trainer.evaluate(&model, &loader, "test", 0, 0)
+                }
+                ModelKind::Protopnet => {
+                    let model = checkpoint::load_weights(&weights, ProtoPNetConfig::small(n, c).init(device))?;
+                    trainer.evaluate(&model, &loader, "test", 0, 0)
+                }
+                ModelKind::StProtopnet => {
+                    let model = checkpoint::load_weights(&weights, StProtoPNetConfig::small(n, c).init(device))?;
+                    trainer.evaluate(&model, &loader, "test", 0, 0)
+                }
             }
         }
         (Prepared::Vectors { .. }, kind) => return Err(CliError::Usage(format!("--model {kind:?} needs image data"))),
     })
 }
 
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+/// Reads a run directory's `kiln.json`.
+pub fn load_meta(run_dir: &Path) -> Result<RunMeta> {
+    let meta_path = run_dir.join("kiln.json");
+    let text = std::fs::read_to_string(&meta_path)
+        .map_err(|e| CliError::Metadata { path: meta_path.clone(), message: e.to_string() })?;
+    serde_json::from_str(&text).map_err(|e| CliError::Metadata { path: meta_path.clone(), message: e.to_string() })
+}
+
+/// A run's images as they were split for training, with their normalisation.
+pub struct ImageSplits {
+    /// Training images.
+    pub train: Vec<ImageExample>,
+    /// Validation images.
+    pub valid: Vec<ImageExample>,
+    /// Held-out test images.
+    pub test: Vec<ImageExample>,
+    /// Channel normalisation fitted on the training images.
+    pub norm: Normalize,
+}
+
+/// The data of a run as it was split for training (`None` for tables).
+pub fn image_splits(meta: &RunMeta) -> Result<Option<ImageSplits>> {
+    Ok(match prepare(&meta.options)?.0 {
+        Prepared::Images { train, valid, test, norm } => Some(ImageSplits { train, valid, test, norm }),
+        Prepared::Vectors { .. } => None,
+    })
+}
+
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::Metadata { path: path.to_path_buf(), message: e.to_string() })?;
     std::fs::write(path, text).map_err(|e| CliError::Metadata { path: path.to_path_buf(), message: e.to_string() })

@@ -4,6 +4,7 @@
 //! and [`st_protopnet`] (Wang et al., ICCV 2023), with push (projection), pruning and visual
 //! explanations, trained on Kiln's shared engine.
 
+pub mod explain;
 pub mod protopnet;
 pub mod render;
 mod schedule;

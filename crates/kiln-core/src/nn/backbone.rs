@@ -65,11 +65,62 @@ impl Backbone {
         }
     }
 
+    /// The receptive field of one feature-map position in the input.
+    pub fn receptive_field(&self) -> ReceptiveField {
+        let layers = match self {
+            Self::Cnn(m) => m.layer_geometry(),
+            Self::ResNet(m) => m.layer_geometry(),
+        };
+        ReceptiveField::of_layers(&layers)
+    }
+
     /// Channels of the feature map.
     pub fn out_channels(&self) -> usize {
         match self {
             Self::Cnn(m) => m.out_channels(),
             Self::ResNet(m) => m.out_channels(),
         }
+    }
+}
+
+/// Where a feature-map position looks in the input: position `i` is centred on input pixel
+/// `start + i · jump` and sees `size` pixels (standard receptive-field arithmetic over
+/// `(kernel, stride, padding)` layers: `size += (k−1)·jump`, `start += ((k−1)/2 − p)·jump`,
+/// `jump *= s`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReceptiveField {
+    /// Side of the receptive field in input pixels.
+    pub size: usize,
+    /// Input pixels between neighbouring feature positions.
+    pub jump: usize,
+    /// Input coordinate of the centre of position 0 (may be fractional or negative).
+    pub start: f64,
+}
+
+impl ReceptiveField {
+    /// Composes layers given as `(kernel, stride, padding)`.
+    pub fn of_layers(layers: &[(usize, usize, usize)]) -> Self {
+        let mut rf = Self { size: 1, jump: 1, start: 0.5 };
+        for &(k, s, p) in layers {
+            rf.size += (k - 1) * rf.jump;
+            rf.start += ((k as f64 - 1.0) / 2.0 - p as f64) * rf.jump as f64;
+            rf.jump *= s;
+        }
+        rf
+    }
+
+    /// The input box `(y0, x0, y1, x1)` (inclusive, clipped to `height × width`) seen by
+    /// feature position `(row, column)`.
+    pub fn input_box(&self, row: usize, column: usize, height: usize, width: usize) -> (usize, usize, usize, usize) {
+        let span = |i: usize, limit: usize| {
+            let centre = self.start + (i * self.jump) as f64;
+            let lo = (centre - self.size as f64 / 2.0).round().max(0.0) as usize;
+            let hi =
+                ((centre + self.size as f64 / 2.0).round() as usize).saturating_sub(1).min(limit.saturating_sub(1));
+            (lo.min(hi), hi)
+        };
+        let (y0, y1) = span(row, height);
+        let (x0, x1) = span(column, width);
+        (y0, x0, y1, x1)
     }
 }

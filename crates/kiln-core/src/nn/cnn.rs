@@ -100,6 +100,18 @@ impl Cnn {
         x
     }
 
+    /// `(kernel, stride, padding)` of every spatial layer, in order.
+    pub fn layer_geometry(&self) -> Vec<(usize, usize, usize)> {
+        let mut layers = Vec::new();
+        for block in &self.blocks {
+            layers.push((3, block.conv.stride[0], 1));
+            if block.pool.is_some() {
+                layers.push((2, 2, 0));
+            }
+        }
+        layers
+    }
+
     /// Number of channels of [`Cnn::features`].
     pub fn out_channels(&self) -> usize {
         self.head.weight.dims()[0]

@@ -7,7 +7,7 @@ mod cnn;
 mod mlp;
 mod resnet;
 
-pub use backbone::{Backbone, BackboneConfig};
+pub use backbone::{Backbone, BackboneConfig, ReceptiveField};
 pub use classify::{classification_step, cross_entropy};
 pub use cnn::{Cnn, CnnConfig, ConvBlock};
 pub use mlp::{Mlp, MlpConfig};

@@ -153,6 +153,20 @@ impl ResNet {
         x
     }
 
+    /// `(kernel, stride, padding)` of every spatial layer on the main path, in order.
+    pub fn layer_geometry(&self) -> Vec<(usize, usize, usize)> {
+        let mut layers =
+            vec![(self.stem.kernel_size[0], self.stem.stride[0], if self.stem.kernel_size[0] == 7 { 3 } else { 1 })];
+        if self.stem_pool.is_some() {
+            layers.push((3, 2, 1));
+        }
+        for block in &self.blocks {
+            layers.push((3, block.conv1.stride[0], 1));
+            layers.push((3, 1, 1));
+        }
+        layers
+    }
+
     /// Number of channels of [`ResNet::features`].
     pub fn out_channels(&self) -> usize {
         self.head.weight.dims()[0]

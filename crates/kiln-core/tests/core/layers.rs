@@ -57,3 +57,16 @@ fn devices_agree_with_flex() {
         assert!(max_abs_diff(c.to_device(&flex), reference.2.clone()) < 1e-4, "resnet on {spec}");
     });
 }
+
+#[test]
+fn receptive_field_of_the_small_cnn_matches_hand_computation() {
+    use kiln_core::nn::BackboneConfig;
+    // conv3 (s1, p1) → pool2 → conv3 → pool2 → conv3: size 3, 4, 8, 10, 18; jump 1, 2, 2, 4, 4;
+    // position 0 is centred on input coordinate 2.0 (the middle of the first 4×4 cell).
+    let backbone = BackboneConfig::Cnn { in_channels: 1, channels: vec![8, 8, 8] }.init(&Device::flex());
+    let rf = backbone.receptive_field();
+    assert_eq!((rf.size, rf.jump), (18, 4));
+    assert!((rf.start - 2.0).abs() < 1e-12, "{}", rf.start);
+    assert_eq!(rf.input_box(0, 0, 32, 32), (0, 0, 10, 10));
+    assert_eq!(rf.input_box(7, 3, 32, 32), (21, 5, 31, 22));
+}

@@ -236,7 +236,8 @@ fn normalize_fit_on_digits_gives_zero_mean_unit_std() {
     let norm = Normalize::fit(&items);
     assert_eq!((norm.mean.len(), norm.std.len()), (1, 1));
     let mut all: Vec<f32> = items.iter().flat_map(|e| e.image.pixels.iter().copied()).collect();
-    norm.apply(&mut all, all.len());
+    let plane = all.len();
+    norm.apply(&mut all, plane);
     let n = all.len() as f64;
     let mean = all.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
     let var = all.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n;

@@ -17,4 +17,4 @@ mod push;
 pub use config::{ProtoPNetConfig, class_identity};
 pub use model::{AddOnLayers, ProtoPNet, ProtoPNetOutput};
 pub use prune::{PruneReport, keep_prototypes, prune};
-pub use push::{LatentBatch, PrototypeSource, PushReport, PushSet, patch_cell, push};
+pub use push::{LatentBatch, PrototypeSource, PushReport, PushSet, push};

@@ -96,7 +96,7 @@ pub struct PrototypeSource {
     /// for ProtoPNet (lower is closer), the projection similarity for ST-ProtoPNet (higher is
     /// closer).
     pub score: f32,
-    /// The patch's cell in the input image, `(y0, x0, y1, x1)` inclusive.
+    /// The patch's receptive field in the input image, `(y0, x0, y1, x1)` inclusive.
     pub receptive_field: (usize, usize, usize, usize),
 }
 
@@ -105,18 +105,6 @@ pub struct PrototypeSource {
 pub struct PushReport {
     /// Sources, indexed by prototype.
     pub sources: Vec<PrototypeSource>,
-}
-
-/// The input-image cell under latent patch `(y, x)` of an `H × W` grid (the grid-cell
-/// approximation of the patch's receptive field).
-pub fn patch_cell(y: usize, x: usize, grid: (usize, usize), image: (usize, usize)) -> (usize, usize, usize, usize) {
-    let (gh, gw) = (grid.0.max(1), grid.1.max(1));
-    let (ih, iw) = image;
-    let y0 = y * ih / gh;
-    let x0 = x * iw / gw;
-    let y1 = ((y + 1) * ih / gh).max(y0 + 1) - 1;
-    let x1 = ((x + 1) * iw / gw).max(x0 + 1) - 1;
-    (y0, x0, y1.min(ih.saturating_sub(1)), x1.min(iw.saturating_sub(1)))
 }
 
 /// The closest own-class patch found so far for one prototype.
@@ -163,6 +151,7 @@ pub fn push(mut model: ProtoPNet, push_set: &PushSet, device: &Device) -> (Proto
         }
     });
     let mut vectors = to_vec(model.prototype_vectors.val().into_data());
+    let rf = model.features.receptive_field();
     let mut sources = Vec::with_capacity(m);
     for (j, found) in best.into_iter().enumerate() {
         let source = match found {
@@ -176,7 +165,7 @@ pub fn push(mut model: ProtoPNet, push_set: &PushSet, device: &Device) -> (Proto
                     patch: (y, x),
                     grid,
                     score: dist,
-                    receptive_field: patch_cell(y, x, grid, (image.height, image.width)),
+                    receptive_field: rf.input_box(y, x, image.height, image.width),
                 }
             }
             None => PrototypeSource {

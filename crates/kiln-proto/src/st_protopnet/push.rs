@@ -10,7 +10,9 @@ use kiln_data::Batcher;
 use serde::{Deserialize, Serialize};
 
 use super::model::{PrototypeBranch, StProtoPNet, normalize_rows};
-use crate::protopnet::{PrototypeSource, PushReport, PushSet, patch_cell};
+use kiln_core::nn::ReceptiveField;
+
+use crate::protopnet::{PrototypeSource, PushReport, PushSet};
 
 /// The push of both prototype sets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -56,8 +58,9 @@ pub fn push(mut model: StProtoPNet, set: &PushSet, device: &Device) -> (StProtoP
         }
     }
     let [trivial_best, support_best] = best;
-    let (trivial, trivial_report) = project(model.trivial, trivial_best, &classes, set, grid);
-    let (support, support_report) = project(model.support, support_best, &classes, set, grid);
+    let rf = model.features.receptive_field();
+    let (trivial, trivial_report) = project(model.trivial, trivial_best, &classes, set, grid, rf);
+    let (support, support_report) = project(model.support, support_best, &classes, set, grid, rf);
     model.trivial = trivial;
     model.support = support;
     (model, StPushReport { trivial: trivial_report, support: support_report })
@@ -72,6 +75,7 @@ fn project(
     classes: &[usize],
     set: &PushSet,
     grid: (usize, usize),
+    rf: ReceptiveField,
 ) -> (PrototypeBranch, PushReport) {
     let [m, d] = branch.prototype_vectors.dims();
     let mut vectors = host(branch.prototype_vectors.val());
@@ -95,7 +99,7 @@ fn project(
             source.image_index = Some(index);
             source.patch = (y, x);
             source.score = score;
-            source.receptive_field = patch_cell(y, x, grid, (image.height, image.width));
+            source.receptive_field = rf.input_box(y, x, image.height, image.width);
         }
         sources.push(source);
     }

@@ -163,3 +163,31 @@ fn learns_digits_with_push() {
     let acc = accuracy(&model, &test, &batcher);
     assert!(acc >= 0.95, "ProtoPNet test accuracy on digits {acc}");
 }
+
+#[test]
+fn explanation_png_has_the_expected_size_and_is_not_blank() {
+    let device = Device::flex();
+    device.seed(8);
+    let (train, test, batcher) = digits_data(8);
+    let train: Vec<ImageExample> = train.into_iter().take(200).collect();
+    let model = ProtoPNetConfig::small(10, 1).with_prototypes_per_class(2).init(&device);
+    let set = PushSet::new(train, batcher.clone(), 64);
+    let (model, report) = push(model, &set, &device);
+    let explanation = model.explain(&test[0].image, &batcher, &device, 3, Some(&report));
+    assert_eq!(explanation.evidence.len(), 3);
+    let contributions: Vec<f32> = explanation.evidence.iter().map(|e| e.contribution).collect();
+    assert!(contributions.windows(2).all(|w| w[0] >= w[1]), "sorted by contribution: {contributions:?}");
+    for e in &explanation.evidence {
+        assert!((e.contribution - e.similarity * e.weight).abs() < 1e-5);
+        assert_eq!(e.activation.len(), explanation.grid.0 * explanation.grid.1);
+    }
+    assert!(explanation.to_text().contains(&format!("predicted class {}", explanation.predicted)));
+    let png = explanation.render(&test[0].image, Some(&set));
+    // 8×8 digits scaled ×12 to 96 px tiles; two tiles and a 300 px text column; 24 px title and
+    // one 112 px row per prototype.
+    assert_eq!((png.width(), png.height()), (2 * 96 + 300, 24 + 3 * 112));
+    let distinct: std::collections::HashSet<[u8; 3]> = png.pixels().map(|p| p.0).collect();
+    assert!(distinct.len() > 20, "only {} colours", distinct.len());
+    let gallery = kiln_proto::explain::prototype_gallery(&report, &set, 2);
+    assert!(gallery.width() > 0 && gallery.height() > 0);
+}

@@ -1,0 +1,200 @@
+//! "This looks like that" explanations: for one image, the prototypes that contributed most to
+//! the predicted class, each with its similarity map over the input, its source patch (from
+//! push) and its contribution `similarity × weight`; as text, JSON and a PNG. Also a gallery of
+//! all prototypes.
+
+use burn::prelude::Device;
+use image::RgbImage;
+use kiln_data::{Batcher, Image, ImageBatcher};
+use serde::{Deserialize, Serialize};
+
+use crate::ProtoPNet;
+use crate::protopnet::{PrototypeSource, PushReport, PushSet};
+use crate::render::{
+    BLACK, Canvas, GREEN, RED, WHITE, YELLOW, crop, grid, heatmap_overlay, high_activation_box, scale_nearest, to_rgb,
+    upsample_bilinear,
+};
+use crate::similarity::log_similarity;
+
+/// One prototype's part in a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrototypeEvidence {
+    /// Prototype index.
+    pub prototype: usize,
+    /// The prototype's class.
+    pub class: usize,
+    /// Similarity of its closest patch, `log((d+1)/(d+ε))`.
+    pub similarity: f32,
+    /// Last-layer weight from this prototype to the predicted class.
+    pub weight: f32,
+    /// `similarity × weight`.
+    pub contribution: f32,
+    /// Position `(row, column)` of the closest patch in the latent grid.
+    pub patch: (usize, usize),
+    /// Similarity map over the latent grid (row-major `H × W`).
+    pub activation: Vec<f32>,
+    /// Where the prototype came from, when a push report was given.
+    pub source: Option<PrototypeSource>,
+}
+
+/// Why the model predicted what it predicted for one image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Predicted class.
+    pub predicted: usize,
+    /// All class scores.
+    pub logits: Vec<f32>,
+    /// Latent grid `(H, W)`.
+    pub grid: (usize, usize),
+    /// The prototypes with the largest contributions to the predicted class, largest first.
+    pub evidence: Vec<PrototypeEvidence>,
+}
+
+fn host<const D: usize>(t: burn::prelude::Tensor<D>) -> Vec<f32> {
+    t.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
+}
+
+impl ProtoPNet {
+    /// Explains the prediction for `image` with its `top_k` most contributing prototypes.
+    pub fn explain(
+        &self,
+        image: &Image,
+        batcher: &ImageBatcher,
+        device: &Device,
+        top_k: usize,
+        push: Option<&PushReport>,
+    ) -> Explanation {
+        let example = kiln_data::ImageExample { image: image.clone(), label: 0 };
+        let batch = batcher.batch(std::slice::from_ref(&example), device, None);
+        let out = self.forward(batch.images);
+        let [_, m, h, w] = out.distance_maps.dims();
+        let logits = host(out.logits);
+        let similarities = host(out.similarities);
+        let maps = host(log_similarity(out.distance_maps, self.epsilon));
+        let weights = host(self.last_layer.weight.val()); // [m, K]
+        let k = self.num_classes();
+        let predicted = kiln_core::metrics::argmax(&logits);
+        let classes = self.prototype_classes();
+        let mut evidence: Vec<PrototypeEvidence> = (0..m)
+            .map(|j| {
+                let activation = maps[j * h * w..(j + 1) * h * w].to_vec();
+                let best = kiln_core::metrics::argmax(&activation);
+                let weight = weights[j * k + predicted];
+                PrototypeEvidence {
+                    prototype: j,
+                    class: classes[j],
+                    similarity: similarities[j],
+                    weight,
+                    contribution: similarities[j] * weight,
+                    patch: (best / w.max(1), best % w.max(1)),
+                    activation,
+                    source: push.and_then(|p| p.sources.get(j).cloned()),
+                }
+            })
+            .collect();
+        evidence.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+        evidence.truncate(top_k);
+        Explanation { predicted, logits, grid: (h, w), evidence }
+    }
+}
+
+impl Explanation {
+    /// The reasoning in words, one line per prototype.
+    pub fn to_text(&self) -> String {
+        let score = self.logits.get(self.predicted).copied().unwrap_or(f32::NAN);
+        let mut text = format!("predicted class {} (score {score:.3}) because:\n", self.predicted);
+        for e in &self.evidence {
+            let from = match &e.source {
+                Some(PrototypeSource { image_index: Some(i), patch, .. }) => {
+                    format!(", from training image {i} at patch {patch:?}")
+                }
+                _ => String::new(),
+            };
+            text.push_str(&format!(
+                "  this patch {:?} looks like prototype {} (class {}{from}): similarity {:.3} x weight {:.3} = {:.3}\n",
+                e.patch, e.prototype, e.class, e.similarity, e.weight, e.contribution
+            ));
+        }
+        text
+    }
+
+    /// A picture of the reasoning: per prototype, the input with the similarity heatmap and the
+    /// high-activation box (95th percentile), the source image with the prototype's patch, and
+    /// the contribution as a bar. `push_set` supplies the source images.
+    pub fn render(&self, image: &Image, push_set: Option<&PushSet>) -> RgbImage {
+        let tile = 96u32;
+        let factor = (tile / image.height.max(image.width).max(1) as u32).max(1);
+        let tile = factor * image.height.max(image.width) as u32;
+        let row_h = tile + 16;
+        let width = 2 * tile + 300;
+        let height = 24 + row_h * self.evidence.len().max(1) as u32;
+        let mut canvas = Canvas::new(width, height);
+        let score = self.logits.get(self.predicted).copied().unwrap_or(f32::NAN);
+        canvas.text(4, 4, &format!("predicted class {} (score {score:.2})", self.predicted), BLACK, 2);
+        let max_contribution = self.evidence.iter().map(|e| e.contribution.abs()).fold(1e-6, f32::max);
+        for (r, e) in self.evidence.iter().enumerate() {
+            let y = 24 + r as i32 * row_h as i32;
+            let heat = upsample_bilinear(&e.activation, self.grid.0, self.grid.1, image.height, image.width);
+            let (y0, x0, y1, x1) = high_activation_box(&heat, image.height, image.width, 95.0);
+            let mut overlay = Canvas::from_image(scale_nearest(&heatmap_overlay(image, &heat, 0.5), factor));
+            let f = factor as i32;
+            overlay.rect_outline(
+                y0 as i32 * f,
+                x0 as i32 * f,
+                (y1 as i32 + 1) * f - 1,
+                (x1 as i32 + 1) * f - 1,
+                YELLOW,
+                2,
+            );
+            canvas.paste(overlay.image(), 0, y);
+            if let (Some(set), Some(source)) = (push_set, &e.source)
+                && let Some(src) = source.image_index.and_then(|i| set.images.get(i))
+            {
+                let mut src_canvas = Canvas::from_image(scale_nearest(&to_rgb(&src.image), factor));
+                let (sy0, sx0, sy1, sx1) = source.receptive_field;
+                src_canvas.rect_outline(
+                    sy0 as i32 * f,
+                    sx0 as i32 * f,
+                    (sy1 as i32 + 1) * f - 1,
+                    (sx1 as i32 + 1) * f - 1,
+                    GREEN,
+                    2,
+                );
+                canvas.paste(src_canvas.image(), tile as i32 + 4, y);
+            }
+            let tx = 2 * tile as i32 + 12;
+            canvas.text(tx, y + 2, &format!("prototype {} (class {})", e.prototype, e.class), BLACK, 1);
+            canvas.text(
+                tx,
+                y + 14,
+                &format!("sim {:.2} x w {:.2} = {:.2}", e.similarity, e.weight, e.contribution),
+                BLACK,
+                1,
+            );
+            let bar = ((e.contribution.abs() / max_contribution) * 260.0) as i32;
+            canvas.bar(tx, y + 30, bar.max(1), 10, if e.contribution >= 0.0 { GREEN } else { RED });
+        }
+        canvas.into_image()
+    }
+}
+
+/// Every prototype's source patch, cropped from its push image and scaled up, in a grid with
+/// one row per class (`columns` = prototypes per class).
+pub fn prototype_gallery(report: &PushReport, push_set: &PushSet, columns: usize) -> RgbImage {
+    let tiles: Vec<RgbImage> = report
+        .sources
+        .iter()
+        .map(|s| {
+            let Some(src) = s.image_index.and_then(|i| push_set.images.get(i)) else {
+                return Canvas::with_background(48, 48, WHITE).into_image();
+            };
+            let (y0, x0, y1, x1) = s.receptive_field;
+            let patch = crop(&src.image, y0, x0, y1, x1);
+            let size = patch.height.max(patch.width).max(1) as u32;
+            let mut tile = Canvas::from_image(scale_nearest(&to_rgb(&patch), (48 / size).max(1)));
+            tile.text(1, 1, &format!("{}", s.prototype), YELLOW, 1);
+            tile.into_image()
+        })
+        .collect();
+    grid(&tiles, columns.max(1), 4, WHITE)
+}
