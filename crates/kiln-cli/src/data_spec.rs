@@ -92,7 +92,7 @@ pub fn load(spec: &DataSpec, target: &str, seed: u64) -> Result<Loaded> {
         DataSpec::Idx(dir) => {
             let train = load_idx_dir(dir, "train")?;
             let test = load_idx_dir(dir, "t10k")?;
-            let num_classes = train.iter().map(|e| e.label + 1).max().unwrap_or(0);
+            let num_classes = train.iter().chain(&test).map(|e| e.label + 1).max().unwrap_or(0);
             let mut splits = split(train, 1.0 / 12.0, 0.0, seed);
             splits.test = test;
             Loaded::Images { splits, classes: classes_of(num_classes) }

@@ -41,8 +41,10 @@ pub struct Splits<I> {
 /// (rounded down); the rest is the training set. The same seed gives the same split.
 pub fn split<I>(items: Vec<I>, valid_fraction: f64, test_fraction: f64, seed: u64) -> Splits<I> {
     let n = items.len();
-    let n_valid = ((n as f64) * valid_fraction.clamp(0.0, 1.0)) as usize;
-    let n_test = (((n as f64) * test_fraction.clamp(0.0, 1.0)) as usize).min(n - n_valid);
+    // Rounded to 1e-9 before flooring, so that 100 × 0.29 is 29 and not 28.999… → 28.
+    let count = |fraction: f64| ((n as f64 * fraction.clamp(0.0, 1.0) * 1e9).round() / 1e9).floor() as usize;
+    let n_valid = count(valid_fraction);
+    let n_test = count(test_fraction).min(n - n_valid);
     let mut slots: Vec<Option<I>> = items.into_iter().map(Some).collect();
     let mut take = |indices: &[usize]| indices.iter().filter_map(|&i| slots[i].take()).collect::<Vec<_>>();
     let order = permutation(n, seed);

@@ -15,7 +15,8 @@ pub struct Normalize {
 }
 
 impl Normalize {
-    /// Mean and standard deviation of each channel over `examples` (std floored at 1e-6).
+    /// Mean and standard deviation of each channel over `examples` (a constant channel gets
+    /// std 1).
     pub fn fit(examples: &[ImageExample]) -> Self {
         let channels = examples.first().map_or(1, |e| e.image.channels);
         let mut sum = vec![0f64; channels];
@@ -35,7 +36,11 @@ impl Normalize {
             .iter()
             .zip(&count)
             .zip(&mean)
-            .map(|((q, n), m)| ((q / n.max(1.0) - f64::from(*m).powi(2)).max(0.0).sqrt() as f32).max(1e-6))
+            .map(|((q, n), m)| {
+                let std = (q / n.max(1.0) - f64::from(*m).powi(2)).max(0.0).sqrt() as f32;
+                // A constant channel carries no scale: leave it unscaled rather than divide by ~0.
+                if std < 1e-6 { 1.0 } else { std }
+            })
             .collect();
         Self { mean, std }
     }

@@ -7,6 +7,7 @@
 pub mod explain;
 pub mod protopnet;
 pub mod render;
+pub mod reproduce;
 mod schedule;
 pub mod similarity;
 pub mod st_protopnet;

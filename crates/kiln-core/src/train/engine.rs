@@ -159,6 +159,11 @@ impl Trainer {
                 state = saved;
                 resume_dir = Some(ckpt);
             }
+            if resume_dir.is_none() {
+                // A fresh run: do not mix its log and checkpoints with an earlier run's.
+                let _ = std::fs::remove_file(dir.join("metrics.jsonl"));
+                let _ = std::fs::remove_dir_all(dir.join("checkpoint"));
+            }
         }
         let mut log = MetricsLog::open(self.run_dir.as_deref())?;
         let mut epochs_this_call = 0usize;
