@@ -62,3 +62,56 @@ net = cnn().eval()
 xi = torch.randn(256, 1, 28, 28)
 with torch.no_grad():
     report("cnn", "inference", 256, median_ms(lambda: net(xi)))
+
+
+class ProtoPNet(nn.Module):
+    """The small kiln-proto preset: CNN 32-64-128 backbone, regular add-on, 1x1 prototypes."""
+
+    def __init__(self, classes=6, per_class=5, dim=64):
+        super().__init__()
+
+        def block(i, o, pool):
+            layers = [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+            return layers + ([nn.MaxPool2d(2)] if pool else [])
+
+        self.features = nn.Sequential(*block(3, 32, True), *block(32, 64, True), *block(64, 128, False))
+        self.add_on = nn.Sequential(nn.Conv2d(128, dim, 1), nn.ReLU(), nn.Conv2d(dim, dim, 1), nn.Sigmoid())
+        m = classes * per_class
+        self.prototypes = nn.Parameter(torch.rand(m, dim, 1, 1))
+        identity = torch.zeros(m, classes)
+        identity[torch.arange(m), torch.arange(m) // per_class] = 1
+        self.register_buffer("identity", identity)
+        self.last = nn.Linear(m, classes, bias=False)
+        self.last.weight.data = identity.t() - 0.5 * (1 - identity.t())
+
+    def forward(self, x):
+        z = self.add_on(self.features(x))
+        z2 = (z**2).sum(1, keepdim=True)
+        p2 = (self.prototypes**2).sum((1, 2, 3)).view(1, -1, 1, 1)
+        d = torch.relu(z2 - 2 * nn.functional.conv2d(z, self.prototypes) + p2)
+        min_d = -nn.functional.max_pool2d(-d, d.shape[2:]).flatten(1)
+        sim = torch.log((min_d + 1) / (min_d + 1e-4))
+        return self.last(sim), min_d
+
+
+def protopnet_step(model, x, y):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    dmax = model.prototypes.shape[1]
+
+    def step():
+        opt.zero_grad()
+        logits, min_d = model(x)
+        own = model.identity.t()[y]
+        clst = (dmax - ((dmax - min_d) * own).max(1).values).mean()
+        sep = (dmax - ((dmax - min_d) * (1 - own)).max(1).values).mean()
+        l1 = (model.last.weight * (1 - model.identity.t())).norm(p=1)
+        loss = nn.functional.cross_entropy(logits, y) + 0.8 * clst - 0.08 * sep + 1e-4 * l1
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+xp = torch.randn(64, 3, 32, 32)
+yp = torch.arange(64) % 6
+report("protopnet", "train_step", 64, median_ms(protopnet_step(ProtoPNet(), xp, yp)))

@@ -22,7 +22,14 @@ fn key(v: &Value) -> (String, String) {
 pub fn run() -> Result<(), String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     eprintln!("xtask: cargo bench (release build of burn on first run)");
-    let kiln = run_lines(Command::new(env!("CARGO")).args(["bench", "-p", "kiln-core", "--bench", "train_step"]))?;
+    let mut kiln = run_lines(Command::new(env!("CARGO")).args(["bench", "-p", "kiln-core", "--bench", "train_step"]))?;
+    kiln.extend(run_lines(Command::new(env!("CARGO")).args([
+        "bench",
+        "-p",
+        "kiln-proto",
+        "--bench",
+        "protopnet_step",
+    ]))?);
     let torch = match run_lines(
         Command::new("python3").arg("bench/pytorch/train_step.py").env("KILN_BENCH_THREADS", threads.to_string()),
     ) {
@@ -35,7 +42,8 @@ pub fn run() -> Result<(), String> {
     let mut md = String::from(
         "# Benchmarks\n\nWritten by `cargo xtask bench`. Median of 20 timed steps after 3 warm-up steps; ",
     );
-    md.push_str("28×28×1 inputs. Training step = forward, cross-entropy, backward, Adam update.\n\n");
+    md.push_str("MLP and CNN on 28×28×1 inputs, ProtoPNet (small preset, 6 classes) on 32×32×3. ");
+    md.push_str("Training step = forward, loss, backward, Adam update.\n\n");
     md.push_str(&format!("Machine: {threads} threads available.\n\n"));
     md.push_str("| model | measure | batch | Kiln device | Kiln ms | PyTorch CPU ms | Kiln / PyTorch | threads |\n");
     md.push_str("|---|---|---|---|---|---|---|---|\n");

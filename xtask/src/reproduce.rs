@@ -7,13 +7,16 @@ use serde_json::Value;
 use crate::root;
 
 /// The families with an experiment; each family issue adds its own.
-const FAMILIES: &[&str] = &["digits"];
+const FAMILIES: &[&str] = &["digits", "proto"];
 
 /// Runs one family's experiment (or `all`).
 pub fn run(family: &str) -> Result<(), String> {
     match family {
         "all" => FAMILIES.iter().try_for_each(|f| run(f)),
         "digits" => digits(),
+        "proto" => {
+            crate::cargo(&["run", "--quiet", "--package", "kiln-proto", "--example", "reproduce", "--", "docs/results"])
+        }
         other => Err(format!("unknown family `{other}`; known: {} or all", FAMILIES.join(", "))),
     }
 }

@@ -19,6 +19,7 @@ pub mod error;
 pub mod metrics;
 pub mod nn;
 pub mod seed;
+pub mod tensor;
 pub mod testing;
 pub mod train;
 

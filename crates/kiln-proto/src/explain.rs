@@ -5,6 +5,7 @@
 
 use burn::prelude::Device;
 use image::RgbImage;
+use kiln_core::tensor::to_vec;
 use kiln_data::{Batcher, Image, ImageBatcher};
 use serde::{Deserialize, Serialize};
 
@@ -50,10 +51,6 @@ pub struct Explanation {
     pub evidence: Vec<PrototypeEvidence>,
 }
 
-fn host<const D: usize>(t: burn::prelude::Tensor<D>) -> Vec<f32> {
-    t.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
-}
-
 impl ProtoPNet {
     /// Explains the prediction for `image` with its `top_k` most contributing prototypes.
     pub fn explain(
@@ -68,10 +65,10 @@ impl ProtoPNet {
         let batch = batcher.batch(std::slice::from_ref(&example), device, None);
         let out = self.forward(batch.images);
         let [_, m, h, w] = out.distance_maps.dims();
-        let logits = host(out.logits);
-        let similarities = host(out.similarities);
-        let maps = host(log_similarity(out.distance_maps, self.epsilon));
-        let weights = host(self.last_layer.weight.val()); // [m, K]
+        let logits = to_vec(out.logits);
+        let similarities = to_vec(out.similarities);
+        let maps = to_vec(log_similarity(out.distance_maps, self.epsilon));
+        let weights = to_vec(self.last_layer.weight.val()); // [m, K]
         let k = self.num_classes();
         let predicted = kiln_core::metrics::argmax(&logits);
         let classes = self.prototype_classes();

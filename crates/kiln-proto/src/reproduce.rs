@@ -6,6 +6,7 @@
 //! prototypes to the nearest other-class prototype.
 
 use burn::prelude::Device;
+use kiln_core::tensor::to_vec;
 use kiln_core::train::{Phase, TrainModel, Trainer};
 use kiln_data::procedural::{PartImage, ProceduralConfig, generate};
 use kiln_data::{Batcher, DataLoader, ImageBatch, ImageBatcher, ImageExample, Normalize, digits, split};
@@ -69,6 +70,10 @@ pub struct RunResult {
     pub support_distance: Option<f64>,
     /// Same for trivial prototypes (ST).
     pub trivial_distance: Option<f64>,
+    /// Support prototypes' distance before push, where only the losses shape them (ST).
+    pub support_distance_before_push: Option<f64>,
+    /// Trivial prototypes' distance before push (ST).
+    pub trivial_distance_before_push: Option<f64>,
 }
 
 /// A dataset ready for the experiment.
@@ -153,10 +158,6 @@ fn on_class_part(
     if total == 0 { 0.0 } else { on as f64 / total as f64 }
 }
 
-fn host<const D: usize>(t: burn::prelude::Tensor<D>) -> Vec<f32> {
-    t.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
-}
-
 /// ProtoPNet: warm-up + joint, push, last layer, prune + last layer.
 pub fn run_protopnet(
     data: &ExperimentData,
@@ -182,7 +183,7 @@ pub fn run_protopnet(
             let batch = data.batcher.batch(std::slice::from_ref(example), device, None);
             let maps = model.forward(batch.images).distance_maps;
             let [_, _, h, w] = maps.dims();
-            let sim = host(log_similarity(maps, model.epsilon));
+            let sim = to_vec(log_similarity(maps, model.epsilon));
             (sim[j * h * w..(j + 1) * h * w].to_vec(), h, w)
         })
     });
@@ -217,6 +218,9 @@ pub fn run_st_protopnet(
     let model = StProtoPNetConfig::small(data.classes, data.channels).init(device);
     let (model, _) = trainer.fit(model, &phases[..2], &loader, None)?;
     let before_push = accuracy(&trainer, &model, data);
+    let classes = model.prototype_classes();
+    let support_before = mean_distance_to_other_class(model.support.prototype_vectors.val(), &classes);
+    let trivial_before = mean_distance_to_other_class(model.trivial.prototype_vectors.val(), &classes);
     let (model, report) = st_protopnet::push(model, &set, device);
     let after_push = accuracy(&trainer, &model, data);
     let last_layer: &[Phase<StProtoPNet>] = &phases[3..4];
@@ -229,13 +233,12 @@ pub fn run_st_protopnet(
                 let out = model.forward(batch.images);
                 let maps = if support { out.support.projection_maps } else { out.trivial.projection_maps };
                 let [_, _, h, w] = maps.dims();
-                let all = host(maps);
+                let all = to_vec(maps);
                 (all[j * h * w..(j + 1) * h * w].to_vec(), h, w)
             })
         };
         (share(false, &report.trivial) + share(true, &report.support)) / 2.0
     });
-    let classes = model.prototype_classes();
     Ok(RunResult {
         dataset: data.name.clone(),
         model: "ST-ProtoPNet".into(),
@@ -246,6 +249,64 @@ pub fn run_st_protopnet(
         on_class_part: on_part,
         support_distance: Some(mean_distance_to_other_class(model.support.prototype_vectors.val(), &classes)),
         trivial_distance: Some(mean_distance_to_other_class(model.trivial.prototype_vectors.val(), &classes)),
+        support_distance_before_push: Some(support_before),
+        trivial_distance_before_push: Some(trivial_before),
         ..RunResult::default()
     })
+}
+
+fn mean_std(values: &[f64]) -> (f64, f64) {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    (mean, var.sqrt())
+}
+
+fn cell(values: &[f64], percent: bool) -> String {
+    if values.is_empty() {
+        return "–".into();
+    }
+    let (m, s) = mean_std(values);
+    if percent { format!("{:.1} ± {:.1}", 100.0 * m, 100.0 * s) } else { format!("{m:.3} ± {s:.3}") }
+}
+
+/// The results as the Markdown table of `docs/results/proto.md` (without its header).
+pub fn markdown_tables(results: &[RunResult]) -> String {
+    let mut md = String::from(
+        "| dataset | model | before push | after push | after last layer | after pruning | pruned | on class-defining part |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    let mut keys: Vec<(String, String)> = results.iter().map(|r| (r.dataset.clone(), r.model.clone())).collect();
+    keys.dedup();
+    for (dataset, model) in &keys {
+        let runs: Vec<&RunResult> = results.iter().filter(|r| &r.dataset == dataset && &r.model == model).collect();
+        let col = |f: &dyn Fn(&RunResult) -> Option<f64>| runs.iter().filter_map(|r| f(r)).collect::<Vec<f64>>();
+        md.push_str(&format!(
+            "| {dataset} | {model} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&col(&|r| Some(r.before_push)), true),
+            cell(&col(&|r| Some(r.after_push)), true),
+            cell(&col(&|r| Some(r.after_last_layer)), true),
+            cell(&col(&|r| r.after_pruning), true),
+            cell(&col(&|r| r.pruned.map(|p| p as f64)), false),
+            cell(&col(&|r| r.on_class_part), true),
+        ));
+    }
+    md.push_str("\nST-ProtoPNet prototype geometry (unit prototypes; mean Euclidean distance to the nearest prototype of another class, lower = nearer the decision boundary):\n\n");
+    md.push_str("| dataset | support, before push | trivial, before push | support, final | trivial, final | support nearer (final) in |\n|---|---|---|---|---|---|\n");
+    for (dataset, model) in keys.iter().filter(|(_, m)| m == "ST-ProtoPNet") {
+        let runs: Vec<&RunResult> = results.iter().filter(|r| &r.dataset == dataset && &r.model == model).collect();
+        let support: Vec<f64> = runs.iter().filter_map(|r| r.support_distance).collect();
+        let trivial: Vec<f64> = runs.iter().filter_map(|r| r.trivial_distance).collect();
+        let support_before: Vec<f64> = runs.iter().filter_map(|r| r.support_distance_before_push).collect();
+        let trivial_before: Vec<f64> = runs.iter().filter_map(|r| r.trivial_distance_before_push).collect();
+        let nearer = runs.iter().filter(|r| r.support_distance < r.trivial_distance).count();
+        md.push_str(&format!(
+            "| {dataset} | {} | {} | {} | {} | {nearer} of {} seeds |\n",
+            cell(&support_before, false),
+            cell(&trivial_before, false),
+            cell(&support, false),
+            cell(&trivial, false),
+            runs.len()
+        ));
+    }
+    md
 }

@@ -1,6 +1,6 @@
-//! Readers for the dataset formats users bring: IDX (MNIST-style), numeric CSV tables and
-//! ImageFolder trees. Each reader returns a typed [`DataError`](crate::DataError) naming the file
-//! and the record at fault.
+//! Readers for the dataset formats users bring: IDX (MNIST-style), numeric CSV tables,
+//! ImageFolder trees and the CUB-200-2011 layout (with bounding boxes and part locations). Each
+//! reader returns a typed [`DataError`](crate::DataError) naming the file and the record at fault.
 
 pub mod csv;
 pub mod cub;

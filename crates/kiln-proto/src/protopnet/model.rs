@@ -109,8 +109,7 @@ impl ProtoPNet {
     /// The class of each prototype.
     pub fn prototype_classes(&self) -> Vec<usize> {
         let k = self.num_classes();
-        let identity: Vec<f32> =
-            self.prototype_class_identity.val().into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default();
+        let identity = kiln_core::tensor::to_vec(self.prototype_class_identity.val());
         identity.chunks(k.max(1)).map(|row| row.iter().position(|&v| v > 0.5).unwrap_or(0)).collect()
     }
 

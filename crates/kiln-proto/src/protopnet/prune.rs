@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::config::class_identity;
 use super::model::ProtoPNet;
-use super::push::{PushSet, to_vec};
+use super::push::PushSet;
+use kiln_core::tensor::to_vec;
 
 /// Which prototypes were removed and why.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -58,8 +59,8 @@ pub fn keep_prototypes(mut model: ProtoPNet, kept: &[usize]) -> ProtoPNet {
     let num_classes = model.num_classes();
     let d = model.prototype_dim();
     let device = model.prototype_vectors.device();
-    let vectors = to_vec(model.prototype_vectors.val().into_data());
-    let weights = to_vec(model.last_layer.weight.val().into_data());
+    let vectors = to_vec(model.prototype_vectors.val());
+    let weights = to_vec(model.last_layer.weight.val());
     let rows = |data: &[f32], width: usize| -> Vec<f32> {
         kept.iter().flat_map(|&j| data[j * width..(j + 1) * width].iter().copied()).collect()
     };

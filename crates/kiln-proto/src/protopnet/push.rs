@@ -3,6 +3,7 @@
 //! `p_j ← argmin_{z ∈ patches(f(x_i)), y_i = class(j)} ‖z − p_j‖²`, so that each prototype
 //! is a real patch of a real training image whose source we record.
 
+use kiln_core::tensor::to_vec;
 use std::sync::Arc;
 
 use burn::prelude::{Device, Tensor, TensorData};
@@ -39,8 +40,8 @@ impl PushSet {
             let [b, d, h, w] = latent.dims();
             let m = distances.dims()[1];
             let host = LatentBatch {
-                latent: to_vec(latent.into_data()),
-                distances: to_vec(distances.into_data()),
+                latent: to_vec(latent),
+                distances: to_vec(distances),
                 shape: [b, d, h, w],
                 num_prototypes: m,
             };
@@ -73,10 +74,6 @@ impl LatentBatch {
         let [_, d, h, w] = self.shape;
         (0..d).map(|c| self.latent[((i * d + c) * h + y) * w + x]).collect()
     }
-}
-
-pub(crate) fn to_vec(data: TensorData) -> Vec<f32> {
-    data.convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
 }
 
 /// Where a prototype came from.
@@ -150,7 +147,7 @@ pub fn push(mut model: ProtoPNet, push_set: &PushSet, device: &Device) -> (Proto
             }
         }
     });
-    let mut vectors = to_vec(model.prototype_vectors.val().into_data());
+    let mut vectors = to_vec(model.prototype_vectors.val());
     let rf = model.features.receptive_field();
     let mut sources = Vec::with_capacity(m);
     for (j, found) in best.into_iter().enumerate() {

@@ -6,6 +6,7 @@
 //! decision boundary, i.e. nearer the prototypes of other classes, than trivial ones.
 
 use burn::prelude::{Device, Tensor, TensorData};
+use kiln_core::tensor::to_vec;
 use kiln_data::Batcher;
 use serde::{Deserialize, Serialize};
 
@@ -23,10 +24,6 @@ pub struct StPushReport {
     pub support: PushReport,
 }
 
-fn host<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default()
-}
-
 /// Projects both prototype sets onto their most similar own-class patches.
 pub fn push(mut model: StProtoPNet, set: &PushSet, device: &Device) -> (StProtoPNet, StPushReport) {
     let classes = model.prototype_classes();
@@ -41,8 +38,8 @@ pub fn push(mut model: StProtoPNet, set: &PushSet, device: &Device) -> (StProtoP
             grid = (h, w);
             let unit = normalize_rows(branch.prototype_vectors.val());
             let m = unit.dims()[0];
-            let maps = host(unit.unsqueeze::<3>().matmul(latent.clone().reshape([b, d, h * w])));
-            let latent = host(latent);
+            let maps = to_vec(unit.unsqueeze::<3>().matmul(latent.clone().reshape([b, d, h * w])));
+            let latent = to_vec(latent);
             for i in 0..b {
                 let label = set.images[first + i].label;
                 for (j, _) in classes.iter().enumerate().filter(|(_, c)| **c == label) {
@@ -78,7 +75,7 @@ fn project(
     rf: ReceptiveField,
 ) -> (PrototypeBranch, PushReport) {
     let [m, d] = branch.prototype_vectors.dims();
-    let mut vectors = host(branch.prototype_vectors.val());
+    let mut vectors = to_vec(branch.prototype_vectors.val());
     let mut sources = Vec::with_capacity(m);
     for (j, found) in best.into_iter().enumerate() {
         let mut source = PrototypeSource {
@@ -113,7 +110,7 @@ fn project(
 /// prototype of another class in the same set. Smaller means nearer the decision boundary.
 pub fn mean_distance_to_other_class(prototypes: Tensor<2>, classes: &[usize]) -> f64 {
     let [m, d] = prototypes.dims();
-    let unit = host(normalize_rows(prototypes));
+    let unit = to_vec(normalize_rows(prototypes));
     let mut total = 0.0;
     let mut count = 0usize;
     for a in 0..m {
