@@ -13,5 +13,5 @@ pub mod similarity;
 pub mod st_protopnet;
 
 pub use protopnet::{ProtoPNet, ProtoPNetConfig};
-pub use schedule::{ProtoPNetSchedule, push_action};
+pub use schedule::{ProtoPNetSchedule, prune_action, push_action};
 pub use st_protopnet::{StProtoPNet, StProtoPNetConfig};

@@ -12,7 +12,7 @@ use std::path::Path;
 use kiln_core::train::{Action, ActionContext, LrSchedule, OptimizerConfig, Phase, TrainModel, TrainPhase, Trainable};
 use serde::{Deserialize, Serialize};
 
-use crate::protopnet::{ProtoPNet, PushSet, push};
+use crate::protopnet::{ProtoPNet, PushSet, prune, push};
 
 /// Epochs and learning rates of a ProtoPNet run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +119,23 @@ pub fn push_action(
         let (model, report) = push(model, &push_set, ctx.device);
         if let Some(dir) = ctx.run_dir {
             write_report(&dir.join("push"), &format!("phase-{:02}.json", ctx.phase_index), &report)?;
+        }
+        Ok(model)
+    }
+}
+
+/// ProtoPNet's pruning as an engine action (the paper's `k = 6`, `τ = 3`): removes prototypes
+/// with fewer than `tau` own-class images among their `k` nearest; writes
+/// `<run>/prune/phase-NN.json`. Follow it with a last-layer phase, as the paper does.
+pub fn prune_action(
+    push_set: PushSet,
+    k: usize,
+    tau: usize,
+) -> impl Fn(ProtoPNet, &ActionContext<'_>) -> kiln_core::Result<ProtoPNet> + Send + Sync {
+    move |model, ctx| {
+        let (model, report) = prune(model, &push_set, ctx.device, k, tau);
+        if let Some(dir) = ctx.run_dir {
+            write_report(&dir.join("prune"), &format!("phase-{:02}.json", ctx.phase_index), &report)?;
         }
         Ok(model)
     }

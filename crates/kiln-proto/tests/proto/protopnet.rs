@@ -191,3 +191,34 @@ fn explanation_png_has_the_expected_size_and_is_not_blank() {
     let gallery = kiln_proto::explain::prototype_gallery(&report, &set, 2);
     assert!(gallery.width() > 0 && gallery.height() > 0);
 }
+
+/// Procedural images whose class is head shape × wing colour; ProtoPNet must learn them
+/// (≥ 90% held-out accuracy after push and the last-layer phase), and a pruning phase on the
+/// engine must leave a working model.
+#[test]
+fn learns_procedural_parts_then_prunes() {
+    use kiln_data::procedural::{ProceduralConfig, generate};
+    let device = Device::flex();
+    device.seed(4);
+    let images: Vec<ImageExample> =
+        generate(&ProceduralConfig::new(4).with_image_size(32).with_num_images(800).with_seed(4))
+            .unwrap()
+            .iter()
+            .map(|p| p.to_example())
+            .collect();
+    let data = split(images, 0.0, 0.2, 4);
+    let batcher = ImageBatcher::new(Normalize::fit(&data.train));
+    let set = PushSet::new(data.train.clone(), batcher.clone(), 128);
+    let mut phases: Vec<Phase<ProtoPNet>> = ProtoPNetSchedule::small().phases(set.clone());
+    phases.push(Phase::action("prune", kiln_proto::prune_action(set, 6, 3)));
+    let loader = DataLoader::new(data.train, batcher.clone(), 64).shuffled(4);
+    let (model, report) = Trainer::new(device).with_seed(4).fit(model_for(4, 3), &phases, &loader, None).unwrap();
+    assert!(report.completed);
+    assert!(model.num_prototypes() <= 20);
+    let acc = accuracy(&model, &data.test, &batcher);
+    assert!(acc >= 0.9, "ProtoPNet test accuracy on procedural parts {acc}");
+}
+
+fn model_for(classes: usize, channels: usize) -> ProtoPNet {
+    ProtoPNetConfig::small(classes, channels).init(&Device::flex())
+}
