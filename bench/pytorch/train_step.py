@@ -115,3 +115,28 @@ def protopnet_step(model, x, y):
 xp = torch.randn(64, 3, 32, 32)
 yp = torch.arange(64) % 6
 report("protopnet", "train_step", 64, median_ms(protopnet_step(ProtoPNet(), xp, yp)))
+
+
+def cnn_breakdown(model, x, y):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    parts = {"forward_loss": [], "backward": [], "optimizer": []}
+    for i in range(STEPS + 3):
+        opt.zero_grad()
+        t = time.perf_counter()
+        loss = loss_fn(model(x), y)
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        t3 = time.perf_counter()
+        if i >= 3:
+            parts["forward_loss"].append((t1 - t) * 1e3)
+            parts["backward"].append((t2 - t1) * 1e3)
+            parts["optimizer"].append((t3 - t2) * 1e3)
+    for name, values in parts.items():
+        values.sort()
+        report("cnn", name, 64, values[len(values) // 2])
+
+
+cnn_breakdown(cnn(), x, y)

@@ -78,6 +78,33 @@ fn main() {
     });
     report(&device, "cnn", "train_step", batch, ms);
 
+    // Where the CNN step's time goes: forward + loss, backward, optimiser (each synced).
+    let (mut fwd, mut bwd, mut opt) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..steps + 3 {
+        let m = cnn.take().expect("model");
+        let t = Instant::now();
+        let loss = cross_entropy(m.forward(x.clone()), y.clone());
+        let _ = loss.clone().into_scalar::<f32>();
+        let t1 = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let grads = GradientsParams::from_grads(loss.backward(), &m);
+        let _ = device.sync();
+        let t2 = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let m = optim.step(1e-3, m, grads);
+        let _ = m.head.weight.val().into_data();
+        let t3 = t.elapsed().as_secs_f64() * 1e3;
+        cnn = Some(m);
+        if i >= 3 {
+            fwd.push(t1);
+            bwd.push(t2);
+            opt.push(t3);
+        }
+    }
+    report(&device, "cnn", "forward_loss", batch, median(fwd));
+    report(&device, "cnn", "backward", batch, median(bwd));
+    report(&device, "cnn", "optimizer", batch, median(opt));
+
     // Inference, batch 256.
     let cnn = cnn.expect("model").valid();
     let xi = Tensor::<4>::random([256, 1, 28, 28], Distribution::Normal(0.0, 1.0), &device);

@@ -48,6 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     std::fs::create_dir_all(&out)?;
+    std::fs::write(out.join("proto-results.json"), serde_json::to_string_pretty(&results)?)?;
 
     // Pictures from one more ProtoPNet run on the procedural set (seed 0).
     let data = procedural_data(&options, 0)?;

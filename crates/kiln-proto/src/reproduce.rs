@@ -275,8 +275,12 @@ pub fn markdown_tables(results: &[RunResult]) -> String {
     let mut md = String::from(
         "| dataset | model | before push | after push | after last layer | after pruning | pruned | on class-defining part |\n|---|---|---|---|---|---|---|---|\n",
     );
-    let mut keys: Vec<(String, String)> = results.iter().map(|r| (r.dataset.clone(), r.model.clone())).collect();
-    keys.dedup();
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for key in results.iter().map(|r| (r.dataset.clone(), r.model.clone())) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
     for (dataset, model) in &keys {
         let runs: Vec<&RunResult> = results.iter().filter(|r| &r.dataset == dataset && &r.model == model).collect();
         let col = |f: &dyn Fn(&RunResult) -> Option<f64>| runs.iter().filter_map(|r| f(r)).collect::<Vec<f64>>();

@@ -232,7 +232,14 @@ impl Trainer {
                 }
             }
         }
-        Ok((model, self.report(&state, true)))
+        let report = self.report(&state, true);
+        if let Some(dir) = &self.run_dir {
+            let path = dir.join("report.json");
+            let json = serde_json::to_string_pretty(&report)
+                .map_err(|e| CoreError::Checkpoint { path: path.clone(), message: e.to_string() })?;
+            std::fs::write(&path, json).map_err(|e| CoreError::io(&path, e))?;
+        }
+        Ok((model, report))
     }
 
     #[allow(clippy::too_many_arguments)]

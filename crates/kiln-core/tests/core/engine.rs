@@ -68,6 +68,7 @@ fn checkpoint_round_trip_is_bit_exact() {
     let latest = checkpoint::latest(&dir).unwrap().expect("a checkpoint at the end");
     let loaded = checkpoint::load_weights(&latest, mlp(&device, 99)).unwrap();
     assert_eq!(params(&model), params(&loaded));
+    assert!(dir.join("report.json").exists());
     let lines = std::fs::read_to_string(dir.join("metrics.jsonl")).unwrap();
     assert_eq!(lines.lines().count(), 1);
     let _ = std::fs::remove_dir_all(&dir);
