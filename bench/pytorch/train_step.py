@@ -140,3 +140,24 @@ def cnn_breakdown(model, x, y):
 
 
 cnn_breakdown(cnn(), x, y)
+
+
+def layer_times():
+    net = cnn().eval()
+    conv1, bn1, relu, pool, conv2, bn2 = net[0], net[1], net[2], net[3], net[4], net[5]
+    with torch.no_grad():
+        c1 = conv1(x)
+        n1 = bn1(c1)
+        p = pool(relu(n1))
+        c2 = conv2(p)
+        for name, fn in [
+            ("layer_conv1_1to32_28px", lambda: conv1(x)),
+            ("layer_bn1_32ch_28px", lambda: bn1(c1)),
+            ("layer_relu_maxpool_32ch_28px", lambda: pool(relu(n1))),
+            ("layer_conv2_32to64_14px", lambda: conv2(p)),
+            ("layer_bn2_64ch_14px", lambda: bn2(c2)),
+        ]:
+            report("cnn", name, 64, median_ms(fn))
+
+
+layer_times()

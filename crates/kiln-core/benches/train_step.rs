@@ -105,6 +105,29 @@ fn main() {
     report(&device, "cnn", "backward", batch, median(bwd));
     report(&device, "cnn", "optimizer", batch, median(opt));
 
+    // Per-layer forward times of the CNN's first block and second conv (no autodiff), to see
+    // which operation dominates.
+    let plain = cnn.as_ref().expect("model").clone().valid();
+    let xs = x.clone().inner();
+    let b0 = &plain.blocks[0];
+    let c1 = b0.conv.forward(xs.clone());
+    let n1 = b0.norm.forward(c1.clone());
+    let pool = burn::nn::pool::MaxPool2dConfig::new([2, 2]).init();
+    let pooled = pool.forward(burn::tensor::activation::relu(n1.clone()));
+    let b1 = &plain.blocks[1];
+    let c2 = b1.conv.forward(pooled.clone());
+    let layer = |name: &str, f: &dyn Fn() -> Tensor<4>| {
+        let ms = time_steps(steps, || {
+            let _ = f().into_data();
+        });
+        report(&device, "cnn", name, batch, ms);
+    };
+    layer("layer_conv1_1to32_28px", &|| b0.conv.forward(xs.clone()));
+    layer("layer_bn1_32ch_28px", &|| b0.norm.forward(c1.clone()));
+    layer("layer_relu_maxpool_32ch_28px", &|| pool.forward(burn::tensor::activation::relu(n1.clone())));
+    layer("layer_conv2_32to64_14px", &|| b1.conv.forward(pooled.clone()));
+    layer("layer_bn2_64ch_14px", &|| b1.norm.forward(c2.clone()));
+
     // Inference, batch 256.
     let cnn = cnn.expect("model").valid();
     let xi = Tensor::<4>::random([256, 1, 28, 28], Distribution::Normal(0.0, 1.0), &device);

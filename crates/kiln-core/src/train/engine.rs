@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use burn::lr_scheduler::module_lr_scheduler::{ModuleLearningRate, ModuleLrScheduler};
-use burn::module::{Module, ParamGroup};
+use burn::module::Module;
 use burn::optim::{GradientsParams, MultiGradientsParams};
 use burn::prelude::Device;
 
@@ -13,9 +12,9 @@ use super::checkpoint::{self, RunState};
 use super::phase::{ActionContext, Phase, PhaseKind, TrainPhase};
 use super::progress::{MetricsLog, epoch_bar, summary_line};
 use super::report::{EpochRecord, Evaluation, Report};
+use super::running::{Running, module_lr};
 use super::step::{BatchSource, StepContext, StepOutput, TrainModel};
 use crate::error::{CoreError, Result};
-use crate::metrics::ClassificationMetrics;
 use crate::seed::derive_seed;
 
 /// Runs a list of [`Phase`]s over a model.
@@ -395,62 +394,5 @@ impl Trainer {
             running.add(model.step(data.batch(0, index, &self.device), &ctx));
         }
         running.finish()
-    }
-}
-
-/// The learning rate of every parameter at this step: the phase's base rate, with per-group
-/// overrides, times the schedule's factor.
-fn module_lr(tp: &TrainPhase, factor: f64) -> ModuleLearningRate {
-    let mut scheduler = ModuleLrScheduler::new(tp.lr * factor);
-    for group in &tp.groups {
-        scheduler = scheduler.with_group(ParamGroup::from_predicate(group.path.clone()), group.lr * factor);
-    }
-    scheduler.step()
-}
-
-/// Running means of the loss and terms, and classification counts.
-struct Running {
-    batches: usize,
-    loss: f64,
-    terms: BTreeMap<String, f64>,
-    classification: Option<ClassificationMetrics>,
-    topk: usize,
-}
-
-impl Running {
-    fn new(topk: usize) -> Self {
-        Self { batches: 0, loss: 0.0, terms: BTreeMap::new(), classification: None, topk }
-    }
-
-    fn add(&mut self, output: StepOutput) {
-        self.batches += 1;
-        self.loss += f64::from(output.loss.into_scalar::<f32>());
-        for (name, value) in output.terms {
-            *self.terms.entry(name.to_string()).or_default() += f64::from(value.into_scalar::<f32>());
-        }
-        if let (Some(logits), Some(targets)) = (output.logits, output.targets) {
-            let topk = self.topk;
-            self.classification
-                .get_or_insert_with(|| ClassificationMetrics::new(topk))
-                .update(logits.detach(), targets);
-        }
-    }
-
-    fn message(&self) -> String {
-        let n = self.batches.max(1) as f64;
-        let mut msg = format!("loss {:.4}", self.loss / n);
-        if let Some(c) = &self.classification {
-            msg.push_str(&format!(" acc {:.1}%", c.accuracy() * 100.0));
-        }
-        msg
-    }
-
-    fn finish(self) -> Evaluation {
-        let n = self.batches.max(1) as f64;
-        Evaluation {
-            loss: self.loss / n,
-            terms: self.terms.into_iter().map(|(k, v)| (k, v / n)).collect(),
-            classification: self.classification,
-        }
     }
 }

@@ -13,6 +13,7 @@ mod engine;
 pub mod phase;
 mod progress;
 pub mod report;
+mod running;
 pub mod schedule;
 pub mod step;
 

@@ -1,0 +1,135 @@
+//! An inverted-residual (MobileNetV2/V3 "MBConv") block with elastic kernel size and elastic
+//! width (expand ratio), as in Once-for-All's `DynamicMBConvLayer`:
+//! `y = BN(P · ReLU(BN(DW_k(ReLU(BN(E · x))))))  (+ x when the shape allows)`, where `E` expands
+//! to `hidden` channels, `DW_k` is the elastic depthwise convolution and `P` projects back.
+//!
+//! Elastic width keeps the first `hidden` channels of the expanded representation. Before
+//! width shrinking, [`ElasticMbBlock::sort_channels`] reorders the hidden channels by importance,
+//! the L1 norm of their output-projection weights (OFA's `re_organize_middle_weights`), which
+//! leaves the full-width function unchanged. Since every operation between `E` and `P` acts on
+//! channels independently, running the full width and zeroing the channels past `hidden`
+//! computes exactly the narrow subnet.
+
+use burn::config::Config;
+use burn::module::{Module, RunningState};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig};
+use burn::prelude::{Device, Int, Tensor, TensorData};
+use burn::tensor::activation::relu;
+
+use super::kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
+
+/// Configuration of an [`ElasticMbBlock`].
+#[derive(Config, Debug)]
+pub struct ElasticMbBlockConfig {
+    /// Input channels.
+    pub in_channels: usize,
+    /// Output channels.
+    pub out_channels: usize,
+    /// Largest expand ratio (hidden = in_channels × ratio). Default 6.
+    #[config(default = 6)]
+    pub max_expand: usize,
+    /// Kernel sizes, largest first. Default `[7, 5, 3]`.
+    #[config(default = "vec![7, 5, 3]")]
+    pub kernel_sizes: Vec<usize>,
+    /// Stride of the depthwise convolution. Default 1.
+    #[config(default = 1)]
+    pub stride: usize,
+}
+
+impl ElasticMbBlockConfig {
+    /// Builds the block.
+    pub fn init(&self, device: &Device) -> ElasticMbBlock {
+        let hidden = self.in_channels * self.max_expand;
+        ElasticMbBlock {
+            expand: Conv2dConfig::new([self.in_channels, hidden], [1, 1]).with_bias(false).init(device),
+            expand_norm: BatchNormConfig::new(hidden).init(device),
+            depthwise: ElasticDepthwiseConvConfig::new(hidden)
+                .with_kernel_sizes(self.kernel_sizes.clone())
+                .with_stride(self.stride)
+                .init(device),
+            depthwise_norm: BatchNormConfig::new(hidden).init(device),
+            project: Conv2dConfig::new([hidden, self.out_channels], [1, 1]).with_bias(false).init(device),
+            project_norm: BatchNormConfig::new(self.out_channels).init(device),
+            residual: self.stride == 1 && self.in_channels == self.out_channels,
+        }
+    }
+}
+
+/// The elastic inverted-residual block.
+#[derive(Module, Debug)]
+pub struct ElasticMbBlock {
+    /// 1×1 expansion `in → hidden_max`.
+    pub expand: Conv2d,
+    /// BN after the expansion.
+    pub expand_norm: BatchNorm,
+    /// Elastic depthwise convolution on the hidden channels.
+    pub depthwise: ElasticDepthwiseConv,
+    /// BN after the depthwise convolution.
+    pub depthwise_norm: BatchNorm,
+    /// 1×1 projection `hidden_max → out`.
+    pub project: Conv2d,
+    /// BN after the projection.
+    pub project_norm: BatchNorm,
+    /// Whether the input is added to the output.
+    pub residual: bool,
+}
+
+impl ElasticMbBlock {
+    /// Largest number of hidden channels.
+    pub fn max_hidden(&self) -> usize {
+        self.expand.weight.dims()[0]
+    }
+
+    /// The block with kernel size `kernel` and the first `hidden` hidden channels.
+    ///
+    /// # Shapes
+    /// `[b, in, h, w] → [b, out, h/stride, w/stride]`
+    pub fn forward(&self, x: Tensor<4>, kernel: usize, hidden: usize) -> Tensor<4> {
+        let max = self.max_hidden();
+        let keep = hidden.clamp(1, max);
+        let device = x.device();
+        let mask_values: Vec<f32> = (0..max).map(|c| if c < keep { 1.0 } else { 0.0 }).collect();
+        let mask = Tensor::<1>::from_data(TensorData::new(mask_values, [max]), &device).reshape([1, max, 1, 1]);
+        let h = relu(self.expand_norm.forward(self.expand.forward(x.clone()))) * mask.clone();
+        let h = relu(self.depthwise_norm.forward(self.depthwise.forward(h, kernel))) * mask;
+        let y = self.project_norm.forward(self.project.forward(h));
+        if self.residual { y + x } else { y }
+    }
+
+    /// Hidden channels sorted by importance, most important first: the L1 norm of each
+    /// hidden channel's output-projection weights.
+    pub fn channel_order(&self) -> Vec<usize> {
+        let weight = self.project.weight.val(); // [out, hidden, 1, 1]
+        let [out, hidden, _, _] = weight.dims();
+        let values = kiln_core::tensor::to_vec(weight);
+        let mut importance: Vec<(f32, usize)> =
+            (0..hidden).map(|h| ((0..out).map(|o| values[o * hidden + h].abs()).sum::<f32>(), h)).collect();
+        importance.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        importance.into_iter().map(|(_, h)| h).collect()
+    }
+
+    /// Reorders the hidden channels by [`ElasticMbBlock::channel_order`] (expansion outputs,
+    /// both BNs, depthwise filters, projection inputs). The full-width function is unchanged.
+    pub fn sort_channels(mut self) -> Self {
+        let order = self.channel_order();
+        let device = self.project.weight.device();
+        let n = order.len();
+        let index =
+            Tensor::<1, Int>::from_data(TensorData::new(order.into_iter().map(|i| i as i64).collect(), [n]), &device);
+        self.expand.weight = self.expand.weight.map(|w| w.select(0, index.clone()));
+        self.depthwise.weight = self.depthwise.weight.map(|w| w.select(0, index.clone()));
+        self.project.weight = self.project.weight.map(|w| w.select(1, index.clone()));
+        self.expand_norm = permute_norm(self.expand_norm, &index);
+        self.depthwise_norm = permute_norm(self.depthwise_norm, &index);
+        self
+    }
+}
+
+fn permute_norm(mut norm: BatchNorm, index: &Tensor<1, Int>) -> BatchNorm {
+    norm.gamma = norm.gamma.map(|g| g.select(0, index.clone()));
+    norm.beta = norm.beta.map(|b| b.select(0, index.clone()));
+    norm.running_mean = RunningState::new(norm.running_mean.value().select(0, index.clone()));
+    norm.running_var = RunningState::new(norm.running_var.value().select(0, index.clone()));
+    norm
+}

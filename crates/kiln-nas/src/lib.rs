@@ -1,0 +1,14 @@
+//! # kiln-nas
+//!
+//! Supernets and architecture search. So far:
+//! - [`elastic`]: Once-for-All's elastic operators: elastic kernel (kernel-transform matrices,
+//!   7 → 5 → 3) and elastic width with importance sorting, in an inverted-residual block;
+//! - [`search`]: multi-objective search: NSGA-II (non-dominated sorting, crowding distance,
+//!   tournament selection, crossover, mutation), predictor-assisted NSGA-II in the spirit of
+//!   DyNAS-T/LINAS, random search as the baseline, and the hypervolume indicator.
+//!
+//! The supernet itself (elastic depth and resolution, subnet extraction, progressive
+//! shrinking) comes next.
+
+pub mod elastic;
+pub mod search;

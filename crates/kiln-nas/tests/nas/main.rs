@@ -1,0 +1,4 @@
+//! kiln-nas integration tests (one binary).
+
+mod elastic;
+mod search;
