@@ -7,8 +7,12 @@
 //!   tournament selection, crossover, mutation), predictor-assisted NSGA-II in the spirit of
 //!   DyNAS-T/LINAS, random search as the baseline, and the hypervolume indicator.
 //!
-//! The supernet itself (elastic depth and resolution, subnet extraction, progressive
-//! shrinking) comes next.
+//! - [`ofa`]: the Once-for-All supernet for small images (elastic depth and resolution too),
+//!   in-place subnets, extraction, progressive shrinking with in-place distillation.
+//!
+//! Not yet: MACs/latency tables, BN recalibration, the `kiln search` command and the
+//! reproduce experiment.
 
 pub mod elastic;
+pub mod ofa;
 pub mod search;

@@ -1,4 +1,5 @@
 //! kiln-nas integration tests (one binary).
 
 mod elastic;
+mod ofa;
 mod search;

@@ -1,0 +1,82 @@
+//! A subnet of the OFA supernet: depth per unit, kernel size and expand ratio per block slot,
+//! input resolution; with a compact integer encoding for search.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::OfaConfig;
+
+/// One architecture inside the supernet.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SubnetConfig {
+    /// Blocks run in each unit (the first `depth` blocks).
+    pub depths: Vec<usize>,
+    /// Kernel size of every block slot (unit-major, `max_depth` slots per unit; slots past a
+    /// unit's depth are ignored).
+    pub kernels: Vec<usize>,
+    /// Expand ratio of every block slot.
+    pub expands: Vec<usize>,
+    /// Input resolution (square).
+    pub resolution: usize,
+}
+
+impl SubnetConfig {
+    /// The largest subnet of `config`.
+    pub fn largest(config: &OfaConfig) -> Self {
+        let slots = config.slots();
+        Self {
+            depths: config.units.iter().map(|u| u.max_depth).collect(),
+            kernels: vec![config.kernel_sizes.iter().copied().max().unwrap_or(3); slots],
+            expands: vec![config.expand_ratios.iter().copied().max().unwrap_or(1); slots],
+            resolution: config.resolutions.iter().copied().max().unwrap_or(8),
+        }
+    }
+
+    /// The smallest subnet of `config`.
+    pub fn smallest(config: &OfaConfig) -> Self {
+        let slots = config.slots();
+        Self {
+            depths: config.units.iter().map(|_| config.depths.iter().copied().min().unwrap_or(1)).collect(),
+            kernels: vec![config.kernel_sizes.iter().copied().min().unwrap_or(3); slots],
+            expands: vec![config.expand_ratios.iter().copied().min().unwrap_or(1); slots],
+            resolution: config.resolutions.iter().copied().min().unwrap_or(8),
+        }
+    }
+
+    /// Choices per gene of the encoding: depth per unit, then kernel and expand per slot, then
+    /// resolution.
+    pub fn gene_choices(config: &OfaConfig) -> Vec<usize> {
+        let mut genes: Vec<usize> = config.units.iter().map(|_| config.depths.len()).collect();
+        for _ in 0..config.slots() {
+            genes.push(config.kernel_sizes.len());
+            genes.push(config.expand_ratios.len());
+        }
+        genes.push(config.resolutions.len());
+        genes
+    }
+
+    /// The compact encoding: the index of each choice in `config`'s lists.
+    pub fn encode(&self, config: &OfaConfig) -> Vec<usize> {
+        let index = |list: &[usize], v: usize| list.iter().position(|&x| x == v).unwrap_or(0);
+        let mut genes: Vec<usize> = self.depths.iter().map(|&d| index(&config.depths, d)).collect();
+        for (&k, &e) in self.kernels.iter().zip(&self.expands) {
+            genes.push(index(&config.kernel_sizes, k));
+            genes.push(index(&config.expand_ratios, e));
+        }
+        genes.push(index(&config.resolutions, self.resolution));
+        genes
+    }
+
+    /// The subnet of an encoding (out-of-range indices are clamped).
+    pub fn decode(genes: &[usize], config: &OfaConfig) -> Self {
+        let pick = |list: &[usize], i: Option<&usize>| {
+            list.get((*i.unwrap_or(&0)).min(list.len().saturating_sub(1))).copied().unwrap_or(1)
+        };
+        let units = config.units.len();
+        let depths = (0..units).map(|u| pick(&config.depths, genes.get(u))).collect();
+        let slots = config.slots();
+        let kernels = (0..slots).map(|s| pick(&config.kernel_sizes, genes.get(units + 2 * s))).collect();
+        let expands = (0..slots).map(|s| pick(&config.expand_ratios, genes.get(units + 2 * s + 1))).collect();
+        let resolution = pick(&config.resolutions, genes.get(units + 2 * slots));
+        Self { depths, kernels, expands, resolution }
+    }
+}

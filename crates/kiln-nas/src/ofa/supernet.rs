@@ -1,0 +1,176 @@
+//! The OFA supernet: stem → units of elastic inverted-residual blocks → global average pool →
+//! linear head; runs any [`SubnetConfig`] in place and extracts it as a standalone network.
+
+use burn::module::{Module, Param, RunningState};
+use burn::nn::conv::Conv2d;
+use burn::nn::{BatchNorm, BatchNormConfig, Linear};
+use burn::prelude::{Device, Tensor};
+use burn::tensor::activation::relu;
+use burn::tensor::module::adaptive_avg_pool2d;
+
+use super::config::OfaConfig;
+use super::subnet::SubnetConfig;
+use crate::elastic::ElasticMbBlock;
+
+/// The weight-sharing supernet (Once-for-All, Cai et al., ICLR 2020).
+#[derive(Module, Debug)]
+pub struct OfaSupernet {
+    /// 3×3 stem convolution.
+    pub stem: Conv2d,
+    /// BN after the stem.
+    pub stem_norm: BatchNorm,
+    /// Units of elastic blocks.
+    pub units: Vec<Vec<ElasticMbBlock>>,
+    /// Linear classifier on the pooled features.
+    pub head: Linear,
+    /// The search space.
+    #[module(skip)]
+    pub config: OfaConfig,
+}
+
+/// Resizes a batch to `resolution × resolution` by adaptive average pooling (identity at the
+/// input size), the elastic-resolution operator of the small experiment.
+pub fn resize(x: Tensor<4>, resolution: usize) -> Tensor<4> {
+    let [_, _, h, w] = x.dims();
+    if h == resolution && w == resolution { x } else { adaptive_avg_pool2d(x, [resolution, resolution]) }
+}
+
+impl OfaSupernet {
+    /// Runs the subnet `cfg` in place.
+    ///
+    /// # Shapes
+    /// `[b, in_channels, h, w] → [b, num_classes]`
+    pub fn forward_subnet(&self, cfg: &SubnetConfig, x: Tensor<4>) -> Tensor<2> {
+        let mut x = relu(self.stem_norm.forward(self.stem.forward(resize(x, cfg.resolution))));
+        let mut slot = 0;
+        for (u, blocks) in self.units.iter().enumerate() {
+            let depth = cfg.depths.get(u).copied().unwrap_or(blocks.len()).clamp(1, blocks.len());
+            for (b, block) in blocks.iter().enumerate() {
+                if b < depth {
+                    let in_ch = block.expand.weight.dims()[1];
+                    let kernel = cfg.kernels.get(slot + b).copied().unwrap_or(3);
+                    let expand = cfg.expands.get(slot + b).copied().unwrap_or(1);
+                    x = block.forward(x, kernel, in_ch * expand);
+                }
+            }
+            slot += blocks.len();
+        }
+        let pooled = adaptive_avg_pool2d(x, [1, 1]).flatten::<2>(1, 3);
+        self.head.forward(pooled)
+    }
+
+    /// Sorts the hidden channels of every block by importance (before width shrinking).
+    pub fn sort_channels(mut self) -> Self {
+        self.units = self
+            .units
+            .into_iter()
+            .map(|blocks| blocks.into_iter().map(ElasticMbBlock::sort_channels).collect())
+            .collect();
+        self
+    }
+
+    /// A standalone network with the weights of `cfg` copied out of the supernet; it gives
+    /// the supernet's outputs for `cfg` and saves and loads on its own.
+    pub fn extract(&self, cfg: &SubnetConfig) -> Subnet {
+        let device = self.head.weight.device();
+        let mut blocks = Vec::new();
+        let mut slot = 0;
+        for (u, unit) in self.units.iter().enumerate() {
+            let depth = cfg.depths.get(u).copied().unwrap_or(unit.len()).clamp(1, unit.len());
+            for (b, block) in unit.iter().enumerate().take(depth) {
+                let in_ch = block.expand.weight.dims()[1];
+                let hidden = in_ch * cfg.expands.get(slot + b).copied().unwrap_or(1);
+                let kernel = cfg.kernels.get(slot + b).copied().unwrap_or(3);
+                blocks.push(StaticMbBlock::slice(block, kernel, hidden, &device));
+            }
+            slot += unit.len();
+        }
+        Subnet {
+            stem: self.stem.clone(),
+            stem_norm: self.stem_norm.clone(),
+            blocks,
+            head: self.head.clone(),
+            resolution: cfg.resolution,
+        }
+    }
+}
+
+/// An inverted-residual block with fixed kernel and width, cut out of an [`ElasticMbBlock`].
+#[derive(Module, Debug)]
+pub struct StaticMbBlock {
+    expand: Param<Tensor<4>>,
+    expand_norm: BatchNorm,
+    depthwise: Param<Tensor<4>>,
+    depthwise_norm: BatchNorm,
+    project: Param<Tensor<4>>,
+    project_norm: BatchNorm,
+    stride: usize,
+    residual: bool,
+}
+
+fn slice_norm(norm: &BatchNorm, n: usize, device: &Device) -> BatchNorm {
+    let mut out = BatchNormConfig::new(n).with_epsilon(norm.epsilon).with_momentum(norm.momentum).init(device);
+    out.gamma = Param::from_tensor(norm.gamma.val().narrow(0, 0, n));
+    out.beta = Param::from_tensor(norm.beta.val().narrow(0, 0, n));
+    out.running_mean = RunningState::new(norm.running_mean.value().narrow(0, 0, n));
+    out.running_var = RunningState::new(norm.running_var.value().narrow(0, 0, n));
+    out
+}
+
+impl StaticMbBlock {
+    fn slice(block: &ElasticMbBlock, kernel: usize, hidden: usize, device: &Device) -> Self {
+        let hidden = hidden.clamp(1, block.max_hidden());
+        let [in_ch, out_ch] = [block.expand.weight.dims()[1], block.project.weight.dims()[0]];
+        Self {
+            expand: Param::from_tensor(block.expand.weight.val().slice([0..hidden, 0..in_ch, 0..1, 0..1])),
+            expand_norm: slice_norm(&block.expand_norm, hidden, device),
+            depthwise: Param::from_tensor(block.depthwise.active_kernel(kernel).narrow(0, 0, hidden)),
+            depthwise_norm: slice_norm(&block.depthwise_norm, hidden, device),
+            project: Param::from_tensor(block.project.weight.val().slice([0..out_ch, 0..hidden, 0..1, 0..1])),
+            project_norm: slice_norm(&block.project_norm, out_ch, device),
+            stride: block.depthwise.stride,
+            residual: block.residual,
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        use burn::tensor::module::conv2d;
+        use burn::tensor::ops::ConvOptions;
+        let hidden = self.depthwise.dims()[0];
+        let k = self.depthwise.dims()[2];
+        let one = ConvOptions::new([1, 1], [0, 0], [1, 1], 1);
+        let h = relu(self.expand_norm.forward(conv2d(x.clone(), self.expand.val(), None, one.clone())));
+        let dw = ConvOptions::new([self.stride, self.stride], [k / 2, k / 2], [1, 1], hidden);
+        let h = relu(self.depthwise_norm.forward(conv2d(h, self.depthwise.val(), None, dw)));
+        let y = self.project_norm.forward(conv2d(h, self.project.val(), None, one));
+        if self.residual { y + x } else { y }
+    }
+}
+
+/// A subnet extracted from the supernet.
+#[derive(Module, Debug)]
+pub struct Subnet {
+    stem: Conv2d,
+    stem_norm: BatchNorm,
+    blocks: Vec<StaticMbBlock>,
+    head: Linear,
+    /// Input resolution.
+    pub resolution: usize,
+}
+
+impl Subnet {
+    /// # Shapes
+    /// `[b, in_channels, h, w] → [b, num_classes]`
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        let mut x = relu(self.stem_norm.forward(self.stem.forward(resize(x, self.resolution))));
+        for block in &self.blocks {
+            x = block.forward(x);
+        }
+        self.head.forward(adaptive_avg_pool2d(x, [1, 1]).flatten::<2>(1, 3))
+    }
+
+    /// Number of parameters.
+    pub fn parameters(&self) -> usize {
+        self.num_params()
+    }
+}
