@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::root;
 
 /// The families with an experiment; each family issue adds its own.
-const FAMILIES: &[&str] = &["digits", "proto"];
+const FAMILIES: &[&str] = &["digits", "proto", "nas"];
 
 /// Runs one family's experiment (or `all`).
 pub fn run(family: &str) -> Result<(), String> {

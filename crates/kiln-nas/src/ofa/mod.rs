@@ -9,12 +9,17 @@
 //!   phases, with in-place distillation from the largest subnet.
 
 mod config;
+mod cost;
 mod recalibrate;
 mod subnet;
 mod supernet;
 mod train;
 
 pub use config::{OfaConfig, UnitConfig};
+pub use cost::{
+    LatencyKey, LatencyTable, LatencyTableError, device_label, measure_latency, subnet_macs, subnet_params,
+    subnet_trainable_params,
+};
 pub use subnet::SubnetConfig;
 pub use supernet::{OfaSupernet, StaticMbBlock, Subnet, resize};
 pub use train::{ShrinkingSchedule, distillation_loss};

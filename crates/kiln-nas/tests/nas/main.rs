@@ -1,5 +1,6 @@
 //! kiln-nas integration tests (one binary).
 
+mod cost;
 mod elastic;
 mod ofa;
 mod search;
