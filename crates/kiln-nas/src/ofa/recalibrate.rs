@@ -43,13 +43,16 @@ impl OfaSupernet {
         for norm in model.norms_mut() {
             reset(norm, 1.0);
         }
-        let autodiff = device.clone().autodiff();
-        let mut model = model.train();
+        // Training-mode BN (flags on through `train`) with no parameter tracked (`no_grad`), so
+        // no autodiff graph is recorded: a forward that is never back-propagated would
+        // otherwise keep its graph alive.
+        let mut model = model.train().no_grad();
+        let device = device.clone().autodiff();
         for i in 0..batches.min(data.num_batches()) {
             for norm in model.norms_mut() {
                 norm.momentum = 1.0 / (i as f64 + 1.0);
             }
-            let batch = data.batch(0, i, &autodiff);
+            let batch = data.batch(0, i, &device);
             let _: Tensor<2> = model.forward_subnet(cfg, batch.images);
         }
         for (norm, momentum) in model.norms_mut().into_iter().zip(momenta) {
