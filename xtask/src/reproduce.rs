@@ -14,11 +14,15 @@ pub fn run(family: &str) -> Result<(), String> {
     match family {
         "all" => FAMILIES.iter().try_for_each(|f| run(f)),
         "digits" => digits(),
-        "proto" => {
-            crate::cargo(&["run", "--quiet", "--package", "kiln-proto", "--example", "reproduce", "--", "docs/results"])
-        }
+        "proto" => example("kiln-proto", "reproduce_proto"),
+        "nas" => example("kiln-nas", "reproduce_nas"),
         other => Err(format!("unknown family `{other}`; known: {} or all", FAMILIES.join(", "))),
     }
+}
+
+/// Runs a family crate's reproduce example, writing into docs/results.
+fn example(package: &str, name: &str) -> Result<(), String> {
+    crate::cargo(&["run", "--quiet", "--package", package, "--example", name, "--", "docs/results"])
 }
 
 fn git_commit() -> String {

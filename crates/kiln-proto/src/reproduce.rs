@@ -255,18 +255,11 @@ pub fn run_st_protopnet(
     })
 }
 
-fn mean_std(values: &[f64]) -> (f64, f64) {
-    let n = values.len().max(1) as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    (mean, var.sqrt())
-}
-
 fn cell(values: &[f64], percent: bool) -> String {
     if values.is_empty() {
         return "–".into();
     }
-    let (m, s) = mean_std(values);
+    let (m, s) = kiln_core::metrics::mean_std(values);
     if percent { format!("{:.1} ± {:.1}", 100.0 * m, 100.0 * s) } else { format!("{m:.3} ± {s:.3}") }
 }
 

@@ -2,20 +2,15 @@
 //! standalone training, and random search vs NSGA-II vs predictor-assisted NSGA-II; writes
 //! `docs/results/nas.md` and the Pareto fronts as CSV.
 //!
-//! Usage: `cargo run -p kiln-nas --example reproduce -- [OUT_DIR] [--quick]`
+//! Usage: `cargo run -p kiln-nas --example reproduce_nas -- [OUT_DIR] [--quick]`
 
 use std::path::PathBuf;
 
 use burn::prelude::Device;
+use kiln_core::metrics::mean_std;
 use kiln_nas::ofa::{OfaConfig, ShrinkingSchedule, SubnetConfig};
 use kiln_nas::reproduce::{compare_searches, nas_data, supernet_vs_scratch};
 use kiln_nas::search::pareto_csv;
-
-fn mean_std(v: &[f64]) -> (f64, f64) {
-    let n = v.len().max(1) as f64;
-    let m = v.iter().sum::<f64>() / n;
-    (m, (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt())
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

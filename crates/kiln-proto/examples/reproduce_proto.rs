@@ -2,7 +2,7 @@
 //! part-annotated images and the embedded digits, several seeds, written to
 //! `docs/results/proto.md` with a prototype gallery and an explanation beside it.
 //!
-//! Usage: `cargo run -p kiln-proto --example reproduce -- [OUT_DIR] [--quick]`
+//! Usage: `cargo run -p kiln-proto --example reproduce_proto -- [OUT_DIR] [--quick]`
 
 use std::path::PathBuf;
 
