@@ -8,10 +8,9 @@ use std::path::PathBuf;
 
 use burn::prelude::Device;
 use kiln_core::train::Trainer;
-use kiln_data::DataLoader;
 use kiln_proto::ProtoPNetConfig;
 use kiln_proto::explain::prototype_gallery;
-use kiln_proto::protopnet::{PushSet, push};
+use kiln_proto::protopnet::push;
 use kiln_proto::render::save_png;
 use kiln_proto::reproduce::{
     ReproduceOptions, digits_data, markdown_tables, procedural_data, run_protopnet, run_st_protopnet,
@@ -53,9 +52,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Pictures from one more ProtoPNet run on the procedural set (seed 0).
     let data = procedural_data(&options, 0)?;
     device.seed(0);
-    let set = PushSet::new(data.train.clone(), data.batcher.clone(), 128);
+    let set = data.push_set();
     let phases = options.schedule.phases(set.clone());
-    let loader = DataLoader::new(data.train.clone(), data.batcher.clone(), 64).shuffled(0);
+    let loader = data.loader(0);
     let trainer = Trainer::new(device.clone()).with_seed(0);
     let model = ProtoPNetConfig::small(data.classes, data.channels).init(&device);
     let (model, _) = trainer.fit(model, &phases[..2], &loader, None)?;

@@ -94,6 +94,18 @@ pub struct ExperimentData {
     pub classes: usize,
 }
 
+impl ExperimentData {
+    /// The training images as the push set.
+    pub fn push_set(&self) -> PushSet {
+        PushSet::new(self.train.clone(), self.batcher.clone(), 128)
+    }
+
+    /// The training loader, shuffled by `seed`.
+    pub fn loader(&self, seed: u64) -> DataLoader<ImageExample, ImageBatch> {
+        DataLoader::new(self.train.clone(), self.batcher.clone(), 64).shuffled(seed)
+    }
+}
+
 /// The procedural set of `options`, split 80/20 by `seed`.
 pub fn procedural_data(options: &ReproduceOptions, seed: u64) -> kiln_data::Result<ExperimentData> {
     let cfg = ProceduralConfig::new(options.procedural_classes)
@@ -166,9 +178,9 @@ pub fn run_protopnet(
     device: &Device,
 ) -> kiln_core::Result<RunResult> {
     device.seed(seed);
-    let set = PushSet::new(data.train.clone(), data.batcher.clone(), 128);
+    let set = data.push_set();
     let phases = options.schedule.phases(set.clone());
-    let loader = DataLoader::new(data.train.clone(), data.batcher.clone(), 64).shuffled(seed);
+    let loader = data.loader(seed);
     let trainer = Trainer::new(device.clone()).with_seed(seed);
     let model = ProtoPNetConfig::small(data.classes, data.channels).init(device);
     let (model, _) = trainer.fit(model, &phases[..2], &loader, None)?;
@@ -211,9 +223,9 @@ pub fn run_st_protopnet(
     device: &Device,
 ) -> kiln_core::Result<RunResult> {
     device.seed(seed);
-    let set = PushSet::new(data.train.clone(), data.batcher.clone(), 128);
+    let set = data.push_set();
     let phases = options.schedule.phases_with(st_protopnet::push_action(set.clone()));
-    let loader = DataLoader::new(data.train.clone(), data.batcher.clone(), 64).shuffled(seed);
+    let loader = data.loader(seed);
     let trainer = Trainer::new(device.clone()).with_seed(seed);
     let model = StProtoPNetConfig::small(data.classes, data.channels).init(device);
     let (model, _) = trainer.fit(model, &phases[..2], &loader, None)?;
