@@ -4,5 +4,6 @@ pub mod data_spec;
 pub mod error;
 pub mod explain;
 pub mod run;
+pub mod search;
 
 pub use error::{CliError, Result};

@@ -88,6 +88,37 @@ enum Command {
         #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
         device: String,
     },
+    /// Train a Once-for-All supernet on the embedded digits with progressive shrinking, then
+    /// search its subnets for the Pareto front of two or three objectives. Writes pareto.csv,
+    /// trace.json (hypervolume per evaluation) and latency.json (the latency table).
+    ///
+    /// Example: kiln search --supernet ofa --objectives accuracy,latency --evals 50 --out runs/search
+    Search {
+        /// Supernet (only `ofa`, the small-image Once-for-All supernet, so far).
+        #[arg(long, default_value = "ofa")]
+        supernet: String,
+        /// Two or three of accuracy, macs, params, latency.
+        #[arg(long, default_value = "accuracy,macs")]
+        objectives: String,
+        /// Real evaluations (each: BN recalibration + validation pass, or a latency measurement).
+        #[arg(long, default_value_t = 50)]
+        evals: usize,
+        /// Search strategy.
+        #[arg(long, value_enum, default_value = "linas")]
+        method: kiln_cli::search::SearchMethod,
+        /// Supernet training epochs over all progressive-shrinking stages.
+        #[arg(long, default_value_t = 18)]
+        epochs: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+        /// Output directory.
+        #[arg(long, default_value = "runs/search")]
+        out: PathBuf,
+    },
     /// List the backends compiled into this build and the devices present.
     Devices,
 }
@@ -129,6 +160,18 @@ fn run(cli: Cli) -> kiln_cli::Result<()> {
             println!("true class {}", out.label);
             print!("{}", out.explanation.to_text());
             println!("wrote {}, {} and {}", out.png.display(), out.json.display(), out.gallery.display());
+        }
+        Command::Search { supernet, objectives, evals, method, epochs, seed, device: d, out } => {
+            if supernet != "ofa" {
+                return Err(kiln_cli::CliError::Usage(format!("--supernet {supernet}: only `ofa` is available")));
+            }
+            let objectives = kiln_cli::search::parse_objectives(&objectives)?;
+            let device = device(&d)?;
+            let options = kiln_cli::search::SearchOptions { objectives, evals, method, epochs, seed, out: out.clone() };
+            let trace = kiln_cli::search::search(&options, &device, true)?;
+            println!("{} real evaluations, final hypervolume {:.4e}", trace.len(), trace.final_hypervolume());
+            print!("{}", kiln_nas::search::pareto_csv(&trace));
+            println!("wrote {}/pareto.csv, trace.json, latency.json", out.display());
         }
         Command::Devices => {
             println!("{:<8} {:<9} present", "backend", "compiled");

@@ -434,3 +434,39 @@ fn eval_of_a_directory_without_a_run_names_the_metadata_file() {
     let err = assert_fails(&output);
     assert!(err.contains(&scratch.path().join("kiln.json").display().to_string()), "{err}");
 }
+
+#[test]
+fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
+    let err = assert_fails(&kiln(&["search", "--objectives", "accuracy,bogus", "--device", "flex"]));
+    assert!(err.contains("unknown objective `bogus`"), "{err}");
+    let scratch = Scratch::new("search");
+    let out = scratch.path().join("search");
+    let out_str = out.to_str().unwrap();
+    let output = kiln(&[
+        "search",
+        "--objectives",
+        "accuracy,macs",
+        "--evals",
+        "8",
+        "--epochs",
+        "4",
+        "--method",
+        "random",
+        "--device",
+        "flex",
+        "--out",
+        out_str,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("8 real evaluations"), "{}", stdout(&output));
+    let csv = std::fs::read_to_string(out.join("pareto.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with("accuracy,macs"));
+    assert!(lines.count() >= 1, "an empty front");
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("trace.json")).unwrap()).unwrap();
+    let hv = trace["hypervolume"].as_array().unwrap();
+    assert_eq!(hv.len(), 8);
+    let values: Vec<f64> = hv.iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(values.windows(2).all(|w| w[1] >= w[0]), "hypervolume never decreases: {values:?}");
+}

@@ -12,7 +12,7 @@
 //!   distillation, analytic MACs and parameters, a measured latency table;
 //! - [`reproduce`]: the family's experiment on the embedded digits.
 //!
-//! Not yet: the `kiln search` command and a Pareto plot.
+//! `kiln search` (in kiln-cli) drives [`ofa`] and [`search`] end to end. Not yet: a Pareto plot.
 
 pub mod elastic;
 pub mod ofa;

@@ -10,7 +10,9 @@ use kiln_core::train::{BatchSource, ImageBatch, LrSchedule, Phase, TrainPhase, T
 use kiln_data::{DataLoader, ImageBatcher, ImageExample, Normalize, digits, split};
 use serde::{Deserialize, Serialize};
 
-use crate::ofa::{OfaConfig, OfaSupernet, ShrinkingSchedule, SubnetConfig, subnet_macs};
+use crate::ofa::{
+    LatencyTable, OfaConfig, OfaSupernet, ShrinkingSchedule, SubnetConfig, measure_latency, subnet_macs, subnet_params,
+};
 use crate::search::{
     Crossover, Evaluator, LinasConfig, Nsga2Config, Objective, Problem, RandomConfig, SearchError, SearchSpace,
     SearchTrace, linas, nsga2, random_search,
@@ -102,7 +104,49 @@ pub fn supernet_vs_scratch(
     Ok((supernet, rows))
 }
 
-/// Real evaluation of an encoding: validation accuracy (after BN recalibration) and MACs.
+/// A search objective measured on a subnet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubnetObjective {
+    /// Validation accuracy after BN recalibration (maximised).
+    Accuracy,
+    /// Analytic MACs per image (minimised).
+    Macs,
+    /// Parameters of the extracted subnet (minimised).
+    Params,
+    /// Measured latency in ms at batch 1 on the search device, through a lookup table
+    /// (minimised).
+    Latency,
+}
+
+impl std::str::FromStr for SubnetObjective {
+    type Err = SearchError;
+
+    fn from_str(s: &str) -> Result<Self, SearchError> {
+        match s.trim() {
+            "accuracy" => Ok(Self::Accuracy),
+            "macs" => Ok(Self::Macs),
+            "params" => Ok(Self::Params),
+            "latency" => Ok(Self::Latency),
+            other => Err(SearchError::InvalidConfig(format!(
+                "unknown objective `{other}`: expected accuracy, macs, params or latency"
+            ))),
+        }
+    }
+}
+
+impl SubnetObjective {
+    /// The objective's name and direction.
+    pub fn objective(self) -> Objective {
+        match self {
+            Self::Accuracy => Objective::maximize("accuracy"),
+            Self::Macs => Objective::minimize("macs"),
+            Self::Params => Objective::minimize("params"),
+            Self::Latency => Objective::minimize("latency_ms"),
+        }
+    }
+}
+
+/// Real evaluation of an encoding on the chosen objectives.
 pub struct SubnetEvaluator<'a> {
     /// The trained supernet.
     pub supernet: &'a OfaSupernet,
@@ -110,18 +154,71 @@ pub struct SubnetEvaluator<'a> {
     pub data: &'a NasData,
     /// Device.
     pub device: Device,
+    /// What to measure, in order.
+    pub objectives: Vec<SubnetObjective>,
+    /// Latency lookup table (filled on misses).
+    pub latency: LatencyTable,
+}
+
+impl<'a> SubnetEvaluator<'a> {
+    /// An evaluator of (accuracy, MACs), the reproduce experiment's objectives.
+    pub fn accuracy_macs(supernet: &'a OfaSupernet, data: &'a NasData, device: &Device) -> Self {
+        Self {
+            supernet,
+            data,
+            device: device.clone(),
+            objectives: vec![SubnetObjective::Accuracy, SubnetObjective::Macs],
+            latency: LatencyTable::new(),
+        }
+    }
 }
 
 impl Evaluator for SubnetEvaluator<'_> {
     fn evaluate(&mut self, encoding: &[usize]) -> Vec<f64> {
         let cfg = SubnetConfig::decode(encoding, &self.supernet.config);
-        let acc = subnet_accuracy(self.supernet, &cfg, &self.data.train, &self.data.valid, &self.device);
-        vec![acc, subnet_macs(&self.supernet.config, &cfg) as f64]
+        let config = &self.supernet.config;
+        let objectives = self.objectives.clone();
+        objectives
+            .into_iter()
+            .map(|o| match o {
+                SubnetObjective::Accuracy => {
+                    subnet_accuracy(self.supernet, &cfg, &self.data.train, &self.data.valid, &self.device)
+                }
+                SubnetObjective::Macs => subnet_macs(config, &cfg) as f64,
+                SubnetObjective::Params => subnet_params(config, &cfg) as f64,
+                SubnetObjective::Latency => self.latency.get_or_measure(self.supernet, &cfg, &self.device, 1, 3, 9),
+            })
+            .collect()
     }
 }
 
-/// The search problem over the supernet: maximise accuracy, minimise MACs; the hypervolume
-/// reference is (0, 1.1 × the largest subnet's MACs).
+/// The search problem over the supernet for `objectives`; the hypervolume reference is 0 for
+/// accuracy and 1.1 × the largest subnet's value for the costs.
+pub fn problem_for(
+    supernet: &OfaSupernet,
+    objectives: &[SubnetObjective],
+    device: &Device,
+) -> Result<Problem, SearchError> {
+    let config = &supernet.config;
+    let largest = SubnetConfig::largest(config);
+    let reference = objectives
+        .iter()
+        .map(|o| match o {
+            SubnetObjective::Accuracy => 0.0,
+            SubnetObjective::Macs => 1.1 * subnet_macs(config, &largest) as f64,
+            SubnetObjective::Params => 1.1 * subnet_params(config, &largest) as f64,
+            SubnetObjective::Latency => 1.5 * measure_latency(supernet, &largest, device, 1, 3, 9),
+        })
+        .collect();
+    Problem::new(
+        SearchSpace::new(SubnetConfig::gene_choices(config))?,
+        objectives.iter().map(|o| o.objective()).collect(),
+        reference,
+    )
+}
+
+/// The search problem of the reproduce experiment: maximise accuracy, minimise MACs; the
+/// hypervolume reference is (0, 1.1 × the largest subnet's MACs).
 pub fn search_problem(config: &OfaConfig) -> Result<Problem, SearchError> {
     let max_macs = subnet_macs(config, &SubnetConfig::largest(config)) as f64;
     Problem::new(
@@ -140,7 +237,7 @@ pub fn compare_searches(
     device: &Device,
 ) -> Result<[SearchTrace; 3], SearchError> {
     let problem = search_problem(&supernet.config)?;
-    let mut eval = SubnetEvaluator { supernet, data, device: device.clone() };
+    let mut eval = SubnetEvaluator::accuracy_macs(supernet, data, device);
     let random = random_search(&problem, &mut eval, &RandomConfig { budget, seed })?;
     let population = 10;
     let plain = nsga2(

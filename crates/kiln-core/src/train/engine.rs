@@ -198,6 +198,11 @@ impl Trainer {
                     state.epochs_done = 0;
                     self.maybe_checkpoint(&model, None, &state, phases)?;
                 }
+                PhaseKind::Train(tp) if tp.epochs == 0 => {
+                    // An empty phase: nothing to train, move on.
+                    state.phase_index += 1;
+                    state.epochs_done = 0;
+                }
                 PhaseKind::Train(tp) => {
                     let mut optim = tp.optimizer.init_with_groups(&tp.groups);
                     if let Some(dir) = resume_dir.take()

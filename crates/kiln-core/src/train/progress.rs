@@ -61,7 +61,8 @@ pub fn summary_line(record: &EpochRecord, epochs_in_phase: usize) -> String {
         }
         s
     };
-    let mut line = format!("{} {}/{}  {}", record.phase, record.epoch + 1, epochs_in_phase, fmt(&record.train));
+    let train = if record.train.is_empty() { "done".to_string() } else { fmt(&record.train) };
+    let mut line = format!("{} {}/{}  {}", record.phase, record.epoch + 1, epochs_in_phase, train);
     if let Some(valid) = &record.valid {
         line.push_str(&format!(" | valid {}", fmt(valid)));
     }

@@ -142,3 +142,18 @@ fn two_devices_match_one_device_at_the_same_global_batch() {
     assert!(diff < 1e-5, "weights differ by {diff}");
     assert_ne!(params(&one), params(&mlp(&device, 4)), "training moved the weights");
 }
+
+#[test]
+fn empty_phases_are_skipped() {
+    let device = Device::flex();
+    let phases = vec![
+        Phase::train("empty", TrainPhase::new(0, 1e-2)),
+        Phase::train("one", TrainPhase::new(1, 1e-2)),
+        Phase::train("empty_again", TrainPhase::new(0, 1e-2)),
+    ];
+    let (_, report) =
+        Trainer::new(device.clone()).fit(mlp(&device, 1), &phases, &Blobs::new(48, 1, true), None).unwrap();
+    assert!(report.completed);
+    assert_eq!(report.epochs(), 1);
+    assert_eq!(report.records[0].phase, "one");
+}
