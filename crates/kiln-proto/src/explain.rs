@@ -134,29 +134,13 @@ impl Explanation {
             let heat = upsample_bilinear(&e.activation, self.grid.0, self.grid.1, image.height, image.width);
             let (y0, x0, y1, x1) = high_activation_box(&heat, image.height, image.width, 95.0);
             let mut overlay = Canvas::from_image(scale_nearest(&heatmap_overlay(image, &heat, 0.5), factor));
-            let f = factor as i32;
-            overlay.rect_outline(
-                y0 as i32 * f,
-                x0 as i32 * f,
-                (y1 as i32 + 1) * f - 1,
-                (x1 as i32 + 1) * f - 1,
-                YELLOW,
-                2,
-            );
+            outline_scaled(&mut overlay, (y0, x0, y1, x1), factor, YELLOW);
             canvas.paste(overlay.image(), 0, y);
             if let (Some(set), Some(source)) = (push_set, &e.source)
                 && let Some(src) = source.image_index.and_then(|i| set.images.get(i))
             {
                 let mut src_canvas = Canvas::from_image(scale_nearest(&to_rgb(&src.image), factor));
-                let (sy0, sx0, sy1, sx1) = source.receptive_field;
-                src_canvas.rect_outline(
-                    sy0 as i32 * f,
-                    sx0 as i32 * f,
-                    (sy1 as i32 + 1) * f - 1,
-                    (sx1 as i32 + 1) * f - 1,
-                    GREEN,
-                    2,
-                );
+                outline_scaled(&mut src_canvas, source.receptive_field, factor, GREEN);
                 canvas.paste(src_canvas.image(), tile as i32 + 4, y);
             }
             let tx = 2 * tile as i32 + 12;
@@ -173,6 +157,17 @@ impl Explanation {
         }
         canvas.into_image()
     }
+}
+
+/// Outlines the inclusive pixel box `(y0, x0, y1, x1)` of an image drawn `factor` times larger.
+fn outline_scaled(
+    canvas: &mut Canvas,
+    (y0, x0, y1, x1): (usize, usize, usize, usize),
+    factor: u32,
+    color: image::Rgb<u8>,
+) {
+    let f = factor as i32;
+    canvas.rect_outline(y0 as i32 * f, x0 as i32 * f, (y1 as i32 + 1) * f - 1, (x1 as i32 + 1) * f - 1, color, 2);
 }
 
 /// Every prototype's source patch, cropped from its push image and scaled up, in a grid with
