@@ -7,7 +7,9 @@ use burn::prelude::Device;
 use kiln_core::train::Trainer;
 use kiln_nas::ofa::{LatencyTable, OfaConfig, ShrinkingSchedule};
 use kiln_nas::reproduce::{SubnetEvaluator, SubnetObjective, nas_data, problem_for};
-use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_csv, random_search};
+use kiln_nas::search::{
+    LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_csv, pareto_plot, random_search,
+};
 
 use crate::error::{CliError, Result};
 use crate::run::write_json;
@@ -59,8 +61,8 @@ fn usage<E: std::fmt::Display>(e: E) -> CliError {
     CliError::Usage(e.to_string())
 }
 
-/// Trains the supernet, runs the search and writes `pareto.csv`, `trace.json` and
-/// `latency.json` into `options.out`.
+/// Trains the supernet, runs the search and writes `pareto.csv`, `pareto.png` (the first
+/// objective against the second), `trace.json` and `latency.json` into `options.out`.
 pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<SearchTrace> {
     let data = nas_data(options.seed)?;
     let e = options.epochs.max(4);
@@ -114,5 +116,7 @@ fn write_files(out: &Path, trace: &SearchTrace) -> Result<()> {
     std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
     let csv = out.join("pareto.csv");
     std::fs::write(&csv, pareto_csv(trace)).map_err(|e| kiln_core::CoreError::io(&csv, e))?;
+    let title = format!("Pareto front after {} evaluations", trace.len());
+    pareto_plot(&title, &[("search", trace)], 1, 0).map_err(usage)?.save_png(out.join("pareto.png")).map_err(usage)?;
     write_json(&out.join("trace.json"), trace)
 }

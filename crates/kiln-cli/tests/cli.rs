@@ -463,6 +463,7 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().ends_with("accuracy,macs"));
     assert!(lines.count() >= 1, "an empty front");
+    assert!(std::fs::metadata(out.join("pareto.png")).is_ok_and(|m| m.len() > 1000), "the Pareto plot is written");
     let trace: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("trace.json")).unwrap()).unwrap();
     let hv = trace["hypervolume"].as_array().unwrap();

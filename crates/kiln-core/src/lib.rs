@@ -8,6 +8,7 @@
 //! - [`nn`]: shared layers and backbones (MLP, small CNN, ResNet feature extractor).
 //! - [`train`]: the training engine: phases, optimisers, schedules, freezing, metrics log,
 //!   checkpoints and resume.
+//! - [`render`]: PNG drawing: canvas, shapes, bitmap font, scatter plots.
 //! - [`metrics`]: accuracy, top-k, confusion matrix. [`seed`]: reproducible randomness.
 //! - [`testing`]: run one test body on every compiled device.
 //!
@@ -18,6 +19,7 @@ pub mod device;
 pub mod error;
 pub mod metrics;
 pub mod nn;
+pub mod render;
 pub mod seed;
 pub mod tensor;
 pub mod testing;

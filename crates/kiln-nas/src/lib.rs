@@ -12,7 +12,8 @@
 //!   distillation, analytic MACs and parameters, a measured latency table;
 //! - [`reproduce`]: the family's experiment on the embedded digits.
 //!
-//! `kiln search` (in kiln-cli) drives [`ofa`] and [`search`] end to end. Not yet: a Pareto plot.
+//! `kiln search` (in kiln-cli) drives [`ofa`] and [`search`] end to end and writes the Pareto
+//! front as CSV and PNG.
 
 pub mod elastic;
 pub mod ofa;

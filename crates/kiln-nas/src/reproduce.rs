@@ -2,7 +2,8 @@
 //! (1) subnets taken from a progressively shrunk supernet (after BN recalibration) against the
 //! same architectures trained alone for as many epochs as the whole supernet;
 //! (2) hypervolume of (accuracy ↑, MACs ↓) against the number of real evaluations for random
-//! search, plain NSGA-II and predictor-assisted NSGA-II (LINAS), several seeds.
+//! search, plain NSGA-II and predictor-assisted NSGA-II (LINAS), several seeds;
+//! (3) a LINAS search over (accuracy ↑, latency ↓) with latency measured on this machine.
 
 use burn::prelude::Device;
 use kiln_core::metrics::ClassificationMetrics;
@@ -259,4 +260,25 @@ pub fn compare_searches(
         &LinasConfig { initial: 10, budget, validate_per_iteration: 5, seed, ..LinasConfig::default() },
     )?;
     Ok([random, plain, assisted])
+}
+
+/// LINAS over (accuracy ↑, latency ↓) with `budget` real evaluations: latency is measured on
+/// `device` at batch 1 (3 warm-up runs, median of 9) and cached in the returned table.
+pub fn latency_search(
+    supernet: &OfaSupernet,
+    data: &NasData,
+    budget: usize,
+    seed: u64,
+    device: &Device,
+) -> Result<(SearchTrace, LatencyTable), SearchError> {
+    let objectives = [SubnetObjective::Accuracy, SubnetObjective::Latency];
+    let problem = problem_for(supernet, &objectives, device)?;
+    let mut eval =
+        SubnetEvaluator { objectives: objectives.to_vec(), ..SubnetEvaluator::accuracy_macs(supernet, data, device) };
+    let trace = linas(
+        &problem,
+        &mut eval,
+        &LinasConfig { initial: 10, budget, validate_per_iteration: 5, seed, ..LinasConfig::default() },
+    )?;
+    Ok((trace, eval.latency))
 }

@@ -1,7 +1,8 @@
 //! An inverted-residual (MobileNetV2/V3 "MBConv") block with elastic kernel size and elastic
 //! width (expand ratio), as in Once-for-All's `DynamicMBConvLayer`:
-//! `y = BN(P · ReLU(BN(DW_k(ReLU(BN(E · x))))))  (+ x when the shape allows)`, where `E` expands
-//! to `hidden` channels, `DW_k` is the elastic depthwise convolution and `P` projects back.
+//! `y = BN(P · SE(σ(BN(DW_k(σ(BN(E · x)))))))  (+ x when the shape allows)`, where `E` expands
+//! to `hidden` channels, `DW_k` is the elastic depthwise convolution, `σ` is ReLU or h-swish,
+//! `SE` the optional squeeze-and-excitation ([`ElasticSe`]) and `P` projects back.
 //!
 //! Elastic width keeps the first `hidden` channels of the expanded representation. Before
 //! width shrinking, [`ElasticMbBlock::sort_channels`] reorders the hidden channels by importance,
@@ -15,9 +16,9 @@ use burn::module::{Module, RunningState};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::prelude::{Device, Int, Tensor, TensorData};
-use burn::tensor::activation::relu;
 
 use super::kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
+use super::se::{Activation, ElasticSe, ElasticSeConfig, channel_mask};
 
 /// Configuration of an [`ElasticMbBlock`].
 #[derive(Config, Debug)]
@@ -35,6 +36,12 @@ pub struct ElasticMbBlockConfig {
     /// Stride of the depthwise convolution. Default 1.
     #[config(default = 1)]
     pub stride: usize,
+    /// The block's nonlinearity. Default ReLU.
+    #[config(default = "Activation::Relu")]
+    pub activation: Activation,
+    /// Squeeze-and-excitation on the hidden channels. Default off.
+    #[config(default = false)]
+    pub use_se: bool,
 }
 
 impl ElasticMbBlockConfig {
@@ -49,9 +56,11 @@ impl ElasticMbBlockConfig {
                 .with_stride(self.stride)
                 .init(device),
             depthwise_norm: BatchNormConfig::new(hidden).init(device),
+            se: self.use_se.then(|| ElasticSeConfig::new(hidden).init(device)),
             project: Conv2dConfig::new([hidden, self.out_channels], [1, 1]).with_bias(false).init(device),
             project_norm: BatchNormConfig::new(self.out_channels).init(device),
             residual: self.stride == 1 && self.in_channels == self.out_channels,
+            activation: self.activation,
         }
     }
 }
@@ -67,12 +76,17 @@ pub struct ElasticMbBlock {
     pub depthwise: ElasticDepthwiseConv,
     /// BN after the depthwise convolution.
     pub depthwise_norm: BatchNorm,
+    /// Squeeze-and-excitation, if the block has one.
+    pub se: Option<ElasticSe>,
     /// 1×1 projection `hidden_max → out`.
     pub project: Conv2d,
     /// BN after the projection.
     pub project_norm: BatchNorm,
     /// Whether the input is added to the output.
     pub residual: bool,
+    /// The nonlinearity.
+    #[module(skip)]
+    pub activation: Activation,
 }
 
 impl ElasticMbBlock {
@@ -88,11 +102,14 @@ impl ElasticMbBlock {
     pub fn forward(&self, x: Tensor<4>, kernel: usize, hidden: usize) -> Tensor<4> {
         let max = self.max_hidden();
         let keep = hidden.clamp(1, max);
-        let device = x.device();
-        let mask_values: Vec<f32> = (0..max).map(|c| if c < keep { 1.0 } else { 0.0 }).collect();
-        let mask = Tensor::<1>::from_data(TensorData::new(mask_values, [max]), &device).reshape([1, max, 1, 1]);
-        let h = relu(self.expand_norm.forward(self.expand.forward(x.clone()))) * mask.clone();
-        let h = relu(self.depthwise_norm.forward(self.depthwise.forward(h, kernel))) * mask;
+        let mask = channel_mask(max, keep, &x.device());
+        let act = self.activation;
+        let h = act.forward(self.expand_norm.forward(self.expand.forward(x.clone()))) * mask.clone();
+        let h = act.forward(self.depthwise_norm.forward(self.depthwise.forward(h, kernel))) * mask;
+        let h = match &self.se {
+            Some(se) => se.forward(h, keep),
+            None => h,
+        };
         let y = self.project_norm.forward(self.project.forward(h));
         if self.residual { y + x } else { y }
     }
@@ -110,7 +127,8 @@ impl ElasticMbBlock {
     }
 
     /// Reorders the hidden channels by [`ElasticMbBlock::channel_order`] (expansion outputs,
-    /// both BNs, depthwise filters, projection inputs). The full-width function is unchanged.
+    /// both BNs, depthwise filters, SE, projection inputs). The full-width function is
+    /// unchanged.
     pub fn sort_channels(mut self) -> Self {
         let order = self.channel_order();
         let device = self.project.weight.device();
@@ -122,6 +140,7 @@ impl ElasticMbBlock {
         self.project.weight = self.project.weight.map(|w| w.select(1, index.clone()));
         self.expand_norm = permute_norm(self.expand_norm, &index);
         self.depthwise_norm = permute_norm(self.depthwise_norm, &index);
+        self.se = self.se.map(|se| se.permute_hidden(&index));
         self
     }
 }

@@ -1,10 +1,13 @@
 //! Elastic operators of weight-sharing supernets (Once-for-All, Cai et al., ICLR 2020):
-//! [`ElasticDepthwiseConv`] (elastic kernel size with kernel-transform matrices) and
-//! [`ElasticMbBlock`] (an inverted-residual block with elastic kernel and elastic width, with
-//! importance sorting of its hidden channels).
+//! [`ElasticDepthwiseConv`] (elastic kernel size with kernel-transform matrices),
+//! [`ElasticSe`] (MobileNetV3 squeeze-and-excitation with elastic width) and
+//! [`ElasticMbBlock`] (an inverted-residual block with elastic kernel and elastic width, ReLU or
+//! h-swish, optional SE, with importance sorting of its hidden channels).
 
 mod block;
 mod kernel;
+mod se;
 
 pub use block::{ElasticMbBlock, ElasticMbBlockConfig};
 pub use kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
+pub use se::{Activation, ElasticSe, ElasticSeConfig, StaticSe, h_sigmoid, make_divisible, se_mid};

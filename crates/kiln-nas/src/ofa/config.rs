@@ -6,7 +6,7 @@ use burn::prelude::Device;
 use serde::{Deserialize, Serialize};
 
 use super::supernet::OfaSupernet;
-use crate::elastic::ElasticMbBlockConfig;
+use crate::elastic::{Activation, ElasticMbBlockConfig};
 
 /// One unit (stage) of blocks with the same output width.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,26 @@ pub struct UnitConfig {
     pub stride: usize,
     /// Largest number of blocks.
     pub max_depth: usize,
+    /// The blocks' nonlinearity (MobileNetV3: ReLU early, h-swish late). Default ReLU.
+    #[serde(default)]
+    pub activation: Activation,
+    /// Squeeze-and-excitation in the blocks. Default off.
+    #[serde(default)]
+    pub use_se: bool,
+}
+
+impl UnitConfig {
+    /// A ReLU unit without SE.
+    pub fn new(out_channels: usize, stride: usize, max_depth: usize) -> Self {
+        Self { out_channels, stride, max_depth, activation: Activation::Relu, use_se: false }
+    }
+
+    /// Sets the activation and SE.
+    pub fn with_mobilenet_v3(mut self, activation: Activation, use_se: bool) -> Self {
+        self.activation = activation;
+        self.use_se = use_se;
+        self
+    }
 }
 
 /// The supernet's search space and widths. Defaults: the small experiment of our notes (a digits
@@ -30,6 +50,9 @@ pub struct OfaConfig {
     pub num_classes: usize,
     /// Stem output channels.
     pub stem_channels: usize,
+    /// The stem's nonlinearity (MobileNetV3: h-swish). Default ReLU.
+    #[serde(default)]
+    pub stem_activation: Activation,
     /// Units.
     pub units: Vec<UnitConfig>,
     /// Kernel sizes, largest first.
@@ -49,14 +72,42 @@ impl OfaConfig {
             in_channels: 1,
             num_classes: 10,
             stem_channels: 16,
-            units: vec![
-                UnitConfig { out_channels: 24, stride: 1, max_depth: 3 },
-                UnitConfig { out_channels: 32, stride: 2, max_depth: 3 },
-            ],
+            stem_activation: Activation::Relu,
+            units: vec![UnitConfig::new(24, 1, 3), UnitConfig::new(32, 2, 3)],
             kernel_sizes: vec![5, 3],
             expand_ratios: vec![2, 3, 4],
             depths: vec![1, 2, 3],
             resolutions: vec![6, 8],
+        }
+    }
+
+    /// The MobileNetV3-style supernet of Once-for-All (OFA's `OFAMobileNetV3`, §4 of the
+    /// paper) scaled to small images (28–64 px, e.g. MNIST-sized or CIFAR-sized inputs): an
+    /// h-swish stem, then five units of up to 4 blocks with widths 16-24-40-80-112, strides
+    /// 1-2-2-2-1 (÷8 overall instead of ÷32), ReLU in the first three units and h-swish after,
+    /// SE in the 40- and 112-wide units, the activation and SE pattern of OFA's MobileNetV3
+    /// stages (its last, 160-wide stride-2 stage is dropped for small inputs); elastic kernels
+    /// {7, 5, 3}, expand ratios {3, 4, 6},
+    /// depths {2, 3, 4} and resolutions {28, 32, 40, 48, 56, 64}, OFA's choice lists with the
+    /// resolutions scaled down.
+    pub fn mobilenet_v3_small_images(in_channels: usize, num_classes: usize) -> Self {
+        use Activation::{HSwish, Relu};
+        Self {
+            in_channels,
+            num_classes,
+            stem_channels: 16,
+            stem_activation: HSwish,
+            units: vec![
+                UnitConfig::new(16, 1, 4).with_mobilenet_v3(Relu, false),
+                UnitConfig::new(24, 2, 4).with_mobilenet_v3(Relu, false),
+                UnitConfig::new(40, 2, 4).with_mobilenet_v3(Relu, true),
+                UnitConfig::new(80, 2, 4).with_mobilenet_v3(HSwish, false),
+                UnitConfig::new(112, 1, 4).with_mobilenet_v3(HSwish, true),
+            ],
+            kernel_sizes: vec![7, 5, 3],
+            expand_ratios: vec![3, 4, 6],
+            depths: vec![2, 3, 4],
+            resolutions: vec![28, 32, 40, 48, 56, 64],
         }
     }
 
@@ -77,6 +128,8 @@ impl OfaConfig {
                         .with_max_expand(max_expand)
                         .with_kernel_sizes(self.kernel_sizes.clone())
                         .with_stride(if b == 0 { unit.stride } else { 1 })
+                        .with_activation(unit.activation)
+                        .with_use_se(unit.use_se)
                         .init(device);
                     in_ch = unit.out_channels;
                     block

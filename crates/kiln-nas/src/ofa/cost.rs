@@ -8,14 +8,16 @@
 //! - **MACs** ([`subnet_macs`]) are for one forward pass of **one image**. As in OFA's profiler,
 //!   only convolutions and the linear head count: a convolution costs
 //!   `out_h · out_w · out_ch · (in_ch / groups) · k²`, the head `in · out`. Batch norm, ReLU,
-//!   pooling (including the input resize and the global average pool), the residual additions
-//!   and biases count as 0. Spatial sizes follow the strides: a convolution with stride `s`,
+//!   pooling (including the input resize and the global average pool), the residual additions,
+//!   activations, SE gating and biases count as 0; a squeeze-and-excitation module counts its two
+//!   1×1 convolutions on the pooled vector, `2 · hidden · mid`. Spatial sizes follow the strides: a convolution with stride `s`,
 //!   kernel `k` and padding `k/2` maps `h` to `(h + 2·(k/2) − k)/s + 1` (`⌈h/s⌉` for odd `k`).
 //! - **Parameters** ([`subnet_params`]) equal `supernet.extract(&cfg).num_params()`: burn's
 //!   `num_params` visits every float tensor of the module, which includes the batch-norm
 //!   running mean and variance (`RunningState`) as well as γ and β, so each BN channel counts 4.
 //!   [`subnet_trainable_params`] counts only what an optimiser updates (BN channels count 2), the
-//!   convention of OFA's `count_parameters`. Convolutions have no bias; the head has one.
+//!   convention of OFA's `count_parameters`. Block convolutions have no bias; SE convolutions
+//!   and the head have one.
 //! - **Latency** ([`measure_latency`]) is the median wall-clock time in milliseconds of a forward
 //!   pass of the extracted subnet in evaluation mode on a batch at the subnet's resolution,
 //!   including reading the output back to the host. [`LatencyTable`] caches it per (encoding,
@@ -38,6 +40,7 @@ use thiserror::Error;
 use super::config::OfaConfig;
 use super::subnet::SubnetConfig;
 use super::supernet::OfaSupernet;
+use crate::elastic::se_mid;
 
 /// One convolution or linear layer of a resolved subnet.
 struct Layer {
@@ -85,6 +88,11 @@ fn layers(config: &OfaConfig, subnet: &SubnetConfig) -> Vec<Layer> {
             let co = unit.out_channels;
             out.push(Layer { macs: (h * h * hidden * in_ch) as u64, weights: hidden * in_ch, norm_channels: hidden });
             out.push(Layer { macs: (oh * oh * hidden * k * k) as u64, weights: hidden * k * k, norm_channels: hidden });
+            if unit.use_se {
+                let mid = se_mid(hidden);
+                out.push(Layer { macs: (hidden * mid) as u64, weights: hidden * mid + mid, norm_channels: 0 });
+                out.push(Layer { macs: (mid * hidden) as u64, weights: mid * hidden + hidden, norm_channels: 0 });
+            }
             out.push(Layer { macs: (oh * oh * co * hidden) as u64, weights: co * hidden, norm_channels: co });
             h = oh;
             in_ch = co;

@@ -5,12 +5,11 @@ use burn::module::{Module, Param, RunningState};
 use burn::nn::conv::Conv2d;
 use burn::nn::{BatchNorm, BatchNormConfig, Linear};
 use burn::prelude::{Device, Tensor};
-use burn::tensor::activation::relu;
 use burn::tensor::module::adaptive_avg_pool2d;
 
 use super::config::OfaConfig;
 use super::subnet::SubnetConfig;
-use crate::elastic::ElasticMbBlock;
+use crate::elastic::{Activation, ElasticMbBlock, StaticSe};
 
 /// The weight-sharing supernet (Once-for-All, Cai et al., ICLR 2020).
 #[derive(Module, Debug)]
@@ -41,7 +40,8 @@ impl OfaSupernet {
     /// # Shapes
     /// `[b, in_channels, h, w] → [b, num_classes]`
     pub fn forward_subnet(&self, cfg: &SubnetConfig, x: Tensor<4>) -> Tensor<2> {
-        let mut x = relu(self.stem_norm.forward(self.stem.forward(resize(x, cfg.resolution))));
+        let stem = self.stem_norm.forward(self.stem.forward(resize(x, cfg.resolution)));
+        let mut x = self.config.stem_activation.forward(stem);
         let mut slot = 0;
         for (u, blocks) in self.units.iter().enumerate() {
             let depth = cfg.depths.get(u).copied().unwrap_or(blocks.len()).clamp(1, blocks.len());
@@ -91,6 +91,7 @@ impl OfaSupernet {
             blocks,
             head: self.head.clone(),
             resolution: cfg.resolution,
+            stem_activation: self.config.stem_activation,
         }
     }
 }
@@ -104,8 +105,11 @@ pub struct StaticMbBlock {
     depthwise_norm: BatchNorm,
     project: Param<Tensor<4>>,
     project_norm: BatchNorm,
+    se: Option<StaticSe>,
     stride: usize,
     residual: bool,
+    #[module(skip)]
+    activation: Activation,
 }
 
 fn slice_norm(norm: &BatchNorm, n: usize, device: &Device) -> BatchNorm {
@@ -128,8 +132,10 @@ impl StaticMbBlock {
             depthwise_norm: slice_norm(&block.depthwise_norm, hidden, device),
             project: Param::from_tensor(block.project.weight.val().slice([0..out_ch, 0..hidden, 0..1, 0..1])),
             project_norm: slice_norm(&block.project_norm, out_ch, device),
+            se: block.se.as_ref().map(|se| se.slice(hidden)),
             stride: block.depthwise.stride,
             residual: block.residual,
+            activation: block.activation,
         }
     }
 
@@ -139,9 +145,14 @@ impl StaticMbBlock {
         let hidden = self.depthwise.dims()[0];
         let k = self.depthwise.dims()[2];
         let one = ConvOptions::new([1, 1], [0, 0], [1, 1], 1);
-        let h = relu(self.expand_norm.forward(conv2d(x.clone(), self.expand.val(), None, one.clone())));
+        let act = self.activation;
+        let h = act.forward(self.expand_norm.forward(conv2d(x.clone(), self.expand.val(), None, one.clone())));
         let dw = ConvOptions::new([self.stride, self.stride], [k / 2, k / 2], [1, 1], hidden);
-        let h = relu(self.depthwise_norm.forward(conv2d(h, self.depthwise.val(), None, dw)));
+        let h = act.forward(self.depthwise_norm.forward(conv2d(h, self.depthwise.val(), None, dw)));
+        let h = match &self.se {
+            Some(se) => se.forward(h),
+            None => h,
+        };
         let y = self.project_norm.forward(conv2d(h, self.project.val(), None, one));
         if self.residual { y + x } else { y }
     }
@@ -156,13 +167,16 @@ pub struct Subnet {
     head: Linear,
     /// Input resolution.
     pub resolution: usize,
+    #[module(skip)]
+    stem_activation: Activation,
 }
 
 impl Subnet {
     /// # Shapes
     /// `[b, in_channels, h, w] → [b, num_classes]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        let mut x = relu(self.stem_norm.forward(self.stem.forward(resize(x, self.resolution))));
+        let stem = self.stem_norm.forward(self.stem.forward(resize(x, self.resolution)));
+        let mut x = self.stem_activation.forward(stem);
         for block in &self.blocks {
             x = block.forward(x);
         }

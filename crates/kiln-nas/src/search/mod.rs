@@ -25,7 +25,8 @@
 //!   point, `HV(S) = λ(⋃_{s∈S} [s, r])` in minimisation form.
 //!
 //! Every search returns a [`SearchTrace`]: the real evaluations in order and the hypervolume of
-//! their non-dominated front after each one, the curve on which searches are compared.
+//! their non-dominated front after each one, the curve on which searches are compared;
+//! [`pareto_csv`] writes its front and [`pareto_plot`] draws fronts as a PNG-ready chart.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -34,6 +35,7 @@ pub mod hypervolume;
 pub mod linas;
 pub mod nsga2;
 pub mod pareto;
+pub mod plot;
 pub mod predictor;
 pub mod random;
 pub mod space;
@@ -43,6 +45,7 @@ pub use hypervolume::{HypervolumeTracker, hypervolume};
 pub use linas::{LinasConfig, linas};
 pub use nsga2::{Crossover, Individual, Nsga2Config, Nsga2Result, nsga2, nsga2_from};
 pub use pareto::{crowding_distance, dominates, non_dominated_front, non_dominated_sort};
+pub use plot::pareto_plot;
 pub use predictor::{Predictor, Ridge, SurrogateEvaluator, average_ranks, kendall_tau, spearman};
 pub use random::{RandomConfig, random_search};
 pub use space::SearchSpace;

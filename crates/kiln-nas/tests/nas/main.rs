@@ -2,5 +2,6 @@
 
 mod cost;
 mod elastic;
+mod mobilenet;
 mod ofa;
 mod search;

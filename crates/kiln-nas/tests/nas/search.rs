@@ -4,6 +4,7 @@ mod hypervolume;
 mod linas;
 mod nsga2;
 mod pareto;
+mod plot;
 mod predictor;
 
 use kiln_nas::search::{Objective, Problem, SearchSpace};

@@ -1,10 +1,10 @@
-//! Rendering utilities: upsampling, colour map, activation boxes, drawing, text, layout, PNG.
+//! Explanation rendering: upsampling, colour map, activation boxes, image helpers (the drawing
+//! primitives are tested in kiln-core).
 
-use image::{Rgb, RgbImage};
+use image::RgbImage;
 use kiln_data::Image;
 use kiln_proto::render::{
-    BLACK, Canvas, RED, WHITE, colormap_jet, crop, draw_bar, draw_rect_outline, draw_text, fill_rect, grid,
-    heatmap_overlay, high_activation_box, normalize_min_max, paste, save_png, scale_nearest, text_size, to_rgb,
+    colormap_jet, crop, heatmap_overlay, high_activation_box, normalize_min_max, scale_nearest, to_rgb,
     upsample_bilinear,
 };
 
@@ -13,11 +13,6 @@ fn assert_close(got: &[f32], want: &[f32]) {
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
         assert!((g - w).abs() < 1e-5, "index {i}: got {g}, want {w} (all: {got:?})");
     }
-}
-
-/// Number of pixels that differ from `background`.
-fn changed(img: &RgbImage, background: Rgb<u8>) -> usize {
-    img.pixels().filter(|&&p| p != background).count()
 }
 
 #[test]
@@ -149,111 +144,4 @@ fn to_rgb_crop_and_scale() {
     assert_eq!(scaled.get_pixel(11, 8).0, [0, 128, 0]);
     assert_eq!(scale_nearest(&rgb, 0), rgb);
     assert_eq!(scale_nearest(&RgbImage::new(0, 0), 4).dimensions(), (0, 0));
-}
-
-#[test]
-fn text_changes_pixels_and_stays_inside() {
-    let label = "proto 12 (class 3) sim 2.31 × w 1.00 = 2.31";
-    let (tw, th) = text_size(label, 2);
-    assert_eq!((tw, th), ((43 * 6 - 1) * 2, 7 * 2), "43 characters, 6 px advance, scale 2");
-    let mut canvas = Canvas::new(tw + 20, th + 20);
-    canvas.text(10, 10, label, BLACK, 2);
-    let img = canvas.image();
-    assert!(changed(img, WHITE) > 100, "text drew pixels");
-    for (x, y, p) in img.enumerate_pixels() {
-        if *p != WHITE {
-            assert!((10..10 + tw).contains(&x) && (10..10 + th).contains(&y), "pixel ({x}, {y}) outside the text box");
-        }
-    }
-    // Different strings draw differently; every printable ASCII character draws something
-    // except space.
-    let render = |s: &str| {
-        let mut c = RgbImage::from_pixel(8, 8, WHITE);
-        draw_text(&mut c, 1, 0, s, BLACK, 1);
-        c
-    };
-    assert_ne!(render("1"), render("7"));
-    for c in '!'..='~' {
-        assert!(changed(&render(&c.to_string()), WHITE) > 0, "glyph {c:?} is blank");
-    }
-    assert_eq!(changed(&render(" "), WHITE), 0);
-    // Multi-line size, and text hanging off every edge does not panic.
-    assert_eq!(text_size("ab\nc", 1), (11, 16));
-    let mut small = RgbImage::from_pixel(10, 10, WHITE);
-    for (x, y) in [(-20, -3), (7, 7), (-2, 5), (3, -5), (i32::MIN, i32::MAX), (i32::MAX, i32::MIN)] {
-        draw_text(&mut small, x, y, "Hello\nworld", RED, 3);
-    }
-    assert!(changed(&small, WHITE) > 0);
-}
-
-#[test]
-fn rectangles_bars_and_paste_clip() {
-    let mut img = RgbImage::from_pixel(10, 8, WHITE);
-    draw_rect_outline(&mut img, 1, 1, 6, 8, RED, 1);
-    assert_eq!(*img.get_pixel(1, 1), RED);
-    assert_eq!(*img.get_pixel(8, 6), RED);
-    assert_eq!(*img.get_pixel(4, 3), WHITE, "outline leaves the inside alone");
-    assert_eq!(changed(&img, WHITE), 2 * 8 + 2 * 4);
-
-    // Partly and wholly outside the canvas: clipped, no panic.
-    let mut img = RgbImage::from_pixel(10, 8, WHITE);
-    draw_rect_outline(&mut img, -5, -5, 3, 3, RED, 2);
-    assert_eq!(*img.get_pixel(3, 0), RED);
-    assert_eq!(*img.get_pixel(0, 0), WHITE);
-    draw_rect_outline(&mut img, 100, 100, 200, 200, RED, 3);
-    fill_rect(&mut img, i32::MIN, i32::MIN, i32::MAX, i32::MAX, BLACK);
-    assert_eq!(changed(&img, BLACK), 0);
-
-    let mut img = RgbImage::from_pixel(20, 4, WHITE);
-    draw_bar(&mut img, 10, 1, 5, 2, RED);
-    draw_bar(&mut img, 10, 1, -3, 2, BLACK);
-    draw_bar(&mut img, 18, 0, 50, 1, RED);
-    assert_eq!((10..15).map(|x| *img.get_pixel(x, 1)).collect::<Vec<_>>(), vec![RED; 5]);
-    assert_eq!((7..10).map(|x| *img.get_pixel(x, 2)).collect::<Vec<_>>(), vec![BLACK; 3]);
-    assert_eq!(*img.get_pixel(6, 1), WHITE);
-    assert_eq!(changed(&img, WHITE), 5 * 2 + 3 * 2 + 2);
-
-    let tile = RgbImage::from_pixel(4, 4, RED);
-    let mut img = RgbImage::from_pixel(6, 6, WHITE);
-    paste(&mut img, &tile, 4, -2);
-    assert_eq!(changed(&img, WHITE), 2 * 2);
-    assert_eq!(*img.get_pixel(5, 1), RED);
-    paste(&mut img, &tile, -10, 50);
-    paste(&mut img, &RgbImage::new(0, 0), 1, 1);
-    assert_eq!(changed(&img, WHITE), 4);
-}
-
-#[test]
-fn grid_size_arithmetic() {
-    let tiles: Vec<RgbImage> = (0..5).map(|i| RgbImage::from_pixel(10 + i % 2, 8, Rgb([i as u8 * 40, 0, 0]))).collect();
-    // Cells are 11×8; 3 columns, 2 rows, 2 px padding.
-    let g = grid(&tiles, 3, 2, WHITE);
-    assert_eq!(g.dimensions(), (3 * 11 + 4 * 2, 2 * 8 + 3 * 2));
-    // The second tile (11 wide) fills cell (0, 1) starting at x = 2 + 11 + 2.
-    assert_eq!(*g.get_pixel(15, 2), Rgb([40, 0, 0]));
-    assert_eq!(*g.get_pixel(14, 2), WHITE);
-    // The fourth tile starts the second row at y = 2 + 8 + 2; the unused sixth cell is blank.
-    assert_eq!(*g.get_pixel(2, 12), Rgb([120, 0, 0]));
-    assert_eq!(*g.get_pixel(2 + 2 * 13 + 5, 12 + 4), WHITE);
-
-    assert_eq!(grid(&tiles, 0, 1, WHITE).dimensions(), (11 + 2, 5 * 8 + 6), "0 columns means 1");
-    assert_eq!(grid(&tiles, 99, 0, WHITE).dimensions(), (5 * 11, 8), "columns clamp to the count");
-    assert_eq!(grid(&[], 4, 3, WHITE).dimensions(), (3, 3));
-}
-
-#[test]
-fn saved_png_round_trips() {
-    let mut canvas = Canvas::new(64, 24);
-    canvas.text(2, 2, "sim 2.31", BLACK, 1).rect_outline(0, 0, 23, 63, RED, 1).bar(2, 14, 30, 6, RED);
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("render-{}", std::process::id()));
-    let path = dir.join("nested").join("canvas.png");
-    canvas.save_png(&path).expect("save");
-    let loaded = image::open(&path).expect("open").to_rgb8();
-    assert_eq!(loaded.dimensions(), (64, 24));
-    assert_eq!(&loaded, canvas.image());
-    assert!(changed(&loaded, WHITE) > 0, "not blank");
-    let _ = std::fs::remove_dir_all(&dir);
-
-    let err = save_png(&RgbImage::new(0, 5), dir.join("empty.png")).expect_err("empty image");
-    assert!(err.to_string().contains("empty.png"), "error names the path: {err}");
 }

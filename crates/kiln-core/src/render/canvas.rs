@@ -10,7 +10,7 @@ use super::{RenderError, WHITE, draw, font, save_png};
 /// methods that clip at the borders.
 ///
 /// ```
-/// use kiln_proto::render::{BLACK, Canvas, RED};
+/// use kiln_core::render::{BLACK, Canvas, RED};
 ///
 /// let mut canvas = Canvas::new(120, 40);
 /// canvas.text(4, 4, "proto 12 sim 2.31", BLACK, 1).rect_outline(0, 0, 39, 119, RED, 2);

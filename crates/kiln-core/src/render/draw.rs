@@ -39,7 +39,7 @@ pub(crate) fn fill_rect_i64(canvas: &mut RgbImage, y0: i64, x0: i64, y1: i64, x1
 /// Draws the outline of the inclusive rectangle `(y0, x0)`–`(y1, x1)` with lines `thickness`
 /// pixels wide, growing inwards from the given edges (so the outline never extends beyond the
 /// box; a thickness covering the whole box fills it). Clipped to the canvas; thickness 0 draws
-/// nothing. The argument order matches [`high_activation_box`](super::high_activation_box).
+/// nothing. The argument order is `(y0, x0, y1, x1)`, as for every rectangle here.
 pub fn draw_rect_outline(canvas: &mut RgbImage, y0: i32, x0: i32, y1: i32, x1: i32, color: Rgb<u8>, thickness: u32) {
     if thickness == 0 {
         return;
