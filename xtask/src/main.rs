@@ -13,7 +13,7 @@ const USAGE: &str = "usage: cargo xtask <command>
                        (wgpu is compiled in when a Vulkan driver is installed, e.g. Mesa lavapipe)
   bench                time training steps and inference; write docs/bench.md
   reproduce <family>   run a family's experiments and write docs/results/<family>.md
-                       (families: digits, proto, nas; `all` runs every one)";
+                       (families: digits, proto, nas, graph; `all` runs every one)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::root;
 
 /// The families with an experiment; each family issue adds its own.
-const FAMILIES: &[&str] = &["digits", "proto", "nas"];
+const FAMILIES: &[&str] = &["digits", "proto", "nas", "graph"];
 
 /// Runs one family's experiment (or `all`).
 pub fn run(family: &str) -> Result<(), String> {
@@ -16,6 +16,7 @@ pub fn run(family: &str) -> Result<(), String> {
         "digits" => digits(),
         "proto" => example("kiln-proto", "reproduce_proto"),
         "nas" => example("kiln-nas", "reproduce_nas"),
+        "graph" => example("kiln-graph", "reproduce_graph"),
         other => Err(format!("unknown family `{other}`; known: {} or all", FAMILIES.join(", "))),
     }
 }

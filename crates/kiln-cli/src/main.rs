@@ -90,7 +90,7 @@ enum Command {
     },
     /// Train a Once-for-All supernet on the embedded digits with progressive shrinking, then
     /// search its subnets for the Pareto front of two or three objectives. Writes pareto.csv,
-    /// trace.json (hypervolume per evaluation) and latency.json (the latency table).
+    /// pareto.png, trace.json (hypervolume per evaluation) and latency.json (the latency table).
     ///
     /// Example: kiln search --supernet ofa --objectives accuracy,latency --evals 50 --out runs/search
     Search {

@@ -40,7 +40,8 @@ pub enum PlotError {
 pub struct Series {
     /// Shown in the legend.
     pub label: String,
-    /// `(x, y)` in data units; non-finite points are skipped.
+    /// `(x, y)` in data units; non-finite points, and points outside a fixed axis range, are
+    /// skipped.
     pub points: Vec<(f64, f64)>,
     /// Marker and line colour.
     pub color: Rgb<u8>,
@@ -130,7 +131,8 @@ impl ScatterPlot {
         self
     }
 
-    /// Fixes the x range instead of fitting it to the data.
+    /// Fixes the x range instead of fitting it to the data. Points outside the ranges are not
+    /// drawn (nor lines to them).
     pub fn x_range(mut self, min: f64, max: f64) -> Self {
         self.x_range = Some((min, max));
         self
@@ -239,7 +241,7 @@ impl ScatterPlot {
             let pixels: Vec<(i32, i32)> = series
                 .points
                 .iter()
-                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .filter(|(x, y)| (x0..=x1).contains(x) && (y0..=y1).contains(y))
                 .map(|&(x, y)| self.to_pixel(x, y))
                 .collect::<Result<_, _>>()?;
             if series.connect {

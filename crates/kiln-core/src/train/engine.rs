@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use burn::module::Module;
-use burn::optim::{GradientsParams, MultiGradientsParams};
+use burn::optim::GradientsParams;
 use burn::prelude::Device;
 
 use super::checkpoint::{self, RunState};
@@ -13,7 +13,7 @@ use super::phase::{ActionContext, Phase, PhaseKind, TrainPhase};
 use super::progress::{MetricsLog, epoch_bar, summary_line};
 use super::report::{EpochRecord, Evaluation, Report};
 use super::running::{Running, module_lr};
-use super::step::{BatchSource, StepContext, StepOutput, TrainModel};
+use super::step::{BatchSource, StepContext, TrainModel};
 use crate::error::{CoreError, Result};
 use crate::seed::derive_seed;
 
@@ -284,7 +284,8 @@ impl Trainer {
                 let grads = GradientsParams::from_grads(loss.backward(), &model);
                 model = optim.step(lr, model, grads).after_optimizer_step();
             } else {
-                let (grads, outputs) = self.data_parallel_step(&model, train, state.global_epoch, index, &ctx);
+                let (grads, outputs) =
+                    super::parallel::data_parallel_step(&self.replicas, &model, train, state.global_epoch, index, &ctx);
                 outputs.into_iter().for_each(|o| running.add(o));
                 model = optim.step_multi(lr, model, grads).after_optimizer_step();
             }
@@ -308,45 +309,6 @@ impl Trainer {
             seconds: start.elapsed().as_secs_f64(),
         };
         (model, record)
-    }
-
-    /// One step on every replica device: batches `index·k + d` of the epoch, forward and
-    /// backward in parallel threads, gradients scaled by `1/k`.
-    fn data_parallel_step<M: TrainModel>(
-        &self,
-        model: &M,
-        train: &dyn BatchSource<M::Batch>,
-        epoch: usize,
-        index: usize,
-        ctx: &StepContext,
-    ) -> (MultiGradientsParams, Vec<StepOutput>) {
-        let k = self.replicas.len();
-        let scale = 1.0 / k as f64;
-        let results: Vec<(GradientsParams, Device, StepOutput)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = self
-                .replicas
-                .iter()
-                .enumerate()
-                .map(|(d, device)| {
-                    let autodiff = device.clone().autodiff();
-                    let replica = model.clone().fork(&autodiff);
-                    scope.spawn(move || {
-                        let batch = train.batch(epoch, index * k + d, &autodiff);
-                        let output = replica.step(batch, ctx);
-                        let grads = GradientsParams::from_grads((output.loss.clone() * scale).backward(), &replica);
-                        (grads, autodiff, output)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-        });
-        let mut multi = MultiGradientsParams::default();
-        let mut outputs = Vec::with_capacity(k);
-        for (grads, device, output) in results {
-            multi.grads.push((grads, device));
-            outputs.push(output);
-        }
-        (multi, outputs)
     }
 
     fn finish_epoch(&self, log: &mut MetricsLog, state: &mut RunState, record: EpochRecord, epochs_in_phase: usize) {

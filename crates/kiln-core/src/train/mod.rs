@@ -10,6 +10,7 @@
 mod batch;
 pub mod checkpoint;
 mod engine;
+mod parallel;
 pub mod phase;
 mod progress;
 pub mod report;

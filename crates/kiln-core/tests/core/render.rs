@@ -160,7 +160,7 @@ fn scatter_plot_puts_points_where_the_axes_say() {
         .y_label("accuracy")
         .x_range(0.0, 10.0)
         .y_range(0.0, 1.0)
-        .series(Series::new("", vec![(2.5, 0.25), (f64::NAN, 0.5)], RED).with_marker(Marker::Square));
+        .series(Series::new("", vec![(2.5, 0.25), (f64::NAN, 0.5), (1.0, 1.05)], RED).with_marker(Marker::Square));
     let (left, top, right, bottom) = plot.plot_area();
     assert_eq!(plot.to_pixel(0.0, 0.0).unwrap(), (left, bottom));
     assert_eq!(plot.to_pixel(10.0, 1.0).unwrap(), (right, top));
@@ -168,6 +168,9 @@ fn scatter_plot_puts_points_where_the_axes_say() {
     let img = plot.render().unwrap();
     assert_eq!(*img.get_pixel(px as u32, py as u32), RED, "the point is drawn at its pixel");
     assert_eq!(*img.get_pixel(px as u32 + 3, py as u32 + 3), RED, "a square marker of radius 3");
+    let (ox, oy) = plot.to_pixel(1.0, 1.05).unwrap();
+    assert!(oy > 0 && oy < top, "the outside point would land in the top margin");
+    assert_eq!(*img.get_pixel(ox as u32, oy as u32), WHITE, "points outside a fixed range are not drawn");
 
     // Fitted ranges pad the data by 5%; a connected series draws its segments.
     let fitted =

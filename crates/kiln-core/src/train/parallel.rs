@@ -1,0 +1,46 @@
+//! Data parallelism over several devices: one fork of the model per device, each on its own
+//! batch in its own thread; the gradients are summed (scaled by `1/k`) through burn's
+//! `MultiGradientsParams` and applied by the optimiser's `step_multi` on the main device.
+
+use burn::optim::{GradientsParams, MultiGradientsParams};
+use burn::prelude::Device;
+
+use super::step::{BatchSource, StepContext, StepOutput, TrainModel};
+
+/// One step on every replica device: batches `index·k + d` of the epoch, forward and
+/// backward in parallel threads, gradients scaled by `1/k`.
+pub(super) fn data_parallel_step<M: TrainModel>(
+    replicas: &[Device],
+    model: &M,
+    train: &dyn BatchSource<M::Batch>,
+    epoch: usize,
+    index: usize,
+    ctx: &StepContext,
+) -> (MultiGradientsParams, Vec<StepOutput>) {
+    let k = replicas.len();
+    let scale = 1.0 / k as f64;
+    let results: Vec<(GradientsParams, Device, StepOutput)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = replicas
+            .iter()
+            .enumerate()
+            .map(|(d, device)| {
+                let autodiff = device.clone().autodiff();
+                let replica = model.clone().fork(&autodiff);
+                scope.spawn(move || {
+                    let batch = train.batch(epoch, index * k + d, &autodiff);
+                    let output = replica.step(batch, ctx);
+                    let grads = GradientsParams::from_grads((output.loss.clone() * scale).backward(), &replica);
+                    (grads, autodiff, output)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut multi = MultiGradientsParams::default();
+    let mut outputs = Vec::with_capacity(k);
+    for (grads, device, output) in results {
+        multi.grads.push((grads, device));
+        outputs.push(output);
+    }
+    (multi, outputs)
+}
