@@ -1,4 +1,4 @@
-//! Kiln's workflows as code: `cargo xtask demo | test | bench | reproduce <family>`.
+//! Kiln's workflows as code: `cargo xtask demo | test | bench | reproduce <family> | train tabpfn`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -13,7 +13,9 @@ const USAGE: &str = "usage: cargo xtask <command>
                        (wgpu is compiled in when a Vulkan driver is installed, e.g. Mesa lavapipe)
   bench                time training steps and inference; write docs/bench.md
   reproduce <family>   run a family's experiments and write docs/results/<family>.md
-                       (families: digits, proto, nas, graph; `all` runs every one)";
+                       (families: digits, proto, nas, graph, geom, tabular; `all` runs every one)
+  train tabpfn [CONFIG] train the shipped TabPFN checkpoint on the synthetic prior
+                       (default config crates/kiln-tabular/configs/tabpfn-small.json)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
         Some("test") => test(args.iter().any(|a| a == "--no-lint")),
         Some("bench") => bench::run(),
         Some("reproduce") => reproduce::run(args.get(1).map(String::as_str).unwrap_or("all")),
+        Some("train") => reproduce::train(args.get(1).map(String::as_str).unwrap_or(""), &args[2.min(args.len())..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::root;
 
 /// The families with an experiment; each family issue adds its own.
-const FAMILIES: &[&str] = &["digits", "proto", "nas", "graph"];
+const FAMILIES: &[&str] = &["digits", "proto", "nas", "graph", "geom", "tabular"];
 
 /// Runs one family's experiment (or `all`).
 pub fn run(family: &str) -> Result<(), String> {
@@ -17,6 +17,8 @@ pub fn run(family: &str) -> Result<(), String> {
         "proto" => example("kiln-proto", "reproduce_proto"),
         "nas" => example("kiln-nas", "reproduce_nas"),
         "graph" => example("kiln-graph", "reproduce_graph"),
+        "geom" => example_to("kiln-geom", "reproduce_geom", "docs/results/geom.md", false),
+        "tabular" => example_to("kiln-tabular", "reproduce_tabular", "docs/results/tabular.md", true),
         other => Err(format!("unknown family `{other}`; known: {} or all", FAMILIES.join(", "))),
     }
 }
@@ -24,6 +26,31 @@ pub fn run(family: &str) -> Result<(), String> {
 /// Runs a family crate's reproduce example, writing into docs/results.
 fn example(package: &str, name: &str) -> Result<(), String> {
     crate::cargo(&["run", "--quiet", "--package", package, "--example", name, "--", "docs/results"])
+}
+
+/// Runs a reproduce example that takes its output file, in release mode when `release` (the
+/// example times inference and a debug build would misstate it).
+fn example_to(package: &str, name: &str, out: &str, release: bool) -> Result<(), String> {
+    let mut args = vec!["run", "--quiet"];
+    if release {
+        args.push("--release");
+    }
+    args.extend(["--package", package, "--example", name, "--", out]);
+    crate::cargo(&args)
+}
+
+/// `cargo xtask train tabpfn [CONFIG.json]`: trains the TabPFN checkpoint shipped in
+/// crates/kiln-tabular/weights (release build; resumable with `--resume`).
+pub fn train(what: &str, rest: &[String]) -> Result<(), String> {
+    match what {
+        "tabpfn" => {
+            let mut args =
+                vec!["run", "--quiet", "--release", "--package", "kiln-tabular", "--example", "train_tabpfn", "--"];
+            args.extend(rest.iter().map(String::as_str));
+            crate::cargo(&args)
+        }
+        other => Err(format!("unknown model `{other}` to train; known: tabpfn")),
+    }
 }
 
 fn git_commit() -> String {

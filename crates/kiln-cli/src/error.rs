@@ -12,6 +12,12 @@ pub enum CliError {
     /// From kiln-data (a malformed file).
     #[error(transparent)]
     Data(#[from] kiln_data::DataError),
+    /// From kiln-geom (a malformed mesh file, a missing checkpoint).
+    #[error(transparent)]
+    Geom(#[from] kiln_geom::GeomError),
+    /// From kiln-tabular (a malformed CSV, a table beyond the model's limits).
+    #[error(transparent)]
+    Tabular(#[from] kiln_tabular::TabularError),
     /// Reading or writing the run's metadata.
     #[error("{path}: {message}")]
     Metadata {

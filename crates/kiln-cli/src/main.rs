@@ -119,8 +119,67 @@ enum Command {
         #[arg(long, default_value = "runs/search")]
         out: PathBuf,
     },
+    /// 3-D geometry: reconstruct shapes with a trained BSP-Net.
+    Geom {
+        #[command(subcommand)]
+        command: GeomCommand,
+    },
+    /// Classify a CSV table with TabPFN (no training: the shipped prior-fitted network conditions
+    /// on the training rows). Prints one prediction per test row, or writes them with --out.
+    ///
+    /// Example: kiln tabular --train train.csv --test test.csv --target label --out predictions.csv
+    Tabular {
+        /// Training rows (numeric columns, one of them the target).
+        #[arg(long)]
+        train: PathBuf,
+        /// Rows to classify (the same feature columns; the target column is optional and, when
+        /// present, the accuracy is reported).
+        #[arg(long)]
+        test: PathBuf,
+        /// Name of the target column.
+        #[arg(long, default_value = "target")]
+        target: String,
+        /// Write `<target>,p_<class>...` per test row here instead of printing the labels.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Weights to use instead of the shipped checkpoint (burnpack, the shipped architecture).
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Ensemble members (class shift × feature shift × power transform).
+        #[arg(long, default_value_t = 8)]
+        members: usize,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+    },
     /// List the backends compiled into this build and the devices present.
     Devices,
+}
+
+#[derive(Subcommand, Debug)]
+enum GeomCommand {
+    /// Reconstruct a closed mesh (OFF, OBJ or PLY) as a union of convex polytopes with a trained
+    /// 3-D BSP-Net; the output format follows the extension of --out (obj, ply, off).
+    ///
+    /// Example: kiln geom reconstruct --input shape.off --out mesh.obj --render mesh.png
+    Reconstruct {
+        /// The shape to reconstruct.
+        #[arg(long)]
+        input: PathBuf,
+        /// Checkpoint directory (config.json + model.bpk); `cargo xtask reproduce geom` trains one
+        /// into runs/geom-bspnet3d.
+        #[arg(long, default_value = "runs/geom-bspnet3d")]
+        checkpoint: PathBuf,
+        /// Output mesh.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also render the result to this PNG (orthographic, shaded).
+        #[arg(long)]
+        render: Option<PathBuf>,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -172,6 +231,45 @@ fn run(cli: Cli) -> kiln_cli::Result<()> {
             println!("{} real evaluations, final hypervolume {:.4e}", trace.len(), trace.final_hypervolume());
             print!("{}", kiln_nas::search::pareto_csv(&trace));
             println!("wrote {}/pareto.csv, trace.json, latency.json", out.display());
+        }
+        Command::Geom { command: GeomCommand::Reconstruct { input, checkpoint, out, render, device: d } } => {
+            let device = device(&d)?;
+            let r = kiln_geom::bspnet::reconstruct::reconstruct_file(&input, &checkpoint, &out, &device)?;
+            println!(
+                "wrote {}: {} convexes, {} triangles, extraction {:.3} s",
+                r.output.display(),
+                r.num_convexes,
+                r.num_triangles,
+                r.extraction_seconds
+            );
+            if let Some(png) = render {
+                // Rendered in the unit cube, whatever the input's frame.
+                let mut mesh = kiln_geom::io::read_mesh(&out)?;
+                kiln_geom::ops::normalize::normalize_unit_cube(&mut mesh.vertices);
+                let image = kiln_geom::render::render_mesh(&mesh, &kiln_geom::render::RenderOptions::default());
+                kiln_geom::render::save_png(&image, &png)?;
+                println!("wrote {}", png.display());
+            }
+        }
+        Command::Tabular { train, test, target, out, weights, members, device: d } => {
+            let device = device(&d)?;
+            let classifier = match weights {
+                Some(path) => kiln_tabular::TabPfnClassifier::from_file(path, &device)?,
+                None => kiln_tabular::TabPfnClassifier::new(&device)?,
+            };
+            let ensemble = kiln_tabular::EnsembleConfig { members: members.max(1), ..Default::default() };
+            let mut classifier = classifier.with_ensemble(ensemble);
+            let result = kiln_tabular::csv::predict_csv(&mut classifier, &train, &test, &target)?;
+            match out {
+                Some(path) => {
+                    result.write_csv(&path)?;
+                    println!("wrote {} predictions to {}", result.predictions.len(), path.display());
+                }
+                None => result.predictions.iter().for_each(|p| println!("{p}")),
+            }
+            if let Some(acc) = result.accuracy {
+                eprintln!("accuracy on the test file's {target} column: {:.2}%", acc * 100.0);
+            }
         }
         Command::Devices => {
             println!("{:<8} {:<9} present", "backend", "compiled");

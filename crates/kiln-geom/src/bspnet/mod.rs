@@ -1,0 +1,18 @@
+//! BSP-Net (Chen, Tagliasacchi, Zhang, "BSP-Net: Generating Compact Meshes via Binary Space
+//! Partitioning", CVPR 2020): [`config`], [`encoder`], [`model`] (plane, convex and union
+//! layers), [`loss`] (continuous and hard phases), [`data`] (batch sources), [`extract`]
+//! (polytopes and polygons from the hard phase) and [`reconstruct`] (file to mesh with a
+//! saved model).
+
+pub mod config;
+pub mod data;
+pub mod encoder;
+pub mod evaluate;
+pub mod extract;
+pub mod loss;
+pub mod model;
+pub mod reconstruct;
+pub mod train;
+
+pub use config::BspNetConfig;
+pub use model::{BspBatch, BspInput, BspNet, PHASE_CONTINUOUS, PHASE_HARD};
