@@ -226,6 +226,7 @@ fn ncn(ctx: &Context, data: &Data) {
     report(ctx, "ncn-10k", "batch prep", 2 * TARGETS, ms);
 
     let batch = prepare();
+    eprintln!("graph_step: {} common-neighbour entries in the NCN batch", batch.targets.num_cn);
     let mut model = Some(NcnConfig::new(DIM).init(&ad).train());
     let mut optim = AdamConfig::new().init();
     let ms = time_steps(ctx.steps, || {

@@ -18,7 +18,7 @@ use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::prelude::{Device, Int, Tensor, TensorData};
 
 use super::kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
-use super::se::{Activation, ElasticSe, ElasticSeConfig, channel_mask};
+use super::se::{Activation, ElasticSe, ElasticSeConfig, channel_mask, input_channel_order};
 
 /// Configuration of an [`ElasticMbBlock`].
 #[derive(Config, Debug)]
@@ -117,13 +117,7 @@ impl ElasticMbBlock {
     /// Hidden channels sorted by importance, most important first: the L1 norm of each
     /// hidden channel's output-projection weights.
     pub fn channel_order(&self) -> Vec<usize> {
-        let weight = self.project.weight.val(); // [out, hidden, 1, 1]
-        let [out, hidden, _, _] = weight.dims();
-        let values = kiln_core::tensor::to_vec(weight);
-        let mut importance: Vec<(f32, usize)> =
-            (0..hidden).map(|h| ((0..out).map(|o| values[o * hidden + h].abs()).sum::<f32>(), h)).collect();
-        importance.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        importance.into_iter().map(|(_, h)| h).collect()
+        input_channel_order(self.project.weight.val())
     }
 
     /// Reorders the hidden channels by [`ElasticMbBlock::channel_order`] (expansion outputs,

@@ -83,6 +83,18 @@ pub struct ElasticSe {
     pub expand: Conv2d,
 }
 
+/// The input channels of a 1×1 convolution weight `[out, in, 1, 1]` by importance, most
+/// important first: the L1 norm of the weights leaving each input channel (OFA's
+/// `re_organize_middle_weights`), ties by index.
+pub(crate) fn input_channel_order(weight: Tensor<4>) -> Vec<usize> {
+    let [out, inputs, _, _] = weight.dims();
+    let values = kiln_core::tensor::to_vec(weight);
+    let mut importance: Vec<(f32, usize)> =
+        (0..inputs).map(|i| ((0..out).map(|o| values[o * inputs + i].abs()).sum::<f32>(), i)).collect();
+    importance.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    importance.into_iter().map(|(_, i)| i).collect()
+}
+
 /// A `[1, n, 1, 1]` mask keeping the first `keep` of `n` channels.
 pub(crate) fn channel_mask(n: usize, keep: usize, device: &Device) -> Tensor<4> {
     let values: Vec<f32> = (0..n).map(|c| if c < keep { 1.0 } else { 0.0 }).collect();
@@ -113,13 +125,8 @@ impl ElasticSe {
         self.reduce.weight = self.reduce.weight.map(|w| w.select(1, index.clone()));
         self.expand.weight = self.expand.weight.map(|w| w.select(0, index.clone()));
         self.expand.bias = self.expand.bias.map(|b| b.map(|b| b.select(0, index.clone())));
-        let weight = self.expand.weight.val(); // [hidden, mid, 1, 1]
-        let [hidden, mid, _, _] = weight.dims();
-        let values = kiln_core::tensor::to_vec(weight);
-        let mut importance: Vec<(f32, usize)> =
-            (0..mid).map(|m| ((0..hidden).map(|h| values[h * mid + m].abs()).sum::<f32>(), m)).collect();
-        importance.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let order: Vec<i64> = importance.into_iter().map(|(_, m)| m as i64).collect();
+        let order: Vec<i64> = input_channel_order(self.expand.weight.val()).into_iter().map(|m| m as i64).collect();
+        let mid = order.len();
         let device = self.expand.weight.device();
         let mid_index = Tensor::<1, Int>::from_data(TensorData::new(order, [mid]), &device);
         self.reduce.weight = self.reduce.weight.map(|w| w.select(0, mid_index.clone()));
