@@ -122,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 subnet_macs(&config, &cfg)
             ));
         }
-        md.push_str(&format!("\n![Accuracy against measured latency](nas-pareto-latency.png)\n\nLatency is wall-clock on a shared 2-core machine, so it is noisy: {hidden} measurement(s) beyond 1.5 × the 90th percentile (slowest {slowest:.2} ms) fall outside the plot. The table is per device (`device_label`), so a GPU run measures its own.\n"));
+        md.push_str(&format!("\n![Accuracy against measured latency](nas-pareto-latency.png)\n\nLatency is wall-clock on a shared 2-core machine. {hidden} measurement(s) beyond 1.5 × the 90th percentile (slowest {slowest:.2} ms) fall outside the plot; such an outlier came back at the same value in a second run, so it is a property of that subnet's run on flex rather than load noise, and is not yet explained. The table is per device (`device_label`), so a GPU run measures its own.\n"));
     }
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join("nas.md"), &md)?;
