@@ -273,7 +273,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let v: serde_json::Value = serde_json::from_str(&s)?;
             let _ = writeln!(
                 md,
-                "`crates/kiln-tabular/weights/tabpfn-small.bpk` ({} parameters, {:.2} MB), trained by `examples/train_tabpfn.rs` with `crates/kiln-tabular/configs/tabpfn-small.json`: **{} optimiser steps** of batches of {} prior datasets ({} rows each), **{:.1} min** of wall time on one CPU thread; last epoch: {}.\n",
+                "`crates/kiln-tabular/weights/tabpfn-small.bpk` ({} parameters, {:.2} MB), trained by `examples/train_tabpfn.rs` with `crates/kiln-tabular/configs/tabpfn-small.json`: **{} optimiser steps** of batches of {} prior datasets ({} rows each), **{:.1} min** of wall time on {} CPU thread(s); last epoch: {}.\n",
                 v["parameters"],
                 std::fs::metadata("crates/kiln-tabular/weights/tabpfn-small.bpk")
                     .map(|m| m.len() as f64 / 1e6)
@@ -282,6 +282,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 v["config"]["batch_size"],
                 v["config"]["prior"]["num_rows"],
                 v["seconds_all_epochs"].as_f64().unwrap_or(0.0) / 60.0,
+                v["threads"].as_u64().unwrap_or(1),
                 v["last_epoch"]
             );
             let _ = writeln!(md, "Model: {}.\n", v["config"]["model"]);

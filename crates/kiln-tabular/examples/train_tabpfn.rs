@@ -59,6 +59,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "seconds_all_epochs": report.records.iter().map(|r| r.seconds).sum::<f64>(),
         "last_epoch": last,
         "parameters": model.num_params(),
+        "threads": std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     });
     std::fs::write(format!("{out}.json"), serde_json::to_string_pretty(&summary)?)?;
     eprintln!("wrote {out} after {} steps in {seconds:.0} s", report.global_step);
