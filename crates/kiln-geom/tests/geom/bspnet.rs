@@ -1,6 +1,7 @@
 //! BSP-Net: the hard phase agrees with the extracted mesh, a short 2-D toy run learns the
 //! shapes with few convexes, checkpoints reconstruct a file.
 
+use burn::module::Module;
 use burn::prelude::{Device, Tensor, TensorData};
 use kiln_geom::aabb::Aabb;
 use kiln_geom::bspnet::data::{ShapeBatches, ShapeSample, ToyBatches};
@@ -113,4 +114,28 @@ fn checkpoint_round_trip_and_file_reconstruction() {
         Err(kiln_geom::GeomError::Io { .. })
     ));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_device_agrees_with_flex_on_planes_and_both_phases() {
+    let flex = Device::flex();
+    flex.seed(6);
+    let config = BspNetConfig::toy_2d(16);
+    let model = config.init(&flex);
+    let image = Tensor::<4>::random([2, 1, 16, 16], burn::tensor::Distribution::Bernoulli(0.5), &flex);
+    let points = Tensor::<3>::random([2, 32, 3], burn::tensor::Distribution::Uniform(-0.5, 0.5), &flex);
+    let planes = model.planes(BspInput::Image(image.clone()));
+    let want_cont = kiln_core::tensor::to_vec(model.continuous(points.clone(), planes.clone()).shape);
+    let want_hard = kiln_core::tensor::to_vec(model.hard(points.clone(), planes).shape);
+    kiln_core::testing::on_every_device(|spec, device| {
+        let moved = model.clone().to_device(&device);
+        let planes = moved.planes(BspInput::Image(Tensor::from_data(image.to_data(), &device)));
+        let pts = Tensor::<3>::from_data(points.to_data(), &device);
+        let cont = kiln_core::tensor::to_vec(moved.continuous(pts.clone(), planes.clone()).shape);
+        let hard = kiln_core::tensor::to_vec(moved.hard(pts, planes).shape);
+        for (name, got, want) in [("continuous", cont, &want_cont), ("hard", hard, &want_hard)] {
+            let diff = got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+            assert!(diff < 1e-3, "{spec} {name}: max diff {diff} from flex");
+        }
+    });
 }

@@ -70,3 +70,25 @@ fn small_image_preset_extracts_exactly_and_counts_its_se() {
     assert_eq!((small.resolution, large.resolution), (28, 64));
     assert!(subnet_macs(&config, &small) * 5 < subnet_macs(&config, &large));
 }
+
+#[test]
+fn every_device_agrees_with_flex_on_supernet_and_extracted_subnet() {
+    let flex = Device::flex();
+    flex.seed(5);
+    let config = OfaConfig::mobilenet_v3_small_images(1, 10);
+    let supernet = config.init(&flex);
+    let mut cfg = supernet.sample_subnet("width", 2);
+    cfg.resolution = 28;
+    let x = Tensor::<4>::random([2, 1, 28, 28], Distribution::Normal(0.0, 1.0), &flex);
+    let want = to_vec(supernet.forward_subnet(&cfg, x.clone()));
+    kiln_core::testing::on_every_device(|spec, device| {
+        let moved = supernet.clone().to_device(&device);
+        let xd = Tensor::<4>::from_data(x.to_data(), &device);
+        let got = to_vec(moved.forward_subnet(&cfg, xd.clone()));
+        let extracted = to_vec(moved.extract(&cfg).forward(xd));
+        for (name, values) in [("supernet", got), ("extracted", extracted)] {
+            let diff = values.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+            assert!(diff < 1e-3, "{spec} {name}: max diff {diff} from flex");
+        }
+    });
+}
