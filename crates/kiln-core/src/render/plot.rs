@@ -203,12 +203,7 @@ impl ScatterPlot {
     ///
     /// As [`ranges`](Self::ranges).
     pub fn to_pixel(&self, x: f64, y: f64) -> Result<(i32, i32), PlotError> {
-        let ((x0, x1), (y0, y1)) = self.ranges()?;
-        let (left, top, right, bottom) = self.plot_area();
-        let px = f64::from(left) + (x - x0) / (x1 - x0) * f64::from(right - left);
-        let py = f64::from(bottom) - (y - y0) / (y1 - y0) * f64::from(bottom - top);
-        // Far-off points saturate; the drawing clips them.
-        Ok((px.round().clamp(-1e6, 1e6) as i32, py.round().clamp(-1e6, 1e6) as i32))
+        Ok(pixel(self.ranges()?, self.plot_area(), x, y))
     }
 
     /// Draws the plot.
@@ -217,11 +212,14 @@ impl ScatterPlot {
     ///
     /// As [`ranges`](Self::ranges).
     pub fn render(&self) -> Result<RgbImage, PlotError> {
-        let ((x0, x1), (y0, y1)) = self.ranges()?;
-        let (left, top, right, bottom) = self.plot_area();
+        let ranges = self.ranges()?;
+        let ((x0, x1), (y0, y1)) = ranges;
+        let area = self.plot_area();
+        let (left, top, right, bottom) = area;
+        let to_pixel = |x: f64, y: f64| pixel(ranges, area, x, y);
         let mut canvas = Canvas::new(self.width, self.height);
         for tick in nice_ticks(x0, x1, 6) {
-            let (px, _) = self.to_pixel(tick, y0)?;
+            let (px, _) = to_pixel(tick, y0);
             let label = format_tick(tick, x0, x1);
             let (tw, _) = text_size(&label, 1);
             draw_line(canvas.image_mut(), px, top, px, bottom, GRID, 1);
@@ -229,7 +227,7 @@ impl ScatterPlot {
             canvas.text(px - half(tw), bottom + 8, &label, BLACK, 1);
         }
         for tick in nice_ticks(y0, y1, 6) {
-            let (_, py) = self.to_pixel(x0, tick)?;
+            let (_, py) = to_pixel(x0, tick);
             let label = format_tick(tick, y0, y1);
             let (tw, th) = text_size(&label, 1);
             draw_line(canvas.image_mut(), left, py, right, py, GRID, 1);
@@ -242,8 +240,8 @@ impl ScatterPlot {
                 .points
                 .iter()
                 .filter(|(x, y)| (x0..=x1).contains(x) && (y0..=y1).contains(y))
-                .map(|&(x, y)| self.to_pixel(x, y))
-                .collect::<Result<_, _>>()?;
+                .map(|&(x, y)| to_pixel(x, y))
+                .collect();
             if series.connect {
                 for w in pixels.windows(2) {
                     draw_line(canvas.image_mut(), w[0].0, w[0].1, w[1].0, w[1].1, series.color, 2);
@@ -288,6 +286,16 @@ impl ScatterPlot {
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<(), PlotError> {
         Ok(save_png(&self.render()?, path)?)
     }
+}
+
+/// The pixel of data point `(x, y)` for axis `ranges` drawn in `area` (left, top, right,
+/// bottom). Far-off points saturate; the drawing clips them.
+fn pixel(ranges: (AxisRange, AxisRange), area: (i32, i32, i32, i32), x: f64, y: f64) -> (i32, i32) {
+    let ((x0, x1), (y0, y1)) = ranges;
+    let (left, top, right, bottom) = area;
+    let px = f64::from(left) + (x - x0) / (x1 - x0) * f64::from(right - left);
+    let py = f64::from(bottom) - (y - y0) / (y1 - y0) * f64::from(bottom - top);
+    (px.round().clamp(-1e6, 1e6) as i32, py.round().clamp(-1e6, 1e6) as i32)
 }
 
 fn signed(v: u32) -> i32 {
