@@ -12,25 +12,11 @@ use burn::prelude::{Device, Int, Tensor};
 use burn::tensor::Distribution;
 use kiln_core::device::select_str;
 use kiln_core::nn::{CnnConfig, MlpConfig, cross_entropy};
+use kiln_core::timing::{median, median_time_ms};
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn time_steps(steps: usize, mut step: impl FnMut()) -> f64 {
-    for _ in 0..3 {
-        step();
-    }
-    median(
-        (0..steps)
-            .map(|_| {
-                let t = Instant::now();
-                step();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect(),
-    )
+/// 3 warm-up steps, then the median of `steps` timed ones.
+fn time_steps(steps: usize, step: impl FnMut()) -> f64 {
+    median_time_ms(3, steps, step)
 }
 
 fn report(device: &Device, model: &str, what: &str, batch: usize, ms: f64) {
@@ -101,9 +87,9 @@ fn main() {
             opt.push(t3);
         }
     }
-    report(&device, "cnn", "forward_loss", batch, median(fwd));
-    report(&device, "cnn", "backward", batch, median(bwd));
-    report(&device, "cnn", "optimizer", batch, median(opt));
+    report(&device, "cnn", "forward_loss", batch, median(&mut fwd));
+    report(&device, "cnn", "backward", batch, median(&mut bwd));
+    report(&device, "cnn", "optimizer", batch, median(&mut opt));
 
     // Per-layer forward times of the CNN's first block and second conv (no autodiff), to see
     // which operation dominates.

@@ -10,7 +10,8 @@
 //!   checkpoints and resume.
 //! - [`render`]: PNG drawing: canvas, shapes, bitmap font, scatter plots.
 //! - [`metrics`]: accuracy, top-k, confusion matrix. [`seed`]: reproducible randomness.
-//! - [`testing`]: run one test body on every compiled device.
+//! - [`testing`]: run one test body on every compiled device. [`timing`]: warm-up + median
+//!   wall-clock timing for latency tables and benchmarks.
 //!
 //! ## Features
 //! `flex` (default, pure-Rust CPU), `ndarray` (deprecated by burn), `wgpu`, `cuda`.
@@ -23,6 +24,7 @@ pub mod render;
 pub mod seed;
 pub mod tensor;
 pub mod testing;
+pub mod timing;
 pub mod train;
 
 pub use burn;

@@ -30,13 +30,13 @@
 
 use std::process::Command;
 use std::sync::Arc;
-use std::time::Instant;
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use kiln_core::device::select_str;
 use kiln_core::nn::cross_entropy;
+use kiln_core::timing::{elapsed_ms, median_time_ms};
 use kiln_graph::adjacency::Adjacency;
 use kiln_graph::layers::LayerKind;
 use kiln_graph::ncn::{LinkScorer, LinkTask, NcnConfig, link_loss};
@@ -112,29 +112,14 @@ fn data() -> Data {
     Data { pairs, x, y, pos, neg, checksum }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 /// 3 warm-up steps, then the median of `steps` (at most ~30 s of timed steps, at least 5).
 fn time_steps(steps: usize, mut step: impl FnMut()) -> f64 {
     let mut last = 0.0;
     for _ in 0..3 {
-        let t = Instant::now();
-        step();
-        last = t.elapsed().as_secs_f64() * 1e3;
+        last = elapsed_ms(&mut step);
     }
     let steps = steps.min(((30_000.0 / last.max(1e-3)) as usize).max(5));
-    median(
-        (0..steps)
-            .map(|_| {
-                let t = Instant::now();
-                step();
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .collect(),
-    )
+    median_time_ms(0, steps, step)
 }
 
 /// Peak resident set size of this process in MB (VmHWM), 0 where /proc is missing.

@@ -2,13 +2,12 @@
 //! small preset: CNN backbone 32-64-128, 5 prototypes per class of 64 channels, 6 classes,
 //! batch 64 of 32×32 RGB. One JSON object per line, like kiln-core's `train_step` bench.
 
-use std::time::Instant;
-
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::{Int, Tensor, TensorData};
 use burn::tensor::Distribution;
 use kiln_core::device::select_str;
+use kiln_core::timing::median_time_ms;
 use kiln_proto::ProtoPNetConfig;
 
 fn main() {
@@ -28,20 +27,10 @@ fn main() {
         let _ = device.sync();
         model = Some(m);
     };
-    for _ in 0..3 {
-        step();
-    }
-    let mut times: Vec<f64> = (0..steps)
-        .map(|_| {
-            let t = Instant::now();
-            step();
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
+    let ms = median_time_ms(3, steps, &mut step);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "{{\"impl\":\"kiln\",\"device\":\"{device:?}\",\"model\":\"protopnet\",\"what\":\"train_step\",\"batch\":{batch},\"ms\":{:.3},\"threads\":{threads}}}",
-        times[times.len() / 2]
+        ms
     );
 }

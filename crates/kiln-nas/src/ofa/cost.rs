@@ -30,10 +30,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use burn::module::Module;
 use burn::prelude::{Device, Tensor};
+use kiln_core::timing::median_time_ms;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -149,19 +149,9 @@ pub fn measure_latency(
     let model = supernet.extract(subnet).valid().to_device(device);
     let r = model.resolution.max(1);
     let x = Tensor::<4>::ones([batch.max(1), supernet.config.in_channels, r, r], device);
-    for _ in 0..warmup {
+    median_time_ms(warmup, repeats, || {
         std::hint::black_box(model.forward(x.clone()).into_data());
-    }
-    let mut times: Vec<f64> = (0..repeats.max(1))
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(model.forward(x.clone()).into_data());
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    let n = times.len();
-    if n % 2 == 1 { times[n / 2] } else { (times[n / 2 - 1] + times[n / 2]) / 2.0 }
+    })
 }
 
 /// Errors reading or writing a [`LatencyTable`] file.
