@@ -9,11 +9,14 @@ mod reproduce;
 const USAGE: &str = "usage: cargo xtask <command>
 
   demo                 train the CNN on the embedded digits and print its test accuracy
-  test [--no-lint]     fmt check, clippy -D warnings, the test suite on every compiled device
+  test [--no-lint]     fmt check, clippy -D warnings, a type check with the CUDA backend,
+                       the test suite on every compiled device
                        (wgpu is compiled in when a Vulkan driver is installed, e.g. Mesa lavapipe)
   bench                time training steps and inference; write docs/bench.md
-  reproduce <family>   run a family's experiments and write docs/results/<family>.md
-                       (families: digits, proto, nas, graph, geom, tabular; `all` runs every one)
+  reproduce <family> [--quick] [--seeds N|A,B,...]
+                       run a family's experiments and write docs/results/<family>.md
+                       (families: digits, proto, nas, graph, geom, tabular; `all` runs every one;
+                       each is the example crates/<crate>/examples/reproduce_<family>/)
   train tabpfn [CONFIG] train the shipped TabPFN checkpoint on the synthetic prior
                        (default config crates/kiln-tabular/configs/tabpfn-small.json)";
 
@@ -23,7 +26,9 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(args.iter().any(|a| a == "--no-lint")),
         Some("bench") => bench::run(),
-        Some("reproduce") => reproduce::run(args.get(1).map(String::as_str).unwrap_or("all")),
+        Some("reproduce") => {
+            reproduce::run(args.get(1).map(String::as_str).unwrap_or("all"), args.get(2..).unwrap_or_default())
+        }
         Some("train") => reproduce::train(args.get(1).map(String::as_str).unwrap_or(""), &args[2.min(args.len())..]),
         _ => {
             eprintln!("{USAGE}");
@@ -46,8 +51,19 @@ pub fn root() -> PathBuf {
 
 /// Runs `cargo args…` in the workspace root, failing on a non-zero exit.
 pub fn cargo(args: &[&str]) -> Result<(), String> {
-    eprintln!("$ cargo {}", args.join(" "));
-    let status = Command::new(env!("CARGO")).args(args).current_dir(root()).status().map_err(|e| e.to_string())?;
+    cargo_with_env(args, &[])
+}
+
+/// Runs cargo in the workspace root with extra environment variables.
+fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let shown: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    eprintln!("$ {shown}cargo {}", args.join(" "));
+    let status = Command::new(env!("CARGO"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .status()
+        .map_err(|e| e.to_string())?;
     if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed ({status})", args.join(" "))) }
 }
 
@@ -95,6 +111,15 @@ fn test(no_lint: bool) -> Result<(), String> {
         clippy.extend(&features);
         clippy.extend(["--", "-D", "warnings"]);
         cargo(&clippy)?;
+        // The CUDA backend is type-checked on every crate that forwards it (no GPU or CUDA
+        // toolkit needed), so GPU code cannot rot unseen. `DOCS_RS=1` makes cubecl's LLVM
+        // bundler skip its build-time download (as on docs.rs): a type check links nothing.
+        if std::env::var("KILN_TEST_NO_CUDA_CHECK").is_err() {
+            cargo_with_env(
+                &["check", "--workspace", "--all-targets", "--features", "kiln-cli/cuda"],
+                &[("DOCS_RS", "1")],
+            )?;
+        }
     }
     let mut test = vec!["test"];
     test.extend(&features);

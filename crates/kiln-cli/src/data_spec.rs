@@ -73,9 +73,19 @@ impl fmt::Display for DataSpec {
 /// Loaded data, split three ways.
 pub enum Loaded {
     /// Images.
-    Images { splits: Splits<ImageExample>, classes: Vec<String> },
+    Images {
+        /// Train, validation and test images.
+        splits: Splits<ImageExample>,
+        /// Class names.
+        classes: Vec<String>,
+    },
     /// Feature vectors.
-    Vectors { splits: Splits<VectorExample>, classes: Vec<String> },
+    Vectors {
+        /// Train, validation and test rows.
+        splits: Splits<VectorExample>,
+        /// Class names.
+        classes: Vec<String>,
+    },
 }
 
 /// Loads `spec`; `target` names the CSV target column. Splits are seeded: 10% validation,

@@ -6,12 +6,33 @@ pub enum CliError {
     /// Bad arguments.
     #[error("{0}")]
     Usage(String),
+    /// `--model` names no model of the command.
+    #[error("unknown model `{name}` for `{command}`: expected one of {known}")]
+    UnknownModel {
+        /// The name given.
+        name: String,
+        /// The command (`kiln train`, `kiln graph train`, ...).
+        command: &'static str,
+        /// The models the command knows, comma separated.
+        known: String,
+    },
+    /// `kiln explain` on a run of a model without an explainer.
+    #[error("model `{model}` cannot explain itself; `kiln explain` works for runs of {explainers}")]
+    CannotExplain {
+        /// The run's model.
+        model: String,
+        /// The models that can, comma separated.
+        explainers: String,
+    },
     /// From kiln-core (device, engine, checkpoints).
     #[error(transparent)]
     Core(#[from] kiln_core::CoreError),
     /// From kiln-data (a malformed file).
     #[error(transparent)]
     Data(#[from] kiln_data::DataError),
+    /// From kiln-graph (a malformed graph file, a split that leaves a set empty).
+    #[error(transparent)]
+    Graph(#[from] kiln_graph::GraphError),
     /// From kiln-geom (a malformed mesh file, a missing checkpoint).
     #[error(transparent)]
     Geom(#[from] kiln_geom::GeomError),
@@ -24,6 +45,14 @@ pub enum CliError {
         /// The file.
         path: std::path::PathBuf,
         /// What went wrong.
+        message: String,
+    },
+    /// The data a run was trained on no longer matches what its `config.json` records.
+    #[error("{run}: the run's data changed since training: {message}")]
+    DataChanged {
+        /// The run directory.
+        run: std::path::PathBuf,
+        /// What differs.
         message: String,
     },
 }

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use burn::prelude::Device;
 use kiln_core::train::Trainer;
-use kiln_nas::ofa::{LatencyTable, OfaConfig, ShrinkingSchedule};
-use kiln_nas::reproduce::{SubnetEvaluator, SubnetObjective, nas_data, problem_for};
+use kiln_nas::ofa::{
+    LatencyTable, OfaConfig, ShrinkingSchedule, SubnetEvaluator, SubnetObjective, nas_data, problem_for,
+};
 use kiln_nas::search::{
     LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_csv, pareto_plot, random_search,
 };

@@ -43,6 +43,27 @@ pub enum CoreError {
         /// What went wrong.
         message: String,
     },
+    /// A batch source could not build a batch (a failed prior draw, a malformed graph).
+    #[error("batch {index} of epoch {epoch}: {source}")]
+    Batch {
+        /// Epoch of the batch.
+        epoch: usize,
+        /// Index of the batch within the epoch.
+        index: usize,
+        /// What the source reported.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A [`Trainable`](crate::train::Trainable) pattern matches no parameter of the model.
+    #[error("trainable pattern `{pattern}` matches no parameter; the model's top-level modules are: {modules}")]
+    UnmatchedPattern {
+        /// The pattern.
+        pattern: String,
+        /// The model's top-level module names, comma separated.
+        modules: String,
+    },
+    /// Reading a tensor back to the host failed.
+    #[error("reading a tensor to the host failed: {0}")]
+    TensorRead(String),
     /// A phase action (a non-gradient step such as ProtoPNet's push) failed.
     #[error("phase `{phase}` failed: {message}")]
     Phase {
@@ -57,6 +78,13 @@ impl CoreError {
     /// An [`CoreError::Io`] for `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io { path: path.into(), source }
+    }
+}
+
+impl CoreError {
+    /// A [`CoreError::Batch`] wrapping any error of a batch source.
+    pub fn batch(epoch: usize, index: usize, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Batch { epoch, index, source: source.into() }
     }
 }
 

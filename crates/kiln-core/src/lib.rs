@@ -8,19 +8,20 @@
 //! - [`nn`]: shared layers and backbones (MLP, small CNN, ResNet feature extractor).
 //! - [`train`]: the training engine: phases, optimisers, schedules, freezing, metrics log,
 //!   checkpoints and resume.
-//! - [`render`]: PNG drawing: canvas, shapes, bitmap font, scatter plots.
 //! - [`metrics`]: accuracy, top-k, confusion matrix. [`seed`]: reproducible randomness.
 //! - [`testing`]: run one test body on every compiled device. [`timing`]: warm-up + median
 //!   wall-clock timing for latency tables and benchmarks.
+//! - [`experiment`]: the kit of the families' reproduce programs: arguments, `mean ± std`,
+//!   Markdown tables, provenance, results pages.
 //!
 //! ## Features
 //! `flex` (default, pure-Rust CPU), `ndarray` (deprecated by burn), `wgpu`, `cuda`.
 
 pub mod device;
 pub mod error;
+pub mod experiment;
 pub mod metrics;
 pub mod nn;
-pub mod render;
 pub mod seed;
 pub mod tensor;
 pub mod testing;

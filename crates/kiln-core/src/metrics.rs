@@ -69,15 +69,6 @@ fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-/// Mean and sample standard deviation (`n − 1` denominator; 0 for fewer than two values), for
-/// reporting results over seeds.
-pub fn mean_std(values: &[f64]) -> (f64, f64) {
-    let n = values.len().max(1) as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    (mean, var.sqrt())
-}
-
 /// Index of the largest value (first on ties; NaN never wins).
 pub fn argmax(values: &[f32]) -> usize {
     let mut best = 0;
@@ -92,12 +83,6 @@ pub fn argmax(values: &[f32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mean_and_sample_std() {
-        assert_eq!(mean_std(&[1.0, 2.0, 3.0]), (2.0, 1.0));
-        assert_eq!(mean_std(&[5.0]), (5.0, 0.0));
-    }
 
     #[test]
     fn counts_hand_computed_batch() {

@@ -28,14 +28,28 @@ pub fn seed_device(device: &Device, seed: u64) {
 
 /// A deterministic permutation of `0..n` (Fisher–Yates) for the given seed.
 pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
+    permutation_from(&mut StdRng::seed_from_u64(seed), n)
+}
+
+/// A permutation of `0..n` (Fisher–Yates) drawn from `rng`.
+pub fn permutation_from(rng: &mut StdRng, n: usize) -> Vec<usize> {
     use rand::Rng;
-    let mut rng = StdRng::seed_from_u64(seed);
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         let j = rng.random_range(0..=i);
         order.swap(i, j);
     }
     order
+}
+
+/// The order in which a source visits its `n` items in `epoch`: the permutation seeded by
+/// `derive_seed(seed, epoch)` when `shuffle_seed` is `Some(seed)`, `0..n` otherwise. Every
+/// batch source shuffles through this, so a resumed run sees the same order.
+pub fn epoch_order(n: usize, shuffle_seed: Option<u64>, epoch: usize) -> Vec<usize> {
+    match shuffle_seed {
+        Some(seed) => permutation(n, derive_seed(seed, epoch as u64)),
+        None => (0..n).collect(),
+    }
 }
 
 #[cfg(test)]

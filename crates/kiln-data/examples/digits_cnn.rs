@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         [Phase::train("main", TrainPhase::new(30, 3e-3).with_schedule(LrSchedule::Cosine { min_factor: 0.01 }))];
     let trainer = Trainer::new(device).with_run_dir("runs/example").with_progress(true);
     let (model, _report) = trainer.fit(model, &phases, &train, Some(&valid))?;
-    let accuracy = trainer.evaluate(&model, &test, "test", 0, 0).accuracy();
+    let accuracy = trainer.evaluate(&model, &test)?.accuracy();
     println!("test accuracy: {accuracy:?}");
     Ok(())
 }

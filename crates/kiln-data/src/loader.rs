@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use burn::prelude::{Device, Tensor, TensorData};
-use kiln_core::seed::{derive_seed, permutation, rng};
+use kiln_core::seed::{derive_seed, epoch_order, rng};
 use kiln_core::train::{BatchSource, ImageBatch, VectorBatch};
 
 use crate::dataset::Dataset;
@@ -158,7 +158,7 @@ impl<I: 'static, B: 'static> DataLoader<I, B> {
                 let order = match cache.as_ref() {
                     Some((e, order)) if *e == epoch && order.len() == n => Arc::clone(order),
                     _ => {
-                        let order = Arc::new(permutation(n, derive_seed(seed, epoch as u64)));
+                        let order = Arc::new(epoch_order(n, Some(seed), epoch));
                         *cache = Some((epoch, Arc::clone(&order)));
                         order
                     }
@@ -176,9 +176,18 @@ impl<I: Send + Sync + 'static, B: 'static> BatchSource<B> for DataLoader<I, B> {
         if self.drop_last { n / self.batch_size } else { n.div_ceil(self.batch_size) }
     }
 
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> B {
-        let items: Vec<I> = self.indices(epoch, index).into_iter().filter_map(|i| self.dataset.get(i)).collect();
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<B> {
+        let len = self.dataset.len();
+        let items = self
+            .indices(epoch, index)
+            .into_iter()
+            .map(|i| {
+                self.dataset.get(i).ok_or_else(|| {
+                    kiln_core::CoreError::batch(epoch, index, format!("the dataset has no item {i} (length {len})"))
+                })
+            })
+            .collect::<kiln_core::Result<Vec<I>>>()?;
         let seed = self.shuffle_seed.map(|s| derive_seed(s, ((epoch as u64) << 32) ^ index as u64));
-        self.batcher.batch(&items, device, seed)
+        Ok(self.batcher.batch(&items, device, seed))
     }
 }

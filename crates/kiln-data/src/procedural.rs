@@ -21,7 +21,11 @@
 //!
 //! Generation is a pure function of the configuration: the same [`ProceduralConfig`] always gives
 //! the same images, and image `i` depends only on the seed, `i` and its label `i mod num_classes`.
+//!
+//! [`layout`] holds a second generator: two parts whose relative position is the class, for
+//! testing whether a model relates distant parts of an image.
 
+pub mod layout;
 mod scene;
 
 use rand::SeedableRng;

@@ -3,7 +3,7 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::item::{Image, ImageExample};
+use crate::item::{Image, ImageExample, VectorExample};
 
 /// `x ↦ (x − mean_c) / std_c` per channel `c`.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +57,19 @@ impl Normalize {
             let (m, s) = (self.mean.get(c).copied().unwrap_or(0.0), self.std.get(c).copied().unwrap_or(1.0));
             *v = (*v - m) / s;
         }
+    }
+
+    /// The images normalised and flattened into feature vectors (CHW order), for a network on
+    /// vectors such as the MLP.
+    pub fn flatten(&self, items: Vec<ImageExample>) -> Vec<VectorExample> {
+        items
+            .into_iter()
+            .map(|e| {
+                let mut features = e.image.pixels;
+                self.apply(&mut features, e.image.height * e.image.width);
+                VectorExample { features, label: e.label }
+            })
+            .collect()
     }
 }
 

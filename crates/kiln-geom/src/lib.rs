@@ -16,7 +16,7 @@
 //!   [`bspnet::reconstruct::reconstruct_file`] (what `kiln geom reconstruct` calls).
 //! - [`render`]: an orthographic z-buffered Lambert renderer of meshes, polygons as PNG/SVG.
 //!
-//! `cargo run -p kiln-geom --example reproduce_geom` writes `docs/results/geom.md`.
+//! `cargo xtask reproduce geom` (the example `examples/reproduce_geom/`) writes `docs/results/geom.md`.
 
 pub mod aabb;
 pub mod bspnet;

@@ -83,10 +83,10 @@ pub fn render_mesh(mesh: &TriangleMesh, opts: &RenderOptions) -> RgbImage {
     img
 }
 
-/// Saves an image as PNG (creating the directory), through [`kiln_core::render::save_png`].
+/// Saves an image as PNG (creating the directory), through [`kiln_render::save_png`].
 pub fn save_png(image: &RgbImage, path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
-    kiln_core::render::save_png(image, path)
+    kiln_render::save_png(image, path)
         .map_err(|e| GeomError::Image { path: path.to_path_buf(), message: e.to_string() })
 }
 

@@ -20,8 +20,10 @@
 //!   Watts–Strogatz generators; [`karate`]: Zachary's karate club, embedded.
 //! - [`io`]: edge lists, LINQS citation data, the TU format and triples, with typed errors that
 //!   name file and line.
-//! - [`reproduce`]: the experiments behind `docs/results/graph.md`.
 //! - [`error`]: the crate's error type.
+//!
+//! The family's experiments (`docs/results/graph.md`) are `examples/reproduce_graph/`, run by
+//! `cargo xtask reproduce graph`.
 
 pub mod adjacency;
 pub mod error;
@@ -33,7 +35,6 @@ pub mod layers;
 pub mod link;
 pub mod message_passing;
 pub mod ncn;
-pub mod reproduce;
 pub mod tasks;
 
 pub use error::{GraphError, Result};

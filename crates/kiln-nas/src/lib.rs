@@ -9,13 +9,14 @@
 //!
 //! - [`ofa`]: the Once-for-All supernet for small images (elastic depth and resolution too),
 //!   in-place subnets, extraction, BN recalibration, progressive shrinking with in-place
-//!   distillation, analytic MACs and parameters, a measured latency table;
-//! - [`reproduce`]: the family's experiment on the embedded digits.
+//!   distillation, analytic MACs and parameters, a measured latency table, and the real
+//!   evaluation of subnets a search calls ([`ofa::SubnetEvaluator`], [`ofa::problem_for`]).
+//!
+//! The family's experiment is `examples/reproduce_nas/` (`cargo xtask reproduce nas`).
 //!
 //! `kiln search` (in kiln-cli) drives [`ofa`] and [`search`] end to end and writes the Pareto
 //! front as CSV and PNG.
 
 pub mod elastic;
 pub mod ofa;
-pub mod reproduce;
 pub mod search;

@@ -20,14 +20,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batcher = ImageBatcher::new(Normalize::fit(&data.train));
 
     let model = ProtoPNetConfig::small(4, 3).init(&device);
-    let push_set = PushSet::new(data.train.clone(), batcher.clone(), 128);
+    let push_set = PushSet::new(data.train.clone(), batcher.clone());
     let phases = ProtoPNetSchedule::small().phases(push_set.clone()); // warm-up, joint, push, last layer
     let train = DataLoader::new(data.train, batcher.clone(), 64).shuffled(0);
     let trainer = Trainer::new(device.clone()).with_run_dir("runs/protopnet-example").with_progress(true);
     let (model, _) = trainer.fit(model, &phases, &train, None)?;
 
     let test = DataLoader::new(data.test.clone(), batcher.clone(), 256);
-    println!("test accuracy: {:?}", trainer.evaluate(&model, &test, "test", 0, 0).accuracy());
+    println!("test accuracy: {:?}", trainer.evaluate(&model, &test)?.accuracy());
     let explanation = model.explain(&data.test[0].image, &batcher, &device, 3, None);
     print!("{}", explanation.to_text());
     kiln_proto::render::save_png(

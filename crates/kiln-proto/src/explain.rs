@@ -10,10 +10,10 @@ use kiln_data::{Batcher, Image, ImageBatcher};
 use serde::{Deserialize, Serialize};
 
 use crate::ProtoPNet;
-use crate::protopnet::{PrototypeSource, PushReport, PushSet};
+use crate::push_set::{PrototypeSource, PushReport, PushSet};
 use crate::render::{
-    BLACK, Canvas, GREEN, RED, WHITE, YELLOW, crop, grid, heatmap_overlay, high_activation_box, scale_nearest, to_rgb,
-    upsample_bilinear,
+    BLACK, Canvas, GREEN, Point, RED, Rect, WHITE, YELLOW, crop, grid, heatmap_overlay, high_activation_box,
+    scale_nearest, to_rgb, upsample_bilinear,
 };
 use crate::similarity::log_similarity;
 
@@ -72,30 +72,64 @@ impl ProtoPNet {
         let k = self.num_classes();
         let predicted = kiln_core::metrics::argmax(&logits);
         let classes = self.prototype_classes();
-        let mut evidence: Vec<PrototypeEvidence> = (0..m)
+        let evidence = (0..m)
             .map(|j| {
-                let activation = maps[j * h * w..(j + 1) * h * w].to_vec();
-                let best = kiln_core::metrics::argmax(&activation);
-                let weight = weights[j * k + predicted];
-                PrototypeEvidence {
-                    prototype: j,
-                    class: classes[j],
-                    similarity: similarities[j],
-                    weight,
-                    contribution: similarities[j] * weight,
-                    patch: (best / w.max(1), best % w.max(1)),
-                    activation,
-                    source: push.and_then(|p| p.sources.get(j).cloned()),
-                }
+                PrototypeEvidence::from_map(
+                    (j, classes[j]),
+                    similarities[j],
+                    weights[j * k + predicted],
+                    maps[j * h * w..(j + 1) * h * w].to_vec(),
+                    w,
+                    push.and_then(|p| p.sources.get(j).cloned()),
+                )
             })
             .collect();
-        evidence.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
-        evidence.truncate(top_k);
-        Explanation { predicted, logits, grid: (h, w), evidence }
+        Explanation::ranked(predicted, logits, (h, w), evidence, top_k)
+    }
+}
+
+impl PrototypeEvidence {
+    /// The evidence of prototype `(index, class)` whose similarity map over a latent grid
+    /// `width` wide is `activation`: its closest patch is the map's maximum, its contribution
+    /// `similarity × weight`.
+    pub fn from_map(
+        (prototype, class): (usize, usize),
+        similarity: f32,
+        weight: f32,
+        activation: Vec<f32>,
+        width: usize,
+        source: Option<PrototypeSource>,
+    ) -> Self {
+        let best = kiln_core::metrics::argmax(&activation);
+        let width = width.max(1);
+        Self {
+            prototype,
+            class,
+            similarity,
+            weight,
+            contribution: similarity * weight,
+            patch: (best / width, best % width),
+            activation,
+            source,
+        }
     }
 }
 
 impl Explanation {
+    /// The explanation of class `predicted` (of scores `logits`, over a latent `grid`) by the
+    /// `top_k` pieces of `evidence` with the largest contributions, largest first.
+    pub fn ranked(
+        predicted: usize,
+        logits: Vec<f32>,
+        grid: (usize, usize),
+        mut evidence: Vec<PrototypeEvidence>,
+        top_k: usize,
+    ) -> Self {
+        evidence.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+        evidence.truncate(top_k);
+        Self { predicted, logits, grid, evidence }
+    }
+
     /// The reasoning in words, one line per prototype.
     pub fn to_text(&self) -> String {
         let score = self.logits.get(self.predicted).copied().unwrap_or(f32::NAN);
@@ -127,7 +161,7 @@ impl Explanation {
         let height = 24 + row_h * self.evidence.len().max(1) as u32;
         let mut canvas = Canvas::new(width, height);
         let score = self.logits.get(self.predicted).copied().unwrap_or(f32::NAN);
-        canvas.text(4, 4, &format!("predicted class {} (score {score:.2})", self.predicted), BLACK, 2);
+        canvas.text(Point::new(4, 4), &format!("predicted class {} (score {score:.2})", self.predicted), BLACK, 2);
         let max_contribution = self.evidence.iter().map(|e| e.contribution.abs()).fold(1e-6, f32::max);
         for (r, e) in self.evidence.iter().enumerate() {
             let y = 24 + r as i32 * row_h as i32;
@@ -135,31 +169,31 @@ impl Explanation {
             let (y0, x0, y1, x1) = high_activation_box(&heat, image.height, image.width, 95.0);
             let mut overlay = Canvas::from_image(scale_nearest(&heatmap_overlay(image, &heat, 0.5), factor));
             outline_scaled(&mut overlay, (y0, x0, y1, x1), factor, YELLOW);
-            canvas.paste(overlay.image(), 0, y);
+            canvas.paste(overlay.image(), Point::new(0, y));
             if let (Some(set), Some(source)) = (push_set, &e.source)
                 && let Some(src) = source.image_index.and_then(|i| set.images.get(i))
             {
                 let mut src_canvas = Canvas::from_image(scale_nearest(&to_rgb(&src.image), factor));
                 outline_scaled(&mut src_canvas, source.receptive_field, factor, GREEN);
-                canvas.paste(src_canvas.image(), tile as i32 + 4, y);
+                canvas.paste(src_canvas.image(), Point::new(tile as i32 + 4, y));
             }
             let tx = 2 * tile as i32 + 12;
-            canvas.text(tx, y + 2, &format!("prototype {} (class {})", e.prototype, e.class), BLACK, 1);
+            canvas.text(Point::new(tx, y + 2), &format!("prototype {} (class {})", e.prototype, e.class), BLACK, 1);
             canvas.text(
-                tx,
-                y + 14,
+                Point::new(tx, y + 14),
                 &format!("sim {:.2} x w {:.2} = {:.2}", e.similarity, e.weight, e.contribution),
                 BLACK,
                 1,
             );
             let bar = ((e.contribution.abs() / max_contribution) * 260.0) as i32;
-            canvas.bar(tx, y + 30, bar.max(1), 10, if e.contribution >= 0.0 { GREEN } else { RED });
+            canvas.bar(Point::new(tx, y + 30), bar.max(1), 10, if e.contribution >= 0.0 { GREEN } else { RED });
         }
         canvas.into_image()
     }
 }
 
-/// Outlines the inclusive pixel box `(y0, x0, y1, x1)` of an image drawn `factor` times larger.
+/// Outlines the inclusive pixel box `(y0, x0, y1, x1)` (rows, then columns, as receptive fields
+/// are stored) of an image drawn `factor` times larger.
 fn outline_scaled(
     canvas: &mut Canvas,
     (y0, x0, y1, x1): (usize, usize, usize, usize),
@@ -167,7 +201,9 @@ fn outline_scaled(
     color: image::Rgb<u8>,
 ) {
     let f = factor as i32;
-    canvas.rect_outline(y0 as i32 * f, x0 as i32 * f, (y1 as i32 + 1) * f - 1, (x1 as i32 + 1) * f - 1, color, 2);
+    let corners =
+        (Point::new(x0 as i32 * f, y0 as i32 * f), Point::new((x1 as i32 + 1) * f - 1, (y1 as i32 + 1) * f - 1));
+    canvas.rect_outline(Rect::from_corners(corners.0, corners.1), color, 2);
 }
 
 /// Every prototype's source patch, cropped from its push image and scaled up, in a grid with
@@ -184,7 +220,7 @@ pub fn prototype_gallery(report: &PushReport, push_set: &PushSet, columns: usize
             let patch = crop(&src.image, y0, x0, y1, x1);
             let size = patch.height.max(patch.width).max(1) as u32;
             let mut tile = Canvas::from_image(scale_nearest(&to_rgb(&patch), (48 / size).max(1)));
-            tile.text(1, 1, &format!("{}", s.prototype), YELLOW, 1);
+            tile.text(Point::new(1, 1), &format!("{}", s.prototype), YELLOW, 1);
             tile.into_image()
         })
         .collect();

@@ -3,15 +3,20 @@
 //! Prototype classifiers ("this looks like that"): [`protopnet`] (Chen et al., NeurIPS 2019)
 //! and [`st_protopnet`] (Wang et al., ICCV 2023), with push (projection), pruning and visual
 //! explanations, trained on Kiln's shared engine.
+//!
+//! The family's experiment (`docs/results/proto.md`) is `examples/reproduce_proto/`, run by
+//! `cargo xtask reproduce proto`.
 
+pub mod class_identity;
 pub mod explain;
 pub mod protopnet;
+pub mod push_set;
 pub mod render;
-pub mod reproduce;
 mod schedule;
 pub mod similarity;
 pub mod st_protopnet;
 
 pub use protopnet::{ProtoPNet, ProtoPNetConfig};
-pub use schedule::{ProtoPNetSchedule, prune_action, push_action};
+pub use push_set::{PUSH_BATCH_SIZE, PrototypeSource, PushReport, PushSet};
+pub use schedule::{ProtoPNetSchedule, PrototypeStage, prune_action, push_action};
 pub use st_protopnet::{StProtoPNet, StProtoPNetConfig};

@@ -12,7 +12,42 @@ use std::path::Path;
 use kiln_core::train::{Action, ActionContext, LrSchedule, OptimizerConfig, Phase, TrainModel, TrainPhase, Trainable};
 use serde::{Deserialize, Serialize};
 
-use crate::protopnet::{ProtoPNet, PushSet, prune, push};
+use crate::protopnet::{ProtoPNet, prune, push};
+use crate::push_set::PushSet;
+
+/// The stages of a prototype network's schedule, as typed values: what each phase of
+/// [`ProtoPNetSchedule::phases_with`] is, so code selects phases by stage, never by name or
+/// position. Rounds count from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PrototypeStage {
+    /// Add-on layers and prototypes train; backbone and last layer frozen.
+    #[default]
+    WarmUp,
+    /// Backbone, add-on layers and prototypes train together.
+    Joint {
+        /// The push round this joint phase precedes.
+        round: usize,
+    },
+    /// Prototypes are projected onto training patches.
+    Push {
+        /// The push round.
+        round: usize,
+    },
+    /// Only the last layer trains (convex optimisation of the paper).
+    LastLayer {
+        /// The push round this phase follows.
+        round: usize,
+    },
+    /// Prototypes whose neighbourhood is impure are removed.
+    Prune,
+}
+
+impl PrototypeStage {
+    /// `true` for the phases before the first push (warm-up and the first joint phase).
+    pub fn before_first_push(&self) -> bool {
+        matches!(self, Self::WarmUp | Self::Joint { round: 1 })
+    }
+}
 
 /// Epochs and learning rates of a ProtoPNet run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,7 +113,7 @@ impl ProtoPNetSchedule {
     /// The phases for any prototype model whose parameters are named `features`,
     /// `add_on_layers`, `prototype_vectors` and `last_layer` (at any depth), with `push` as the
     /// push action.
-    pub fn phases_with<M: TrainModel>(&self, push: Action<M>) -> Vec<Phase<M>> {
+    pub fn phases_with<M: TrainModel<Stage = PrototypeStage>>(&self, push: Action<M>) -> Vec<Phase<M>> {
         let adam = OptimizerConfig::adam();
         let mut phases = vec![Phase::train(
             "warm_up",
@@ -88,23 +123,32 @@ impl ProtoPNetSchedule {
                 .with_group("add_on_layers", self.add_on_lr, self.weight_decay),
         )];
         for round in 1..=self.push_rounds {
-            phases.push(Phase::train(
-                format!("joint_{round}"),
+            phases.push(
+                Phase::train(
+                    format!("joint_{round}"),
                 TrainPhase::new(self.joint_epochs, self.add_on_lr)
                     .with_optimizer(adam)
                     .with_trainable(Trainable::only(["features", "add_on_layers", "prototype_vectors"]))
                     .with_group("features", self.features_lr, self.weight_decay)
                     .with_group("add_on_layers", self.add_on_lr, self.weight_decay)
                     .with_schedule(LrSchedule::Step { every: self.joint_step.0, gamma: self.joint_step.1 }),
-            ));
+                )
+                .in_stage(PrototypeStage::Joint { round }),
+            );
             let push = push.clone();
-            phases.push(Phase::action(format!("push_{round}"), move |m, ctx: &ActionContext<'_>| push(m, ctx)));
-            phases.push(Phase::train(
-                format!("last_layer_{round}"),
-                TrainPhase::new(self.last_layer_epochs, self.last_layer_lr)
-                    .with_optimizer(adam)
-                    .with_trainable(Trainable::only(["last_layer"])),
-            ));
+            phases.push(
+                Phase::action(format!("push_{round}"), move |m, ctx: &ActionContext<'_>| push(m, ctx))
+                    .in_stage(PrototypeStage::Push { round }),
+            );
+            phases.push(
+                Phase::train(
+                    format!("last_layer_{round}"),
+                    TrainPhase::new(self.last_layer_epochs, self.last_layer_lr)
+                        .with_optimizer(adam)
+                        .with_trainable(Trainable::only(["last_layer"])),
+                )
+                .in_stage(PrototypeStage::LastLayer { round }),
+            );
         }
         phases
     }

@@ -14,7 +14,7 @@ use std::time::Instant;
 use burn::module::Module;
 use burn::prelude::Device;
 use kiln_core::train::Trainer;
-use kiln_tabular::train::TrainConfig;
+use kiln_tabular::tabpfn::train::TrainConfig;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

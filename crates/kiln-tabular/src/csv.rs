@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use kiln_data::DataError;
 use kiln_data::formats::csv::{Table, read_csv};
 
-use crate::classifier::{TabPfnClassifier, argmax};
+use crate::tabpfn::classifier::{TabPfnClassifier, argmax};
 use crate::error::{Result, TabularError};
 
 /// Predictions for a test CSV.

@@ -9,32 +9,27 @@
 //!   seed, callable by users ([`PriorConfig::generate`]).
 //! - [`preprocess`]: v1's input preprocessing (z-score, power transform, outlier squashing,
 //!   scaling by used features, padding), shared by training and inference.
-//! - [`layer`], [`model`]: the transformer over a dataset; every row attends to the training
-//!   rows only; no positional encoding.
-//! - [`train`]: prior-data fitting on the kiln-core engine (endless [`train::PriorBatches`]).
-//! - [`ensemble`]: the inference ensemble over class shifts, feature shifts and power transform.
-//! - [`classifier`]: [`TabPfnClassifier`], `fit` / `predict` / `predict_proba`, with the
-//!   shipped checkpoint embedded in the binary.
+//! - [`tabpfn`]: TabPFN itself: the transformer over a dataset (every row attends to the
+//!   training rows only; no positional encoding), prior-data fitting on the kiln-core engine
+//!   (endless [`tabpfn::train::PriorBatches`]), the inference ensemble over class shifts,
+//!   feature shifts and power transform, and [`TabPfnClassifier`] (`fit` / `predict` /
+//!   `predict_proba`, with the shipped checkpoint embedded in the binary). A second tabular
+//!   method gets a folder beside it and shares the prior and preprocessing.
 //! - [`csv`]: the CSV entry point behind `kiln tabular --train a.csv --test b.csv --target y`.
 //!
 //! ## Limits
 //! The shipped model accepts at most 1024 training rows, 100 features and 10 classes (TabPFN
 //! v1's limits); larger inputs are refused with a typed [`TabularError`].
 
-#![warn(missing_docs)]
 
-pub mod classifier;
 pub mod csv;
-pub mod ensemble;
 pub mod error;
-pub mod layer;
-pub mod model;
 pub mod preprocess;
 pub mod prior;
-pub mod train;
+pub mod tabpfn;
 
-pub use classifier::TabPfnClassifier;
-pub use ensemble::EnsembleConfig;
+pub use tabpfn::classifier::TabPfnClassifier;
+pub use tabpfn::ensemble::EnsembleConfig;
 pub use error::{Result, TabularError};
-pub use model::{TabPfn, TabPfnConfig};
+pub use tabpfn::model::{TabPfn, TabPfnConfig};
 pub use prior::{PriorConfig, PriorDataset, PriorKind, PriorMix, generate};

@@ -87,7 +87,9 @@ impl Backbone {
 /// `start + i · jump` and sees `size` pixels (standard receptive-field arithmetic over
 /// `(kernel, stride, padding)` layers: `size += (k−1)·jump`, `start += ((k−1)/2 − p)·jump`,
 /// `jump *= s`).
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// Serialisable so that a run can state the receptive field of its model in its config file.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ReceptiveField {
     /// Side of the receptive field in input pixels.
     pub size: usize,
@@ -109,18 +111,38 @@ impl ReceptiveField {
         rf
     }
 
+    /// Side of the output of `layers` for an input of side `input`: per layer
+    /// `n ← ⌊(n + 2p − k) / s⌋ + 1`, and 0 once the input is smaller than a kernel.
+    pub fn output_size(layers: &[(usize, usize, usize)], input: usize) -> usize {
+        layers.iter().fold(input, |n, &(k, s, p)| if n + 2 * p < k || s == 0 { 0 } else { (n + 2 * p - k) / s + 1 })
+    }
+
+    /// Whether some position of the last feature map of `layers` sees every pixel of a
+    /// `height × width` input: a position `(row, column)` whose [`input_box`](Self::input_box) is
+    /// the whole image. This is the condition for a model that pools its last map globally to
+    /// relate any two parts of the image, wherever they are.
+    pub fn covers_image(layers: &[(usize, usize, usize)], height: usize, width: usize) -> bool {
+        let rf = Self::of_layers(layers);
+        let covers = |input: usize| {
+            (0..Self::output_size(layers, input)).any(|i| rf.span(i, input) == (0, input.saturating_sub(1)))
+        };
+        height > 0 && width > 0 && covers(height) && covers(width)
+    }
+
     /// The input box `(y0, x0, y1, x1)` (inclusive, clipped to `height × width`) seen by
     /// feature position `(row, column)`.
     pub fn input_box(&self, row: usize, column: usize, height: usize, width: usize) -> (usize, usize, usize, usize) {
-        let span = |i: usize, limit: usize| {
-            let centre = self.start + (i * self.jump) as f64;
-            let lo = (centre - self.size as f64 / 2.0).round().max(0.0) as usize;
-            let hi =
-                ((centre + self.size as f64 / 2.0).round() as usize).saturating_sub(1).min(limit.saturating_sub(1));
-            (lo.min(hi), hi)
-        };
-        let (y0, y1) = span(row, height);
-        let (x0, x1) = span(column, width);
+        let (y0, y1) = self.span(row, height);
+        let (x0, x1) = self.span(column, width);
         (y0, x0, y1, x1)
+    }
+
+    /// The inclusive input range `[lo, hi]` along one axis of length `limit` seen by position `i`:
+    /// `[round(c − size/2), round(c + size/2) − 1]` with `c = start + i · jump`, clipped.
+    fn span(&self, i: usize, limit: usize) -> (usize, usize) {
+        let centre = self.start + (i * self.jump) as f64;
+        let lo = (centre - self.size as f64 / 2.0).round().max(0.0) as usize;
+        let hi = ((centre + self.size as f64 / 2.0).round() as usize).saturating_sub(1).min(limit.saturating_sub(1));
+        (lo.min(hi), hi)
     }
 }

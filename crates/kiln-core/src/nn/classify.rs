@@ -20,6 +20,7 @@ pub fn classification_step(logits: Tensor<2>, targets: Tensor<1, Int>) -> StepOu
 
 impl TrainModel for Mlp {
     type Batch = VectorBatch;
+    type Stage = ();
 
     fn step(&self, batch: VectorBatch, _ctx: &StepContext) -> StepOutput {
         classification_step(self.forward(batch.features), batch.targets)
@@ -28,6 +29,7 @@ impl TrainModel for Mlp {
 
 impl TrainModel for Cnn {
     type Batch = ImageBatch;
+    type Stage = ();
 
     fn step(&self, batch: ImageBatch, _ctx: &StepContext) -> StepOutput {
         classification_step(self.forward(batch.images), batch.targets)
@@ -36,6 +38,7 @@ impl TrainModel for Cnn {
 
 impl TrainModel for ResNet {
     type Batch = ImageBatch;
+    type Stage = ();
 
     fn step(&self, batch: ImageBatch, _ctx: &StepContext) -> StepOutput {
         classification_step(self.forward(batch.images), batch.targets)

@@ -21,6 +21,15 @@ pub struct MlpConfig {
 }
 
 impl MlpConfig {
+    /// An MLP for `channels × height × width` images flattened channel-major then row-major
+    /// (CHW): `input = channels · height · width` features, the default hidden widths. An MLP
+    /// sees every pixel at once, so there is no receptive field to fit; the default
+    /// initialisation (uniform with bound `1/√fan_in`) keeps activations at the same scale for
+    /// any input width, from 28×28 grey (784) to 64×64 RGB (12 288).
+    pub fn for_input(channels: usize, height: usize, width: usize, num_classes: usize) -> Self {
+        Self::new(channels * height * width, num_classes)
+    }
+
     /// Builds the MLP on `device`.
     pub fn init(&self, device: &Device) -> Mlp {
         let mut widths = vec![self.input];

@@ -4,11 +4,13 @@
 mod backbone;
 mod classify;
 mod cnn;
+mod distill;
 mod mlp;
 mod resnet;
 
 pub use backbone::{Backbone, BackboneConfig, ReceptiveField};
 pub use classify::{classification_step, cross_entropy};
 pub use cnn::{Cnn, CnnConfig, ConvBlock};
+pub use distill::distillation_loss;
 pub use mlp::{Mlp, MlpConfig};
 pub use resnet::{BasicBlock, ResNet, ResNetConfig};

@@ -12,6 +12,8 @@ use burn::nn::pool::{AdaptiveAvgPool2d, AdaptiveAvgPool2dConfig, MaxPool2d, MaxP
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
 use burn::prelude::{Device, Tensor};
 
+use super::ReceptiveField;
+
 /// Configuration of a [`ResNet`].
 #[derive(Config, Debug)]
 pub struct ResNetConfig {
@@ -37,9 +39,50 @@ impl ResNetConfig {
         Self::new(in_channels, num_classes).with_blocks(vec![2, 2, 2, 2]).with_base_width(64).with_imagenet_stem(true)
     }
 
+    /// A ResNet sized to a `channels × height × width` input: the default small-image network
+    /// (stem 3×3, one basic block per stage, base width 16) with the fewest stages (at least
+    /// three, the default ResNet-8) such that the receptive field of the last feature map covers
+    /// the image: some position of it sees every input pixel ([`ReceptiveField::covers_image`]).
+    ///
+    /// With `n` stages the main path is the stem and `2n` 3×3 convolutions (padding 1), the
+    /// first of each stage after the first with stride 2, so the receptive field has side
+    /// `S = 6 · 2^(n−1) + 1` and jump `J = 2^(n−1)`, and position `i` is centred on input
+    /// coordinate `0.5 + i·J`. Position 3 sees `[0, 6J + 1)`, so an axis of `L` pixels is
+    /// covered exactly when `S ≥ L`: with `L = max(height, width)`, 3 stages up to 25 px,
+    /// 4 up to 49 px (28 and 32 px), 5 up to 97 px (64 px), 6 up to 193 px. The default ResNet-8
+    /// therefore does *not* cover 28- or 32-px images. The rule is evaluated on the layer
+    /// geometry itself; it stops adding stages once the shorter side has shrunk to one position.
+    pub fn for_input(in_channels: usize, height: usize, width: usize, num_classes: usize) -> Self {
+        let shortest = height.min(width).max(1);
+        let mut config = Self::new(in_channels, num_classes);
+        // Stage n+1 halves the map n times in all (ceil): it needs 2^(n−1) < shortest.
+        while !config.covers_input(height, width) && (1usize << (config.blocks.len().min(64) - 1)) < shortest {
+            config.blocks.push(1);
+        }
+        config
+    }
+
+    /// `(kernel, stride, padding)` of every spatial layer on the main path of the configured
+    /// network, in order; the same as [`ResNet::layer_geometry`] of the built model.
+    pub fn layer_geometry(&self) -> Vec<(usize, usize, usize)> {
+        let strides =
+            self.blocks.iter().enumerate().flat_map(|(i, &n)| (0..n).map(move |j| if i > 0 && j == 0 { 2 } else { 1 }));
+        stem_geometry(self.imagenet_stem).into_iter().chain(strides.flat_map(BasicBlock::geometry)).collect()
+    }
+
+    /// Receptive field of one position of the last feature map.
+    pub fn receptive_field(&self) -> ReceptiveField {
+        ReceptiveField::of_layers(&self.layer_geometry())
+    }
+
+    /// Whether some position of the last feature map sees the whole `height × width` input.
+    pub fn covers_input(&self, height: usize, width: usize) -> bool {
+        ReceptiveField::covers_image(&self.layer_geometry(), height, width)
+    }
+
     /// Builds the network on `device`.
     pub fn init(&self, device: &Device) -> ResNet {
-        let (k, s, p) = if self.imagenet_stem { (7, 2, 3) } else { (3, 1, 1) };
+        let (k, s, p) = stem_geometry(self.imagenet_stem)[0];
         let stem = Conv2dConfig::new([self.in_channels, self.base_width], [k, k])
             .with_stride([s, s])
             .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
@@ -70,6 +113,12 @@ impl ResNetConfig {
             head: LinearConfig::new(in_ch, self.num_classes).init(device),
         }
     }
+}
+
+/// `(kernel, stride, padding)` of the stem's spatial layers: the ImageNet stem's 7×7 stride-2
+/// convolution and 3×3 stride-2 max-pool, or the small-image stem's 3×3 stride-1 convolution.
+fn stem_geometry(imagenet_stem: bool) -> Vec<(usize, usize, usize)> {
+    if imagenet_stem { vec![(7, 2, 3), (3, 2, 1)] } else { vec![(3, 1, 1)] }
 }
 
 /// Two 3×3 convolutions with a residual connection.
@@ -108,6 +157,12 @@ impl BasicBlock {
             shortcut,
             activation: Relu::new(),
         }
+    }
+
+    /// `(kernel, stride, padding)` of the two convolutions on the main path of a block with
+    /// this stride (the 1×1 shortcut sees less and does not widen the receptive field).
+    pub fn geometry(stride: usize) -> [(usize, usize, usize); 2] {
+        [(3, stride, 1), (3, 1, 1)]
     }
 
     /// # Shapes
@@ -155,16 +210,8 @@ impl ResNet {
 
     /// `(kernel, stride, padding)` of every spatial layer on the main path, in order.
     pub fn layer_geometry(&self) -> Vec<(usize, usize, usize)> {
-        let mut layers =
-            vec![(self.stem.kernel_size[0], self.stem.stride[0], if self.stem.kernel_size[0] == 7 { 3 } else { 1 })];
-        if self.stem_pool.is_some() {
-            layers.push((3, 2, 1));
-        }
-        for block in &self.blocks {
-            layers.push((3, block.conv1.stride[0], 1));
-            layers.push((3, 1, 1));
-        }
-        layers
+        let blocks = self.blocks.iter().flat_map(|block| BasicBlock::geometry(block.conv1.stride[0]));
+        stem_geometry(self.stem_pool.is_some()).into_iter().chain(blocks).collect()
     }
 
     /// Number of channels of [`ResNet::features`].

@@ -128,6 +128,7 @@ impl Trainer {
         valid: Option<&dyn BatchSource<M::Batch>>,
     ) -> Result<(M, Report)> {
         let mut model = model.valid();
+        check_phase_patterns(&model, phases)?;
         let mut state = RunState {
             phases: phases.iter().map(|p| p.name.clone()).collect(),
             phase_index: 0,
@@ -182,7 +183,10 @@ impl Trainer {
                         CoreError::Phase { .. } => e,
                         other => CoreError::Phase { phase: phase.name.clone(), message: other.to_string() },
                     })?;
-                    let valid_eval = valid.map(|v| self.evaluate(&model, v, &phase.name, 0, state.global_step));
+                    let valid_eval = match valid {
+                        Some(v) => Some(self.evaluate_at(&model, v, &phase.stage, 0, state.global_step)?),
+                        None => None,
+                    };
                     state.global_epoch += 1;
                     let record = EpochRecord {
                         phase: phase.name.clone(),
@@ -196,7 +200,7 @@ impl Trainer {
                     self.finish_epoch(&mut log, &mut state, record, 1);
                     state.phase_index += 1;
                     state.epochs_done = 0;
-                    self.maybe_checkpoint(&model, None, &state, phases)?;
+                    self.maybe_checkpoint(&model, None, &state, phases.len())?;
                 }
                 PhaseKind::Train(tp) if tp.epochs == 0 => {
                     // An empty phase: nothing to train, move on.
@@ -210,7 +214,7 @@ impl Trainer {
                     {
                         optim = checkpoint::load_optimizer(&dir, optim)?;
                     }
-                    let mut training = tp.trainable.apply(model).train();
+                    let mut training = tp.trainable.apply(model)?.train();
                     let per_step = self.replicas.len().max(1);
                     let available = train.num_batches() / per_step;
                     let steps = tp.max_steps_per_epoch.map_or(available, |m| m.min(available));
@@ -219,15 +223,14 @@ impl Trainer {
                             return Ok((training.valid(), self.report(&state, false)));
                         }
                         let record;
-                        (training, record) =
-                            self.train_epoch(training, &mut optim, tp, &phase.name, steps, &mut state, train, valid);
+                        (training, record) = self.train_epoch(training, &mut optim, tp, phase, steps, &mut state, train, valid)?;
                         epochs_this_call += 1;
                         self.finish_epoch(&mut log, &mut state, record, tp.epochs);
                         if state.epochs_done == tp.epochs {
                             state.phase_index += 1;
                             state.epochs_done = 0;
                         }
-                        self.maybe_checkpoint(&training.valid(), Some(&optim), &state, phases)?;
+                        self.maybe_checkpoint(&training.valid(), Some(&optim), &state, phases.len())?;
                         if state.epochs_done == 0 {
                             break;
                         }
@@ -252,16 +255,16 @@ impl Trainer {
         mut model: M,
         optim: &mut burn::optim::ModuleOptimizer,
         tp: &TrainPhase,
-        phase: &str,
+        phase: &Phase<M>,
         steps: usize,
         state: &mut RunState,
         train: &dyn BatchSource<M::Batch>,
         valid: Option<&dyn BatchSource<M::Batch>>,
-    ) -> (M, EpochRecord) {
+    ) -> Result<(M, EpochRecord)> {
         let start = Instant::now();
         let autodiff = self.device.clone().autodiff();
-        autodiff.seed(derive_seed(self.seed, 1_000_000 + state.global_epoch as u64));
-        let bar = epoch_bar(self.progress, steps, phase);
+        autodiff.seed(derive_seed(self.seed, DEVICE_SEED_STREAM + state.global_epoch as u64));
+        let bar = epoch_bar(self.progress, steps, &phase.name);
         let mut running = Running::new(self.topk);
         let total_steps = steps * tp.epochs;
         let mut lr_factor = 1.0;
@@ -269,15 +272,15 @@ impl Trainer {
             let step_in_phase = state.epochs_done * steps + index;
             lr_factor = tp.schedule.factor(step_in_phase, total_steps, state.epochs_done);
             let ctx = StepContext {
-                phase: phase.to_string(),
+                stage: phase.stage.clone(),
                 epoch: state.epochs_done,
                 global_step: state.global_step,
-                step_seed: derive_seed(self.seed, 2_000_000_000 + state.global_step),
+                step_seed: derive_seed(self.seed, STEP_SEED_STREAM + state.global_step),
                 training: true,
             };
             let lr = module_lr(tp, lr_factor);
             if self.replicas.is_empty() {
-                let batch = train.batch(state.global_epoch, index, &autodiff);
+                let batch = fetch(train, state.global_epoch, index, &autodiff)?;
                 let output = model.step(batch, &ctx);
                 let loss = output.loss.clone();
                 running.add(output);
@@ -285,7 +288,7 @@ impl Trainer {
                 model = optim.step(lr, model, grads).after_optimizer_step();
             } else {
                 let (grads, outputs) =
-                    super::parallel::data_parallel_step(&self.replicas, &model, train, state.global_epoch, index, &ctx);
+                    super::parallel::data_parallel_step(&self.replicas, &model, train, state.global_epoch, index, &ctx)?;
                 outputs.into_iter().for_each(|o| running.add(o));
                 model = optim.step_multi(lr, model, grads).after_optimizer_step();
             }
@@ -296,11 +299,14 @@ impl Trainer {
             }
         }
         bar.finish_and_clear();
-        let valid_eval = valid.map(|v| self.evaluate(&model, v, phase, state.epochs_done, state.global_step));
+        let valid_eval = match valid {
+            Some(v) => Some(self.evaluate_at(&model, v, &phase.stage, state.epochs_done, state.global_step)?),
+            None => None,
+        };
         state.epochs_done += 1;
         state.global_epoch += 1;
         let record = EpochRecord {
-            phase: phase.to_string(),
+            phase: phase.name.clone(),
             epoch: state.epochs_done - 1,
             global_epoch: state.global_epoch,
             lr: tp.lr * lr_factor,
@@ -308,7 +314,7 @@ impl Trainer {
             valid: valid_eval.map(|e| e.scalars()),
             seconds: start.elapsed().as_secs_f64(),
         };
-        (model, record)
+        Ok((model, record))
     }
 
     fn finish_epoch(&self, log: &mut MetricsLog, state: &mut RunState, record: EpochRecord, epochs_in_phase: usize) {
@@ -324,10 +330,10 @@ impl Trainer {
         model: &M,
         optim: Option<&burn::optim::ModuleOptimizer>,
         state: &RunState,
-        phases: &[Phase<impl Sized>],
+        phase_count: usize,
     ) -> Result<()> {
         let Some(dir) = &self.run_dir else { return Ok(()) };
-        let finished = state.phase_index >= phases.len();
+        let finished = state.phase_index >= phase_count;
         let due = self.checkpoint_every > 0 && state.global_epoch.is_multiple_of(self.checkpoint_every);
         if due || finished {
             checkpoint::save(dir, model, optim, state, self.keep_checkpoints)?;
@@ -339,27 +345,65 @@ impl Trainer {
         Report { records: state.records.clone(), completed, global_step: state.global_step }
     }
 
-    /// One pass over `data` without gradients: mean loss, terms, accuracy, top-k, confusion.
-    pub fn evaluate<M: TrainModel>(
+    /// One pass over `data` without gradients in the model's default stage: mean loss, terms,
+    /// accuracy, top-k, confusion.
+    ///
+    /// # Errors
+    /// When the source cannot build a batch.
+    pub fn evaluate<M: TrainModel>(&self, model: &M, data: &dyn BatchSource<M::Batch>) -> Result<Evaluation> {
+        self.evaluate_at(model, data, &M::Stage::default(), 0, 0)
+    }
+
+    /// One pass over `data` without gradients in `stage` (the steps see `epoch` and
+    /// `global_step` in their context).
+    ///
+    /// # Errors
+    /// When the source cannot build a batch.
+    pub fn evaluate_at<M: TrainModel>(
         &self,
         model: &M,
         data: &dyn BatchSource<M::Batch>,
-        phase: &str,
+        stage: &M::Stage,
         epoch: usize,
         global_step: u64,
-    ) -> Evaluation {
+    ) -> Result<Evaluation> {
         let model = model.valid();
         let mut running = Running::new(self.topk);
         for index in 0..data.num_batches() {
             let ctx = StepContext {
-                phase: phase.to_string(),
+                stage: stage.clone(),
                 epoch,
                 global_step,
                 step_seed: derive_seed(self.seed, global_step),
                 training: false,
             };
-            running.add(model.step(data.batch(0, index, &self.device), &ctx));
+            running.add(model.step(fetch(data, 0, index, &self.device)?, &ctx));
         }
-        running.finish()
+        Ok(running.finish())
     }
+}
+
+/// Seed stream of the device RNG at each epoch (dropout, in-model sampling):
+/// `derive_seed(seed, DEVICE_SEED_STREAM + global_epoch)`.
+pub const DEVICE_SEED_STREAM: u64 = 1_000_000;
+
+/// Seed stream of [`StepContext::step_seed`]: `derive_seed(seed, STEP_SEED_STREAM + global_step)`.
+pub const STEP_SEED_STREAM: u64 = 2_000_000_000;
+
+/// Batch `index` of `epoch`, with the position added to an error that lacks it.
+pub(super) fn fetch<B>(source: &dyn BatchSource<B>, epoch: usize, index: usize, device: &Device) -> Result<B> {
+    source.batch(epoch, index, device).map_err(|e| match e {
+        CoreError::Batch { .. } => e,
+        other => CoreError::batch(epoch, index, other),
+    })
+}
+
+/// Checks every trainable pattern and parameter-group path of `phases` against `model` before
+/// anything trains.
+fn check_phase_patterns<M: TrainModel>(model: &M, phases: &[Phase<M>]) -> Result<()> {
+    for tp in phases.iter().filter_map(Phase::train_phase) {
+        let groups = tp.groups.iter().map(|g| g.path.as_str());
+        super::params::check_patterns(model, tp.trainable.patterns().iter().map(String::as_str).chain(groups))?;
+    }
+    Ok(())
 }

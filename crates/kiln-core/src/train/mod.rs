@@ -11,6 +11,7 @@ mod batch;
 pub mod checkpoint;
 mod engine;
 mod parallel;
+pub mod params;
 pub mod phase;
 mod progress;
 pub mod report;
@@ -19,7 +20,7 @@ pub mod schedule;
 pub mod step;
 
 pub use batch::{ImageBatch, VectorBatch};
-pub use engine::Trainer;
+pub use engine::{DEVICE_SEED_STREAM, STEP_SEED_STREAM, Trainer};
 pub use phase::{Action, ActionContext, OptimizerConfig, ParamGroupSettings, Phase, PhaseKind, TrainPhase, Trainable};
 pub use report::{EpochRecord, Evaluation, Report};
 pub use schedule::LrSchedule;

@@ -5,7 +5,9 @@
 use burn::optim::{GradientsParams, MultiGradientsParams};
 use burn::prelude::Device;
 
+use super::engine::fetch;
 use super::step::{BatchSource, StepContext, StepOutput, TrainModel};
+use crate::error::Result;
 
 /// One step on every replica device: batches `index·k + d` of the epoch, forward and
 /// backward in parallel threads, gradients scaled by `1/k`.
@@ -15,11 +17,11 @@ pub(super) fn data_parallel_step<M: TrainModel>(
     train: &dyn BatchSource<M::Batch>,
     epoch: usize,
     index: usize,
-    ctx: &StepContext,
-) -> (MultiGradientsParams, Vec<StepOutput>) {
+    ctx: &StepContext<M::Stage>,
+) -> Result<(MultiGradientsParams, Vec<StepOutput>)> {
     let k = replicas.len();
     let scale = 1.0 / k as f64;
-    let results: Vec<(GradientsParams, Device, StepOutput)> = std::thread::scope(|scope| {
+    let results: Vec<Result<(GradientsParams, Device, StepOutput)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = replicas
             .iter()
             .enumerate()
@@ -27,10 +29,10 @@ pub(super) fn data_parallel_step<M: TrainModel>(
                 let autodiff = device.clone().autodiff();
                 let replica = model.clone().fork(&autodiff);
                 scope.spawn(move || {
-                    let batch = train.batch(epoch, index * k + d, &autodiff);
+                    let batch = fetch(train, epoch, index * k + d, &autodiff)?;
                     let output = replica.step(batch, ctx);
                     let grads = GradientsParams::from_grads((output.loss.clone() * scale).backward(), &replica);
-                    (grads, autodiff, output)
+                    Ok((grads, autodiff, output))
                 })
             })
             .collect();
@@ -38,9 +40,10 @@ pub(super) fn data_parallel_step<M: TrainModel>(
     });
     let mut multi = MultiGradientsParams::default();
     let mut outputs = Vec::with_capacity(k);
-    for (grads, device, output) in results {
+    for result in results {
+        let (grads, device, output) = result?;
         multi.grads.push((grads, device));
         outputs.push(output);
     }
-    (multi, outputs)
+    Ok((multi, outputs))
 }

@@ -13,6 +13,7 @@ use burn::prelude::Device;
 use serde::{Deserialize, Serialize};
 
 use super::schedule::LrSchedule;
+use super::step::TrainModel;
 use crate::error::Result;
 
 /// An optimiser and its hyper-parameters (PyTorch's defaults unless stated).
@@ -155,13 +156,26 @@ impl Trainable {
         Self::Except(paths.into_iter().map(Into::into).collect())
     }
 
-    /// Freezes and unfreezes `model` accordingly.
-    pub fn apply<M: burn::module::Module>(&self, model: M) -> M {
+    /// The path patterns this names (none for [`Trainable::All`]).
+    pub fn patterns(&self) -> &[String] {
         match self {
+            Self::All => &[],
+            Self::Only(paths) | Self::Except(paths) => paths,
+        }
+    }
+
+    /// Freezes and unfreezes `model` accordingly.
+    ///
+    /// # Errors
+    /// [`CoreError::UnmatchedPattern`] when a path matches no parameter of `model`: an
+    /// `Only` pattern that matched nothing would otherwise freeze the whole model.
+    pub fn apply<M: burn::module::Module>(&self, model: M) -> Result<M> {
+        super::params::check_patterns(&model, self.patterns().iter().map(String::as_str))?;
+        Ok(match self {
             Self::All => model.unfreeze(),
             Self::Only(paths) => model.freeze().unfreeze_group(ParamGroup::from_any_predicates(paths.clone())),
             Self::Except(paths) => model.unfreeze().freeze_group(ParamGroup::from_any_predicates(paths.clone())),
-        }
+        })
     }
 }
 
@@ -265,7 +279,7 @@ pub struct ActionContext<'a> {
 /// and returns the edited model.
 pub type Action<M> = Arc<dyn Fn(M, &ActionContext<'_>) -> Result<M> + Send + Sync>;
 
-/// One phase of a run.
+/// What a phase does: gradient epochs or a non-gradient action.
 pub enum PhaseKind<M> {
     /// Gradient epochs.
     Train(TrainPhase),
@@ -273,26 +287,36 @@ pub enum PhaseKind<M> {
     Action(Action<M>),
 }
 
-/// A named phase of a run.
-pub struct Phase<M> {
-    /// Name used in logs, checkpoints and the report (`"warm_up"`, `"joint"`, `"push"`).
+/// A phase of a run: a name for logs and checkpoints, a typed stage the model steps in, and
+/// what it does.
+pub struct Phase<M: TrainModel> {
+    /// Label used in logs, checkpoints and the report (`"warm_up"`, `"joint"`, `"push"`). Code
+    /// never branches on it; the [`stage`](Self::stage) carries the meaning.
     pub name: String,
+    /// The model's kind of this phase, passed to every step ([`StepContext::stage`](super::step::StepContext::stage)).
+    pub stage: M::Stage,
     /// What the phase does.
     pub kind: PhaseKind<M>,
 }
 
-impl<M> Phase<M> {
-    /// A gradient phase.
+impl<M: TrainModel> Phase<M> {
+    /// A gradient phase in the default stage.
     pub fn train(name: impl Into<String>, phase: TrainPhase) -> Self {
-        Self { name: name.into(), kind: PhaseKind::Train(phase) }
+        Self { name: name.into(), stage: M::Stage::default(), kind: PhaseKind::Train(phase) }
     }
 
-    /// A non-gradient action phase.
+    /// A non-gradient action phase in the default stage.
     pub fn action(
         name: impl Into<String>,
         action: impl Fn(M, &ActionContext<'_>) -> Result<M> + Send + Sync + 'static,
     ) -> Self {
-        Self { name: name.into(), kind: PhaseKind::Action(Arc::new(action)) }
+        Self { name: name.into(), stage: M::Stage::default(), kind: PhaseKind::Action(Arc::new(action)) }
+    }
+
+    /// The same phase in another stage.
+    pub fn in_stage(mut self, stage: M::Stage) -> Self {
+        self.stage = stage;
+        self
     }
 
     /// Number of epochs (actions count as one).
@@ -302,14 +326,22 @@ impl<M> Phase<M> {
             PhaseKind::Action(_) => 1,
         }
     }
+
+    /// The gradient settings, `None` for an action.
+    pub fn train_phase(&self) -> Option<&TrainPhase> {
+        match &self.kind {
+            PhaseKind::Train(p) => Some(p),
+            PhaseKind::Action(_) => None,
+        }
+    }
 }
 
-impl<M> Clone for Phase<M> {
+impl<M: TrainModel> Clone for Phase<M> {
     fn clone(&self) -> Self {
         let kind = match &self.kind {
             PhaseKind::Train(p) => PhaseKind::Train(p.clone()),
             PhaseKind::Action(a) => PhaseKind::Action(Arc::clone(a)),
         };
-        Self { name: self.name.clone(), kind }
+        Self { name: self.name.clone(), stage: self.stage.clone(), kind }
     }
 }

@@ -1,13 +1,21 @@
 //! The contract between a model and the engine: a model turns a batch into named loss terms.
 
+use std::fmt::Debug;
+
 use burn::module::Module;
 use burn::prelude::{Device, Int, Tensor};
 
+use crate::error::Result;
+
 /// What the engine tells a model about the current step.
+///
+/// `S` is the model's [`TrainModel::Stage`]: the typed kind of the current phase (OFA's elastic
+/// dimensions, BSP-Net's continuous or hard phase). Models branch on the stage, never on a
+/// phase's name, which is only a label for logs and checkpoints.
 #[derive(Debug, Clone)]
-pub struct StepContext {
-    /// Name of the current phase.
-    pub phase: String,
+pub struct StepContext<S = ()> {
+    /// The kind of the current phase.
+    pub stage: S,
     /// Epoch within the phase (0-based).
     pub epoch: usize,
     /// Optimiser steps taken in the whole run so far.
@@ -55,9 +63,15 @@ pub trait TrainModel: Module + 'static {
     /// What one step consumes.
     type Batch;
 
+    /// The typed kind of a phase, as this model understands it: `()` for a model that trains
+    /// the same way in every phase; an enum for one whose steps differ by phase (OFA's
+    /// progressive-shrinking stages, BSP-Net's continuous and hard phases). The default value
+    /// is the stage used for evaluation outside a run.
+    type Stage: Clone + Debug + Default + Send + Sync + 'static;
+
     /// Computes the loss (and optionally logits) for one batch. Called with autodiff while
     /// training and without it in evaluation (`ctx.training` says which).
-    fn step(&self, batch: Self::Batch, ctx: &StepContext) -> StepOutput;
+    fn step(&self, batch: Self::Batch, ctx: &StepContext<Self::Stage>) -> StepOutput;
 
     /// Called after every optimiser step, e.g. to re-project parameters onto a constraint set
     /// (ST-ProtoPNet renormalises its prototypes to unit length). Default: unchanged.
@@ -76,6 +90,8 @@ pub trait BatchSource<B>: Send + Sync {
     /// Batches in one epoch.
     fn num_batches(&self) -> usize;
 
-    /// Batch `index` of `epoch`, with its tensors on `device`.
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> B;
+    /// Batch `index` of `epoch`, with its tensors on `device`. A source that cannot build the
+    /// batch (a failed draw, a feature width that does not match) returns the error, and
+    /// [`Trainer::fit`](super::Trainer::fit) stops with it.
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> Result<B>;
 }

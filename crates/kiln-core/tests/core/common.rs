@@ -2,7 +2,7 @@
 
 use burn::prelude::{Device, Tensor, TensorData};
 use kiln_core::nn::{Mlp, MlpConfig};
-use kiln_core::seed::{derive_seed, permutation, rng};
+use kiln_core::seed::{epoch_order, rng};
 use kiln_core::train::{BatchSource, VectorBatch};
 use rand::Rng;
 
@@ -33,19 +33,34 @@ impl BatchSource<VectorBatch> for Blobs {
         self.x.len().div_ceil(self.batch_size)
     }
 
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> VectorBatch {
-        let order: Vec<usize> = if self.shuffle {
-            permutation(self.x.len(), derive_seed(1, epoch as u64))
-        } else {
-            (0..self.x.len()).collect()
-        };
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<VectorBatch> {
+        let order = epoch_order(self.x.len(), self.shuffle.then_some(1), epoch);
         let idx = &order[index * self.batch_size..((index + 1) * self.batch_size).min(self.x.len())];
         let feats: Vec<f32> = idx.iter().flat_map(|&i| self.x[i]).collect();
         let targets: Vec<i64> = idx.iter().map(|&i| self.y[i]).collect();
-        VectorBatch {
+        Ok(VectorBatch {
             features: Tensor::from_data(TensorData::new(feats, [idx.len(), 2]), device),
             targets: Tensor::from_data(TensorData::new(targets, [idx.len()]), device),
+        })
+    }
+}
+
+/// Blobs whose batch `fail_at` of every epoch cannot be built.
+pub struct FailingBlobs {
+    pub inner: Blobs,
+    pub fail_at: usize,
+}
+
+impl BatchSource<VectorBatch> for FailingBlobs {
+    fn num_batches(&self) -> usize {
+        self.inner.num_batches()
+    }
+
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<VectorBatch> {
+        if index == self.fail_at {
+            return Err(kiln_core::CoreError::InvalidConfig("feature width 3, expected 2".into()));
         }
+        self.inner.batch(epoch, index, device)
     }
 }
 

@@ -1,7 +1,10 @@
 //! kiln-core integration tests (one binary: link time matters).
 
 mod common;
+mod contracts;
+mod distill;
 mod engine;
+mod experiment;
+mod fit_input;
 mod layers;
-mod render;
 mod timing;

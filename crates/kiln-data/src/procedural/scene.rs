@@ -241,7 +241,7 @@ fn hsv(hue: f32, sat: f32, value: f32) -> [f32; 3] {
 }
 
 /// A random muted colour with saturation and value drawn from the given ranges.
-fn muted(rng: &mut StdRng, sat: (f32, f32), value: (f32, f32)) -> [f32; 3] {
+pub(super) fn muted(rng: &mut StdRng, sat: (f32, f32), value: (f32, f32)) -> [f32; 3] {
     let hue = rng.random_range(0.0..1.0);
     hsv(hue, rng.random_range(sat.0..sat.1), rng.random_range(value.0..value.1))
 }

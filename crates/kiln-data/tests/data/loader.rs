@@ -64,7 +64,7 @@ fn shifted(image: &Image, dy: isize, dx: isize) -> Image {
 /// Targets of every batch of `epoch`, in the order served.
 fn epoch_targets<I: Send + Sync + 'static>(loader: &DataLoader<I, ImageBatch>, epoch: usize) -> Vec<i64> {
     let device = Device::flex();
-    (0..loader.num_batches()).flat_map(|b| ints(loader.batch(epoch, b, &device).targets)).collect()
+    (0..loader.num_batches()).flat_map(|b| ints(loader.batch(epoch, b, &device).unwrap().targets)).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,7 +370,7 @@ fn unshuffled_loader_yields_items_in_order_with_nchw_shapes() {
     let loader = DataLoader::new(marked_images(10, 2, 3), ImageBatcher::new(Normalize::identity(1)), 4);
     let expected_targets: [&[i64]; 3] = [&[0, 1, 2, 3], &[4, 5, 6, 7], &[8, 9]];
     for (b, targets) in expected_targets.iter().enumerate() {
-        let batch = loader.batch(0, b, &device);
+        let batch = loader.batch(0, b, &device).unwrap();
         assert_eq!(batch.images.dims(), [targets.len(), 1, 2, 3], "batch {b}");
         assert_eq!(batch.targets.dims(), [targets.len()], "batch {b}");
         let pixels = floats(batch.images);
@@ -387,7 +387,7 @@ fn image_batcher_normalizes_pixels() {
     let device = Device::flex();
     let batcher = ImageBatcher::new(Normalize { mean: vec![1.0], std: vec![2.0] });
     let loader = DataLoader::new(marked_images(3, 1, 2), batcher, 3);
-    let batch = loader.batch(0, 0, &device);
+    let batch = loader.batch(0, 0, &device).unwrap();
     assert_eq!(batch.images.dims(), [3, 1, 1, 2]);
     // (i − 1) / 2 for items 0, 1, 2.
     assert_close(&floats(batch.images), &[-0.5, -0.5, 0.0, 0.0, 0.5, 0.5], 1e-6);
@@ -412,7 +412,7 @@ fn shuffled_loader_visits_every_item_once_per_epoch() {
     for epoch in 0..3 {
         let mut seen = Vec::new();
         for b in 0..loader.num_batches() {
-            let batch = loader.batch(epoch, b, &device);
+            let batch = loader.batch(epoch, b, &device).unwrap();
             let n = if b == 4 { 3 } else { 5 };
             assert_eq!(batch.images.dims(), [n, 1, 2, 2]);
             let targets = ints(batch.targets);
@@ -469,8 +469,8 @@ fn interleaved_epochs_give_the_same_batches_as_sequential_ones() {
     let mut i0 = Vec::new();
     let mut i1 = Vec::new();
     for b in 0..loader.num_batches() {
-        i1.extend(ints(loader.batch(1, b, &device).targets));
-        i0.extend(ints(loader.batch(0, b, &device).targets));
+        i1.extend(ints(loader.batch(1, b, &device).unwrap().targets));
+        i0.extend(ints(loader.batch(0, b, &device).unwrap().targets));
     }
     assert_eq!(i0, e0);
     assert_eq!(i1, e1);
@@ -487,17 +487,17 @@ fn augmentation_applies_only_to_shuffled_loaders_and_is_reproducible() {
 
     // Evaluation (unshuffled): never augmented.
     let eval = DataLoader::new(items.clone(), batcher.clone(), 16);
-    assert_eq!(floats(eval.batch(0, 0, &device).images), [1.0, 0.0].repeat(16));
+    assert_eq!(floats(eval.batch(0, 0, &device).unwrap().images), [1.0, 0.0].repeat(16));
 
     // Training (shuffled): some items flipped, some not, every pixel pair is [1,0] or [0,1].
     let train = DataLoader::new(items, batcher, 16).shuffled(4);
-    let pixels = floats(train.batch(0, 0, &device).images);
+    let pixels = floats(train.batch(0, 0, &device).unwrap().images);
     let pairs: Vec<&[f32]> = pixels.chunks(2).collect();
     assert!(pairs.iter().all(|p| *p == [1.0, 0.0] || *p == [0.0, 1.0]), "{pairs:?}");
     let flipped = pairs.iter().filter(|p| **p == [0.0, 1.0]).count();
     assert!(flipped > 0 && flipped < 16, "{flipped} of 16 flipped");
     // The same (epoch, batch) is augmented the same way again.
-    assert_eq!(floats(train.batch(0, 0, &device).images), pixels);
+    assert_eq!(floats(train.batch(0, 0, &device).unwrap().images), pixels);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,7 +544,7 @@ fn vector_batcher_fit_gives_mean_zero_std_one_on_training_rows() {
     assert_eq!(loader.num_batches(), 4);
     let values: Vec<f32> = (0..loader.num_batches())
         .flat_map(|b| {
-            let batch: VectorBatch = loader.batch(0, b, &device);
+            let batch: VectorBatch = loader.batch(0, b, &device).unwrap();
             assert_eq!(batch.features.dims()[1], 3);
             floats(batch.features)
         })
@@ -564,7 +564,7 @@ fn default_vector_batcher_passes_features_through() {
     let device = Device::flex();
     let items = rows(&[[1.5, -2.0], [0.0, 8.0]]);
     let loader = DataLoader::new(items, VectorBatcher::default(), 8);
-    let batch = loader.batch(0, 0, &device);
+    let batch = loader.batch(0, 0, &device).unwrap();
     assert_eq!(batch.features.dims(), [2, 2]);
     assert_eq!(floats(batch.features), vec![1.5, -2.0, 0.0, 8.0]);
     assert_eq!(ints(batch.targets), vec![0, 1]);

@@ -3,7 +3,7 @@
 //! on a 16³ grid first, then on the 32³ grid with the near-surface cells kept).
 
 use burn::prelude::{Device, Tensor, TensorData};
-use kiln_core::seed::{derive_seed, permutation};
+use kiln_core::seed::epoch_order;
 use kiln_core::train::BatchSource;
 use nalgebra::Point3;
 use rand::SeedableRng;
@@ -63,12 +63,9 @@ impl BatchSource<BspBatch> for ToyBatches {
         self.images.len() / self.batch_size
     }
 
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> BspBatch {
-        let order = match self.shuffle_seed {
-            Some(seed) => permutation(self.images.len(), derive_seed(seed, epoch as u64)),
-            None => (0..self.images.len()).collect(),
-        };
-        self.batch_of(&order[index * self.batch_size..(index + 1) * self.batch_size], device)
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<BspBatch> {
+        let order = epoch_order(self.images.len(), self.shuffle_seed, epoch);
+        Ok(self.batch_of(batch_slice(&order, index, self.batch_size, epoch)?, device))
     }
 }
 
@@ -168,12 +165,15 @@ impl BatchSource<BspBatch> for ShapeBatches {
         self.shapes.len() / self.batch_size.max(1)
     }
 
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> BspBatch {
-        let order = match self.shuffle_seed {
-            Some(seed) => permutation(self.shapes.len(), derive_seed(seed, epoch as u64)),
-            None => (0..self.shapes.len()).collect(),
-        };
-        let bs = self.batch_size.max(1);
-        self.batch_of(&order[index * bs..(index + 1) * bs], device)
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<BspBatch> {
+        let order = epoch_order(self.shapes.len(), self.shuffle_seed, epoch);
+        Ok(self.batch_of(batch_slice(&order, index, self.batch_size.max(1), epoch)?, device))
     }
+}
+
+/// Positions `index·size .. (index+1)·size` of `order`, or a batch error past the end.
+fn batch_slice(order: &[usize], index: usize, size: usize, epoch: usize) -> kiln_core::Result<&[usize]> {
+    order.get(index * size..(index + 1) * size).ok_or_else(|| {
+        kiln_core::CoreError::batch(epoch, index, format!("batch {index} of size {size} is past the {} items", order.len()))
+    })
 }

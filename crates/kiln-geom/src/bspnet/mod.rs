@@ -15,4 +15,4 @@ pub mod reconstruct;
 pub mod train;
 
 pub use config::BspNetConfig;
-pub use model::{BspBatch, BspInput, BspNet, PHASE_CONTINUOUS, PHASE_HARD};
+pub use model::{BspBatch, BspInput, BspNet, BspStage};

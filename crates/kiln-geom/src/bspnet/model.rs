@@ -15,10 +15,16 @@ use kiln_core::train::{StepContext, StepOutput, TrainModel};
 use super::encoder::{Encoder2d, Encoder3d, PlaneGenerator};
 use super::loss::{continuous_loss, hard_loss};
 
-/// Name of the continuous phase in a run (the model picks its forward pass by phase name).
-pub const PHASE_CONTINUOUS: &str = "continuous";
-/// Name of the hard phase in a run.
-pub const PHASE_HARD: &str = "hard";
+/// BSP-Net's training stages (§3.2–3.3): the model's forward pass and loss depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum BspStage {
+    /// Continuous phase: soft union through `W`, loss `L_recon + L_T + L_W` (also the stage of
+    /// evaluation outside a run).
+    #[default]
+    Continuous,
+    /// Hard phase: min-pooling union, `T` binarised, loss `L_recon` only.
+    Hard,
+}
 
 /// The encoder's input.
 #[derive(Debug, Clone)]
@@ -141,10 +147,11 @@ pub fn homogeneous(points: &[Vec<f32>], device: &burn::prelude::Device) -> Tenso
 
 impl TrainModel for BspNet {
     type Batch = BspBatch;
+    type Stage = BspStage;
 
-    fn step(&self, batch: BspBatch, ctx: &StepContext) -> StepOutput {
+    fn step(&self, batch: BspBatch, ctx: &StepContext<BspStage>) -> StepOutput {
         let planes = self.planes(batch.input);
-        if ctx.phase.starts_with(PHASE_HARD) {
+        if ctx.stage == BspStage::Hard {
             let out = self.hard(batch.points, planes);
             let loss = hard_loss(out.shape, batch.values);
             StepOutput::loss(loss.clone()).with_term("recon", loss)

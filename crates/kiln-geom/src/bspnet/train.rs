@@ -6,7 +6,7 @@
 use burn::prelude::Device;
 use kiln_core::train::{BatchSource, OptimizerConfig, Phase, TrainPhase, Trainer};
 
-use super::model::{BspBatch, BspNet, PHASE_CONTINUOUS, PHASE_HARD};
+use super::model::{BspBatch, BspNet, BspStage};
 use crate::error::Result;
 
 /// Epochs and optimiser of the two phases.
@@ -35,23 +35,26 @@ impl Default for BspSchedule {
 }
 
 impl BspSchedule {
-    /// The run's phases: `continuous` then `hard` (names select the model's forward pass).
+    /// The run's phases: `continuous` then `hard`, in their [`BspStage`]s (the stage selects the
+    /// model's forward pass).
     pub fn phases(&self) -> Vec<Phase<BspNet>> {
         let adam = OptimizerConfig::Adam { beta1: self.beta1, beta2: 0.999, epsilon: 1e-8, weight_decay: 0.0 };
         vec![
             Phase::train(
-                PHASE_CONTINUOUS,
+                "continuous",
                 TrainPhase::new(self.continuous_epochs, self.lr)
                     .with_optimizer(adam)
                     .with_group_lr("union_w", self.w_lr),
-            ),
-            Phase::train(PHASE_HARD, TrainPhase::new(self.hard_epochs, self.hard_lr).with_optimizer(adam)),
+            )
+            .in_stage(BspStage::Continuous),
+            Phase::train("hard", TrainPhase::new(self.hard_epochs, self.hard_lr).with_optimizer(adam))
+                .in_stage(BspStage::Hard),
         ]
     }
 
     /// Only the continuous phase.
     pub fn continuous_only(&self) -> Vec<Phase<BspNet>> {
-        self.phases().into_iter().take(1).collect()
+        self.phases().into_iter().filter(|p| p.stage == BspStage::Continuous).collect()
     }
 
     /// Only the hard phase.

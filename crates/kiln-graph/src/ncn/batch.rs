@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use burn::prelude::{Device, Int, Tensor, TensorData};
-use kiln_core::seed::{derive_seed, permutation};
+use kiln_core::seed::epoch_order;
 use kiln_core::train::BatchSource;
 use rand::Rng;
 
@@ -195,9 +195,9 @@ impl BatchSource<LinkBatch> for LinkTrainSource {
         self.task.train.len().div_ceil(self.batch_size.max(1))
     }
 
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> LinkBatch {
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<LinkBatch> {
         let train = &self.task.train;
-        let order = permutation(train.len(), derive_seed(self.seed, epoch as u64));
+        let order = epoch_order(train.len(), Some(self.seed), epoch);
         let bs = self.batch_size.max(1);
         let pos: Vec<(usize, usize)> = order.iter().skip(index * bs).take(bs).map(|&e| train[e]).collect();
         let n = self.task.num_nodes();
@@ -209,11 +209,11 @@ impl BatchSource<LinkBatch> for LinkTrainSource {
                 (a, b)
             })
             .collect();
-        if self.options.remove_targets {
+        Ok(if self.options.remove_targets {
             let adj = self.task.adj.without(&pos);
             self.task.batch(&adj, &pos, &neg, self.options.completion, device)
         } else {
             self.task.batch(&self.task.adj, &pos, &neg, self.options.completion, device)
-        }
+        })
     }
 }

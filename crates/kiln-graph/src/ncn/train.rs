@@ -34,6 +34,10 @@ pub trait LinkScorer {
 
     /// What batches this model needs.
     fn batch_options(&self) -> BatchOptions;
+
+    /// Module paths of the link predictor, trained at its own learning rate (none: one rate
+    /// for the whole model).
+    fn predictor_paths(&self) -> &'static [&'static str];
 }
 
 impl LinkScorer for Ncn {
@@ -44,6 +48,10 @@ impl LinkScorer for Ncn {
 
     fn batch_options(&self) -> BatchOptions {
         BatchOptions { remove_targets: true, completion: self.completes() }
+    }
+
+    fn predictor_paths(&self) -> &'static [&'static str] {
+        &["cn_mlp", "ij_mlp", "out_mlp", "beta"]
     }
 }
 
@@ -56,6 +64,10 @@ impl LinkScorer for Gae {
     fn batch_options(&self) -> BatchOptions {
         BatchOptions { remove_targets: false, completion: false }
     }
+
+    fn predictor_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 fn link_step(model: &impl LinkScorer, batch: LinkBatch) -> StepOutput {
@@ -65,6 +77,7 @@ fn link_step(model: &impl LinkScorer, batch: LinkBatch) -> StepOutput {
 
 impl TrainModel for Ncn {
     type Batch = LinkBatch;
+    type Stage = ();
 
     fn step(&self, batch: LinkBatch, _ctx: &StepContext) -> StepOutput {
         link_step(self, batch)
@@ -73,6 +86,7 @@ impl TrainModel for Ncn {
 
 impl TrainModel for Gae {
     type Batch = LinkBatch;
+    type Stage = ();
 
     fn step(&self, batch: LinkBatch, _ctx: &StepContext) -> StepOutput {
         link_step(self, batch)
@@ -100,27 +114,34 @@ impl Default for LinkTrainConfig {
     }
 }
 
+/// The training batches of `model` over the task's training edges.
+pub fn link_train_source(model: &impl LinkScorer, task: &Arc<LinkTask>, config: &LinkTrainConfig) -> LinkTrainSource {
+    LinkTrainSource {
+        task: Arc::clone(task),
+        batch_size: config.batch_size,
+        options: model.batch_options(),
+        seed: config.seed,
+    }
+}
+
+/// The single phase of link training of `model`: Adam at `config.lr`, its predictor (NCN's
+/// `cn_mlp`, `ij_mlp`, `out_mlp`, `beta`) at `config.predictor_lr`.
+pub fn link_phase<M: TrainModel + LinkScorer>(model: &M, config: &LinkTrainConfig) -> Phase<M> {
+    let mut phase = TrainPhase::new(config.epochs, config.lr);
+    for &path in model.predictor_paths() {
+        phase = phase.with_group_lr(path, config.predictor_lr);
+    }
+    Phase::train("link", phase)
+}
+
 /// Trains `model` on the task's training edges through the kiln-core engine.
 pub fn train_link_model<M>(model: M, task: &Arc<LinkTask>, config: &LinkTrainConfig, device: &Device) -> Result<M>
 where
     M: TrainModel<Batch = LinkBatch> + LinkScorer,
 {
-    let source = LinkTrainSource {
-        task: Arc::clone(task),
-        batch_size: config.batch_size,
-        options: model.batch_options(),
-        seed: config.seed,
-    };
-    let mut phase = TrainPhase::new(config.epochs, config.lr);
-    for path in ["cn_mlp", "ij_mlp", "out_mlp", "beta"] {
-        phase = phase.with_group_lr(path, config.predictor_lr);
-    }
-    let (model, _report) = Trainer::new(device.clone()).with_seed(config.seed).fit(
-        model,
-        &[Phase::train("link", phase)],
-        &source,
-        None,
-    )?;
+    let source = link_train_source(&model, task, config);
+    let phases = [link_phase(&model, config)];
+    let (model, _report) = Trainer::new(device.clone()).with_seed(config.seed).fit(model, &phases, &source, None)?;
     Ok(model)
 }
 

@@ -9,7 +9,7 @@ use burn::nn::{Linear, LinearConfig};
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::tensor::activation::relu;
 use kiln_core::nn::classification_step;
-use kiln_core::seed::{derive_seed, permutation};
+use kiln_core::seed::epoch_order;
 use kiln_core::train::{BatchSource, StepContext, StepOutput, TrainModel};
 
 use crate::graph::Graph;
@@ -92,6 +92,7 @@ pub struct GraphBatch {
 
 impl TrainModel for GraphClassifier {
     type Batch = GraphBatch;
+    type Stage = ();
 
     fn step(&self, b: GraphBatch, _ctx: &StepContext) -> StepOutput {
         classification_step(self.forward(b.x, &b.graph, b.batch, b.num_graphs), b.targets)
@@ -116,21 +117,21 @@ impl BatchSource<GraphBatch> for GraphSource {
         self.graphs.len().div_ceil(self.batch_size.max(1))
     }
 
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> GraphBatch {
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<GraphBatch> {
         let n = self.graphs.len();
-        let order = if self.shuffle { permutation(n, derive_seed(self.seed, epoch as u64)) } else { (0..n).collect() };
+        let order = epoch_order(n, self.shuffle.then_some(self.seed), epoch);
         let bs = self.batch_size.max(1);
         let chosen: Vec<usize> = order.into_iter().skip(index * bs).take(bs).collect();
         let parts: Vec<Graph> = chosen.iter().map(|&i| self.graphs[i].0.clone()).collect();
-        let merged = Graph::batch(&parts).unwrap_or_default();
+        let merged = Graph::batch(&parts).map_err(|e| kiln_core::CoreError::batch(epoch, index, e))?;
         let (dim, values) = merged.x.as_ref().map_or((1, vec![1.0; merged.num_nodes]), |x| (x.dim, x.values.clone()));
         let labels: Vec<i64> = chosen.iter().map(|&i| self.graphs[i].1 as i64).collect();
-        GraphBatch {
+        Ok(GraphBatch {
             x: Tensor::from_data(TensorData::new(values, [merged.num_nodes, dim]), device),
             graph: merged.to_tensors(device),
             batch: index_tensor(merged.batch.as_deref().unwrap_or(&[]), device),
             num_graphs: chosen.len(),
             targets: Tensor::from_data(TensorData::new(labels, [chosen.len()]), device),
-        }
+        })
     }
 }

@@ -86,6 +86,7 @@ pub struct NodeBatch {
 
 impl TrainModel for NodeClassifier {
     type Batch = NodeBatch;
+    type Stage = ();
 
     fn step(&self, batch: NodeBatch, _ctx: &StepContext) -> StepOutput {
         let logits = self.forward(batch.x, &batch.graph).select(0, batch.nodes);
@@ -120,26 +121,38 @@ impl BatchSource<NodeBatch> for NodeSource {
         1
     }
 
-    fn batch(&self, _epoch: usize, _index: usize, device: &Device) -> NodeBatch {
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<NodeBatch> {
         let g = &self.graph;
         let (dim, values) = g.x.as_ref().map_or((1, vec![0.0; g.num_nodes]), |x| (x.dim, x.values.clone()));
-        let labels: Vec<i64> = self.nodes.iter().map(|&v| g.y.as_ref().map_or(0, |y| y[v] as i64)).collect();
-        NodeBatch {
+        let y = g.y.as_ref().ok_or_else(|| kiln_core::CoreError::batch(epoch, index, "the graph has no node labels"))?;
+        let labels = self
+            .nodes
+            .iter()
+            .map(|&v| {
+                y.get(v).map(|&c| c as i64).ok_or_else(|| {
+                    kiln_core::CoreError::batch(epoch, index, format!("node {v} has no label ({} labels)", y.len()))
+                })
+            })
+            .collect::<kiln_core::Result<Vec<i64>>>()?;
+        Ok(NodeBatch {
             x: Tensor::from_data(TensorData::new(values, [g.num_nodes, dim]), device),
             graph: g.to_tensors(device),
             nodes: index_tensor(&self.nodes, device),
             targets: Tensor::from_data(TensorData::new(labels, [self.nodes.len()]), device),
-        }
+        })
     }
 }
 
 /// Accuracy of `model` on the source's nodes.
-pub fn node_accuracy(model: &NodeClassifier, source: &NodeSource, device: &Device) -> f64 {
-    let batch = source.batch(0, 0, device);
+///
+/// # Errors
+/// When the graph has no label for one of the nodes.
+pub fn node_accuracy(model: &NodeClassifier, source: &NodeSource, device: &Device) -> kiln_core::Result<f64> {
+    let batch = source.batch(0, 0, device)?;
     let logits = model.forward(batch.x, &batch.graph).select(0, batch.nodes);
     let [m, c] = logits.dims();
     let mut metrics = kiln_core::metrics::ClassificationMetrics::new(1);
-    let targets: Vec<i64> = source.nodes.iter().map(|&v| source.graph.y.as_ref().map_or(0, |y| y[v] as i64)).collect();
-    metrics.update_slices(&kiln_core::tensor::to_vec(logits), &targets, m, c);
-    metrics.accuracy()
+    let targets: Vec<i64> = kiln_core::tensor::to_vec(batch.targets.float()).into_iter().map(|t| t as i64).collect();
+    metrics.update_slices(&kiln_core::tensor::try_to_vec(logits)?, &targets, m, c);
+    Ok(metrics.accuracy())
 }

@@ -7,4 +7,5 @@ mod layers;
 mod link;
 mod message_passing;
 mod ncn;
+mod product;
 mod tasks;

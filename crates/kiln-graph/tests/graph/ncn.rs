@@ -5,12 +5,14 @@ use std::sync::Arc;
 
 use burn::prelude::Device;
 use kiln_core::tensor::to_vec;
-use kiln_core::train::BatchSource;
+use kiln_core::train::{BatchSource, Trainer};
 use kiln_graph::adjacency::Adjacency;
-use kiln_graph::generate::random_features;
+use kiln_graph::generate::{random_features, random_geometric};
 use kiln_graph::ncn::batch::completion_candidates;
-use kiln_graph::ncn::{BatchOptions, LinkTask, LinkTrainSource, NcnConfig, link_loss};
-use kiln_graph::reproduce::{LinkData, LinkGraph, LinkMethod, LinkRunConfig, run_link_method};
+use kiln_graph::ncn::{
+    BatchOptions, GaeConfig, LinkTask, LinkTrainSource, NcnConfig, evaluate_link_model, link_loss, train_link_model,
+};
+use kiln_graph::tasks::{LinkTraining, train_link_predictor};
 use kiln_graph::{Features, Graph};
 
 fn tiny_task() -> LinkTask {
@@ -41,7 +43,7 @@ fn training_batches_remove_their_targets() {
         seed: 0,
     };
     assert_eq!(source.num_batches(), 3);
-    let batch = source.batch(0, 0, &device);
+    let batch = source.batch(0, 0, &device).unwrap();
     assert_eq!(batch.num_pos, 2);
     assert_eq!(batch.graph.num_edges, 2 * (6 - 2));
     assert_eq!(to_vec(batch.labels.clone()), vec![1.0, 1.0, 0.0, 0.0]);
@@ -56,14 +58,20 @@ fn training_batches_remove_their_targets() {
 #[test]
 fn ncn_beats_gcn_dot_product_on_a_random_geometric_graph() {
     let device = Device::flex();
-    let lg = LinkGraph::Geometric { n: 600, degree: 10.0 };
-    let graph = lg.generate(16, 1).expect("graph");
-    let data = LinkData::new(&graph, 1).expect("split");
-    let mut config = LinkRunConfig { hidden: 32, k: 50, ..LinkRunConfig::default() };
-    config.train.epochs = 10;
-    config.train.seed = 1;
-    let gae = run_link_method(&data, LinkMethod::Gae, &config, &device).expect("gae");
-    let ncn = run_link_method(&data, LinkMethod::Ncn, &config, &device).expect("ncn");
+    // 600 points with expected degree n π r² = 10; featureless: 16 random values per node.
+    let g = random_geometric(600, (10.0 / (600.0 * std::f64::consts::PI)).sqrt(), 1).expect("graph");
+    let graph = random_features(Graph { x: None, ..g }, 16, 1).expect("features");
+    let mut training = LinkTraining { k: 50, ..LinkTraining::default() };
+    training.train.epochs = 10;
+    training.train.seed = 1;
+    let trainer = Trainer::new(device.clone());
+    let outcome = train_link_predictor(&graph, &NcnConfig::new(16).with_hidden(32), &training, &trainer).expect("ncn");
+    let (task, split) = (&outcome.problem.task, &outcome.problem.split);
+    kiln_core::seed::seed_device(&device, 1);
+    let gae = GaeConfig::new(16).with_hidden(32).init(&device);
+    let gae = train_link_model(gae, task, &training.train, &device).expect("gae");
+    let gae = evaluate_link_model(&gae, task, &split.test, &split.test_neg, 50, &device);
+    let ncn = outcome.test.metrics;
     eprintln!("GAE {gae:?}\nNCN {ncn:?}");
     assert!(ncn.hits > gae.hits, "NCN Hits@50 {:.3} should beat GAE {:.3}", ncn.hits, gae.hits);
     assert!(ncn.auc > 0.9, "NCN AUC {:.3}", ncn.auc);

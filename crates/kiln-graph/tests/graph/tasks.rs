@@ -5,19 +5,26 @@ use std::sync::Arc;
 use burn::prelude::Device;
 use kiln_core::train::{Phase, TrainPhase, Trainer};
 use kiln_graph::Graph;
-use kiln_graph::generate::stochastic_block_model;
+use kiln_graph::generate::{class_features, stochastic_block_model};
 use kiln_graph::layers::LayerKind;
 use kiln_graph::message_passing::Aggregation;
-use kiln_graph::reproduce::{node_classification_graph, planetoid_split, run_node_classification};
-use kiln_graph::tasks::{GraphClassifierConfig, GraphSource};
+use kiln_graph::tasks::{
+    GraphClassifierConfig, GraphSource, NodeClassifierConfig, NodeSplit, NodeTraining, train_node_classifier,
+};
 
 #[test]
 fn gcn_classifies_a_contextual_sbm() {
     let device = Device::flex();
-    let g = Arc::new(node_classification_graph(3, 60, 8.0, 1.0, 8, 1.0, 2).expect("graph"));
-    let (train, test) = planetoid_split(&g, 10, 2).expect("split");
-    assert_eq!(train.len(), 30);
-    let acc = run_node_classification(&g, LayerKind::Gcn, &train, &test, 60, 2, &device).expect("train");
+    // 3 classes × 60 nodes, expected degree 8 inside the class and 1 across, class means of
+    // norm 1 in 8 dimensions.
+    let sbm = stochastic_block_model(&[60; 3], 8.0 / 59.0, 1.0 / 120.0, 2).expect("graph");
+    let g = Arc::new(class_features(sbm, 8, 1.0, 2).expect("features"));
+    let split = NodeSplit::per_class(g.y.as_deref().expect("labels"), 10, 0.0, 2).expect("split");
+    assert_eq!(split.train.len(), 30);
+    let config = NodeClassifierConfig::new(LayerKind::Gcn, 8, 3);
+    let training = NodeTraining { epochs: 60, seed: 2, ..NodeTraining::default() };
+    let outcome = train_node_classifier(&g, &split, &config, &training, &Trainer::new(device)).expect("train");
+    let acc = outcome.test.accuracy().unwrap_or(0.0);
     assert!(acc > 0.8, "GCN accuracy {acc:.3}");
 }
 
@@ -37,6 +44,6 @@ fn gin_separates_dense_from_sparse_graphs() {
     let trainer = Trainer::new(device.clone()).with_seed(0);
     let (model, _) =
         trainer.fit(model, &[Phase::train("graph", TrainPhase::new(30, 0.01))], &source, None).expect("fit");
-    let eval = trainer.evaluate(&model, &GraphSource { shuffle: false, ..source }, "eval", 0, 0);
+    let eval = trainer.evaluate(&model, &GraphSource { shuffle: false, ..source }).unwrap();
     assert!(eval.accuracy().unwrap_or(0.0) > 0.9, "{:?}", eval.scalars());
 }

@@ -133,23 +133,36 @@ pub fn device_label(device: &Device) -> String {
     format!("{device:?}")
 }
 
+/// How a latency is measured: images per forward pass, untimed warm-up passes, timed passes
+/// (the median is kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LatencySettings {
+    /// Images per forward pass (at least 1).
+    pub batch: usize,
+    /// Untimed passes first.
+    pub warmup: usize,
+    /// Timed passes (at least 1); their median is the latency.
+    pub repeats: usize,
+}
+
+impl Default for LatencySettings {
+    /// The search's setting: batch 1 (on-device latency as OFA and LINAS report it), 3 warm-up
+    /// passes, the median of 9.
+    fn default() -> Self {
+        Self { batch: 1, warmup: 3, repeats: 9 }
+    }
+}
+
 /// Median latency in milliseconds of a forward pass of `subnet` (extracted from `supernet`, in
-/// evaluation mode, moved to `device`) on a batch of `batch` images at the subnet's resolution:
-/// `warmup` untimed passes, then the median of `repeats` timed ones, each of which reads the
-/// output back to the host so that asynchronous backends finish the work inside the timing.
-/// `batch` and `repeats` below 1 are treated as 1.
-pub fn measure_latency(
-    supernet: &OfaSupernet,
-    subnet: &SubnetConfig,
-    device: &Device,
-    batch: usize,
-    warmup: usize,
-    repeats: usize,
-) -> f64 {
+/// evaluation mode, moved to `device`) on a batch of `settings.batch` images at the subnet's
+/// resolution: `settings.warmup` untimed passes, then the median of `settings.repeats` timed
+/// ones, each of which reads the output back to the host so that asynchronous backends finish
+/// the work inside the timing. A batch or repeat count below 1 is treated as 1.
+pub fn measure_latency(supernet: &OfaSupernet, subnet: &SubnetConfig, device: &Device, settings: &LatencySettings) -> f64 {
     let model = supernet.extract(subnet).valid().to_device(device);
     let r = model.resolution.max(1);
-    let x = Tensor::<4>::ones([batch.max(1), supernet.config.in_channels, r, r], device);
-    median_time_ms(warmup, repeats, || {
+    let x = Tensor::<4>::ones([settings.batch.max(1), supernet.config.in_channels, r, r], device);
+    median_time_ms(settings.warmup, settings.repeats, || {
         std::hint::black_box(model.forward(x.clone()).into_data());
     })
 }
@@ -271,23 +284,22 @@ impl LatencyTable {
         self.entries.iter().map(|(k, &v)| (k, v))
     }
 
-    /// The latency (ms) of `subnet` on `device` at `batch`: the stored one (keyed by
-    /// `subnet.encode(&supernet.config)`, [`device_label`] and `batch`) or, on a miss, one
-    /// measured with [`measure_latency`] and stored.
+    /// The latency (ms) of `subnet` on `device`: the stored one (keyed by
+    /// `subnet.encode(&supernet.config)`, [`device_label`] and `settings.batch`) or, on a miss,
+    /// one measured with [`measure_latency`] and stored.
     pub fn get_or_measure(
         &mut self,
         supernet: &OfaSupernet,
         subnet: &SubnetConfig,
         device: &Device,
-        batch: usize,
-        warmup: usize,
-        repeats: usize,
+        settings: &LatencySettings,
     ) -> f64 {
-        let key = LatencyKey { encoding: subnet.encode(&supernet.config), device: device_label(device), batch };
+        let key =
+            LatencyKey { encoding: subnet.encode(&supernet.config), device: device_label(device), batch: settings.batch };
         if let Some(&ms) = self.entries.get(&key) {
             return ms;
         }
-        let ms = measure_latency(supernet, subnet, device, batch, warmup, repeats);
+        let ms = measure_latency(supernet, subnet, device, settings);
         self.entries.insert(key, ms);
         ms
     }

@@ -7,9 +7,14 @@
 //!   `extract(&cfg)` copies it out as a standalone [`Subnet`].
 //! - [`ShrinkingSchedule`]: progressive shrinking (full → kernel → depth → width) as engine
 //!   phases, with in-place distillation from the largest subnet.
+//! - [`SubnetEvaluator`]: real evaluation of subnets on [`SubnetObjective`]s (accuracy after BN
+//!   recalibration, MACs, parameters, measured latency) for a search over [`problem_for`];
+//!   [`nas_data`]: the embedded digits split for a supernet.
 
 mod config;
 mod cost;
+mod data;
+mod evaluate;
 mod recalibrate;
 mod subnet;
 mod supernet;
@@ -17,9 +22,13 @@ mod train;
 
 pub use config::{OfaConfig, UnitConfig};
 pub use cost::{
-    LatencyKey, LatencyTable, LatencyTableError, device_label, measure_latency, subnet_macs, subnet_params,
+    LatencyKey, LatencySettings, LatencyTable, LatencyTableError, device_label, measure_latency, subnet_macs, subnet_params,
     subnet_trainable_params,
+};
+pub use data::{NasData, nas_data};
+pub use evaluate::{
+    COST_REFERENCE_FACTOR, LATENCY_REFERENCE_FACTOR, SubnetEvaluator, SubnetObjective, problem_for, subnet_accuracy,
 };
 pub use subnet::SubnetConfig;
 pub use supernet::{OfaSupernet, StaticMbBlock, Subnet, resize};
-pub use train::{ShrinkingSchedule, distillation_loss};
+pub use train::{OfaStage, ShrinkingSchedule};

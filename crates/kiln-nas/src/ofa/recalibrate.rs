@@ -31,13 +31,16 @@ impl OfaSupernet {
 
     /// The supernet (in evaluation mode) with its BN statistics re-estimated for `cfg` on the
     /// first `batches` batches of `data`.
+    ///
+    /// # Errors
+    /// When the source cannot build a batch.
     pub fn recalibrate_bn(
         &self,
         cfg: &SubnetConfig,
         data: &dyn BatchSource<ImageBatch>,
         batches: usize,
         device: &Device,
-    ) -> Self {
+    ) -> kiln_core::Result<Self> {
         let mut model = self.clone().valid();
         let momenta: Vec<f64> = model.norms_mut().iter().map(|n| n.momentum).collect();
         for norm in model.norms_mut() {
@@ -52,12 +55,12 @@ impl OfaSupernet {
             for norm in model.norms_mut() {
                 norm.momentum = 1.0 / (i as f64 + 1.0);
             }
-            let batch = data.batch(0, i, &device);
+            let batch = data.batch(0, i, &device)?;
             let _: Tensor<2> = model.forward_subnet(cfg, batch.images);
         }
         for (norm, momentum) in model.norms_mut().into_iter().zip(momenta) {
             norm.momentum = momentum;
         }
-        model.valid()
+        Ok(model.valid())
     }
 }

@@ -191,6 +191,7 @@ impl Subnet {
 
 impl kiln_core::train::TrainModel for Subnet {
     type Batch = kiln_core::train::ImageBatch;
+    type Stage = ();
 
     fn step(&self, batch: Self::Batch, _ctx: &kiln_core::train::StepContext) -> kiln_core::train::StepOutput {
         kiln_core::nn::classification_step(self.forward(batch.images), batch.targets)

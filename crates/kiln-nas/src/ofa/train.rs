@@ -1,40 +1,58 @@
 //! Progressive shrinking (OFA §3.2) on the shared engine, with in-place distillation.
 //!
-//! Phases, each a [`TrainPhase`] whose name selects what is sampled: `full` (the largest
-//! subnet only), `kernel` (elastic kernel), `depth` (+ elastic depth), `width` (+ elastic width,
-//! preceded by the `sort_channels` action), with random resolution in every elastic phase.
+//! Phases, each a [`TrainPhase`] whose typed [`OfaStage`] selects what is sampled: `Full` (the
+//! largest subnet only), `Kernel` (elastic kernel), `Depth` (+ elastic depth), `Width` (+
+//! elastic width, preceded by the `SortChannels` action), with random resolution in every
+//! elastic stage.
 //! Each step trains one sampled subnet on
 //! `L = CE(y, f_a(x)) + λ_KD · CE(softmax(f_max(x)), f_a(x))`, where the teacher `f_max` is the
 //! largest subnet of the same weights, detached (in-place distillation; OFA's code uses the
 //! separately trained full network, of which this is the weight-shared version).
 
 use burn::prelude::{Int, Tensor};
-use burn::tensor::activation::log_softmax;
-use burn::tensor::activation::softmax;
-use kiln_core::nn::cross_entropy;
+use kiln_core::nn::{cross_entropy, distillation_loss};
 use kiln_core::train::{ActionContext, ImageBatch, LrSchedule, Phase, StepContext, StepOutput, TrainModel, TrainPhase};
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 use super::subnet::SubnetConfig;
 use super::supernet::OfaSupernet;
 
-/// Which dimensions are elastic in a phase named `phase`.
-fn elastic_dims(phase: &str) -> (bool, bool, bool) {
-    match phase.split('_').next().unwrap_or("") {
-        "kernel" => (true, false, false),
-        "depth" => (true, true, false),
-        "width" => (true, true, true),
-        _ => (false, false, false),
+/// A stage of progressive shrinking (OFA §3.2): which dimensions are elastic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum OfaStage {
+    /// The largest subnet only (also what evaluation outside a run uses).
+    #[default]
+    Full,
+    /// Elastic kernel size (and resolution).
+    Kernel,
+    /// Elastic kernel and depth.
+    Depth,
+    /// Channel sorting by importance before the width stage (an action; no sampling).
+    SortChannels,
+    /// Elastic kernel, depth and width.
+    Width,
+}
+
+impl OfaStage {
+    /// Which dimensions are elastic: `(kernel, depth, width)`.
+    pub fn elastic(self) -> (bool, bool, bool) {
+        match self {
+            Self::Full | Self::SortChannels => (false, false, false),
+            Self::Kernel => (true, false, false),
+            Self::Depth => (true, true, false),
+            Self::Width => (true, true, true),
+        }
     }
 }
 
 impl OfaSupernet {
-    /// Samples a subnet for a phase: the elastic dimensions uniformly, the others at their
-    /// largest; `full` gives the largest subnet.
-    pub fn sample_subnet(&self, phase: &str, seed: u64) -> SubnetConfig {
+    /// Samples a subnet for a stage: the elastic dimensions (and the resolution) uniformly,
+    /// the others at their largest; [`OfaStage::Full`] gives the largest subnet.
+    pub fn sample_subnet(&self, stage: OfaStage, seed: u64) -> SubnetConfig {
         let cfg = &self.config;
         let mut subnet = SubnetConfig::largest(cfg);
-        let (kernel, depth, width) = elastic_dims(phase);
+        let (kernel, depth, width) = stage.elastic();
         if !(kernel || depth || width) {
             return subnet;
         }
@@ -54,17 +72,12 @@ impl OfaSupernet {
     }
 }
 
-/// `CE(softmax(teacher), student) = −(1/n) Σ_i Σ_c p_teacher(c) log p_student(c)`.
-pub fn distillation_loss(student: Tensor<2>, teacher: Tensor<2>) -> Tensor<1> {
-    let [n, _] = student.dims();
-    (softmax(teacher, 1) * log_softmax(student, 1)).sum().neg() / (n.max(1) as f64)
-}
-
 impl TrainModel for OfaSupernet {
     type Batch = ImageBatch;
+    type Stage = OfaStage;
 
-    fn step(&self, batch: ImageBatch, ctx: &StepContext) -> StepOutput {
-        let subnet = self.sample_subnet(&ctx.phase, ctx.step_seed);
+    fn step(&self, batch: ImageBatch, ctx: &StepContext<OfaStage>) -> StepOutput {
+        let subnet = self.sample_subnet(ctx.stage, ctx.step_seed);
         let logits = self.forward_subnet(&subnet, batch.images.clone());
         let targets: Tensor<1, Int> = batch.targets;
         let ce = cross_entropy(logits.clone(), targets.clone());
@@ -72,7 +85,8 @@ impl TrainModel for OfaSupernet {
             return StepOutput::classification(ce.clone(), logits, targets).with_term("cross_entropy", ce);
         }
         let teacher = self.forward_subnet(&SubnetConfig::largest(&self.config), batch.images).detach();
-        let kd = distillation_loss(logits.clone(), teacher);
+        // OFA's in-place distillation: soft-target cross-entropy at temperature 1.
+        let kd = distillation_loss(logits.clone(), teacher, 1.0);
         StepOutput::classification(ce.clone() + kd.clone(), logits, targets)
             .with_term("cross_entropy", ce)
             .with_term("distillation", kd)
@@ -95,17 +109,20 @@ pub struct ShrinkingSchedule {
 }
 
 impl ShrinkingSchedule {
-    /// The phases: `full`, `kernel`, `depth`, `sort_channels` (action), `width`.
+    /// The phases: `full`, `kernel`, `depth`, `sort_channels` (action), `width`, each in its
+    /// [`OfaStage`].
     pub fn phases(&self) -> Vec<Phase<OfaSupernet>> {
-        let stage = |name: &str, epochs: usize, lr: f64| {
+        let stage = |name: &str, stage: OfaStage, epochs: usize, lr: f64| {
             Phase::train(name, TrainPhase::new(epochs, lr).with_schedule(LrSchedule::Cosine { min_factor: 0.05 }))
+                .in_stage(stage)
         };
         vec![
-            stage("full", self.full, self.lr),
-            stage("kernel", self.kernel, self.lr * 0.5),
-            stage("depth", self.depth, self.lr * 0.5),
-            Phase::action("sort_channels", |m: OfaSupernet, _ctx: &ActionContext<'_>| Ok(m.sort_channels())),
-            stage("width", self.width, self.lr * 0.5),
+            stage("full", OfaStage::Full, self.full, self.lr),
+            stage("kernel", OfaStage::Kernel, self.kernel, self.lr * 0.5),
+            stage("depth", OfaStage::Depth, self.depth, self.lr * 0.5),
+            Phase::action("sort_channels", |m: OfaSupernet, _ctx: &ActionContext<'_>| Ok(m.sort_channels()))
+                .in_stage(OfaStage::SortChannels),
+            stage("width", OfaStage::Width, self.width, self.lr * 0.5),
         ]
     }
 }

@@ -26,7 +26,7 @@
 //!
 //! Every search returns a [`SearchTrace`]: the real evaluations in order and the hypervolume of
 //! their non-dominated front after each one, the curve on which searches are compared;
-//! [`pareto_csv`] writes its front and [`pareto_plot`] draws fronts as a PNG-ready chart.
+//! [`pareto_csv`] writes its front and [`pareto_plot`] draws fronts as a chart (PNG or SVG).
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

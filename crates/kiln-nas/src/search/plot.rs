@@ -1,33 +1,22 @@
-//! The Pareto plot of one or several searches: every evaluated subnet as a small cross, each
-//! search's non-dominated front as a connected line, on two chosen objectives.
+//! The Pareto plot of one or several searches: every evaluated subnet as a small faded cross,
+//! each search's non-dominated front as a line, on two chosen objectives, as a
+//! [`kiln_render::Chart`] (PNG or SVG).
 
-use kiln_core::render::{Marker, Rgb, ScatterPlot, Series};
+use kiln_render::{Chart, Legend, Marker, PALETTE, Series, faded};
 
 use super::{SearchError, SearchTrace};
 
-/// Series colours, one per trace (cycled).
-pub const PALETTE: [Rgb<u8>; 5] =
-    [Rgb([31, 119, 180]), Rgb([214, 39, 40]), Rgb([44, 160, 44]), Rgb([148, 103, 189]), Rgb([255, 127, 14])];
-
-/// A lighter shade of `c` for the dominated points.
-fn faded(c: Rgb<u8>) -> Rgb<u8> {
-    Rgb(c.0.map(|v| v + (255 - v) / 2))
-}
-
 /// Plots objective `x` against objective `y` for each `(name, trace)`: all evaluations (faded
-/// crosses, not in the legend) and the non-dominated front (connected circles, sorted by `x`).
-/// Axis labels are the objectives' names with their direction.
+/// crosses, not in the legend) and the non-dominated front (circles joined by a line, sorted by
+/// `x`, labelled `"{name} front"`), trace `k` in colour `PALETTE[k % PALETTE.len()]`. Axis
+/// labels are the objectives' names with their direction; the legend sits in the lower right,
+/// which an accuracy-vs-cost front leaves empty.
 ///
 /// # Errors
 ///
 /// [`SearchError::ObjectiveCount`] when a trace has no objective `x` or `y`, or when the
 /// traces disagree on their objectives; errors of [`SearchTrace::front`].
-pub fn pareto_plot(
-    title: &str,
-    traces: &[(&str, &SearchTrace)],
-    x: usize,
-    y: usize,
-) -> Result<ScatterPlot, SearchError> {
+pub fn pareto_plot(title: &str, traces: &[(&str, &SearchTrace)], x: usize, y: usize) -> Result<Chart, SearchError> {
     let Some((_, first)) = traces.first() else {
         return Err(SearchError::InvalidConfig("a Pareto plot needs at least one trace".into()));
     };
@@ -41,18 +30,17 @@ pub fn pareto_plot(
         let arrow = if o.direction.to_min(1.0) > 0.0 { "(lower is better)" } else { "(higher is better)" };
         format!("{} {arrow}", o.name)
     };
-    let mut plot = ScatterPlot::new(title).x_label(label(x)).y_label(label(y));
+    let mut chart = Chart::new(title).x_label(label(x)).y_label(label(y)).legend(Legend::LowerRight);
     for (k, (name, trace)) in traces.iter().enumerate() {
         if trace.objectives != *objectives {
             return Err(SearchError::ObjectiveCount { expected: objectives.len(), got: trace.objectives.len() });
         }
         let color = PALETTE[k % PALETTE.len()];
         let all: Vec<(f64, f64)> = trace.evaluations.iter().map(|(_, v)| (v[x], v[y])).collect();
-        let mut front: Vec<(f64, f64)> = trace.front()?.into_iter().map(|i| all[i]).collect();
-        plot = plot.series(Series::new("", all, faded(color)).with_marker(Marker::Cross));
-        front.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        front.dedup();
-        plot = plot.series(Series::new(format!("{name} front"), front, color).connected());
+        let front: Vec<(f64, f64)> = trace.front()?.into_iter().filter_map(|i| all.get(i).copied()).collect();
+        chart = chart
+            .series(Series::scatter("", all).with_marker(Marker::Cross).with_color(faded(color)))
+            .series(Series::pareto_front(format!("{name} front"), front).with_color(color));
     }
-    Ok(plot)
+    Ok(chart)
 }

@@ -4,7 +4,7 @@
 use burn::module::Module;
 use burn::prelude::Device;
 use kiln_nas::ofa::{
-    LatencyTable, OfaConfig, OfaSupernet, SubnetConfig, device_label, measure_latency, subnet_macs, subnet_params,
+    LatencySettings, LatencyTable, OfaConfig, OfaSupernet, SubnetConfig, device_label, measure_latency, subnet_macs, subnet_params,
     subnet_trainable_params,
 };
 
@@ -78,7 +78,7 @@ fn params_equal_burns_count_of_the_extracted_subnet() {
     let supernet: OfaSupernet = OfaConfig::digits().init(&device);
     let cfg = &supernet.config;
     let mut subnets = vec![SubnetConfig::largest(cfg), SubnetConfig::smallest(cfg)];
-    subnets.extend((0..6).map(|seed| supernet.sample_subnet("width", seed)));
+    subnets.extend((0..6).map(|seed| supernet.sample_subnet(kiln_nas::ofa::OfaStage::Width, seed)));
     for subnet in &subnets {
         let extracted = supernet.extract(subnet);
         assert_eq!(subnet_params(cfg, subnet), extracted.num_params(), "{subnet:?}");
@@ -96,7 +96,7 @@ fn latency_is_positive_and_the_table_round_trips_and_caches() {
     let cfg = &supernet.config;
     let largest = SubnetConfig::largest(cfg);
     let smallest = SubnetConfig::smallest(cfg);
-    let ms = measure_latency(&supernet, &largest, &device, 4, 2, 5);
+    let ms = measure_latency(&supernet, &largest, &device, &LatencySettings { batch: 4, warmup: 2, repeats: 5 });
     assert!(ms.is_finite() && ms > 0.0, "{ms}");
 
     let dir = std::env::temp_dir().join(format!("kiln-nas-cost-{}", std::process::id()));
@@ -105,15 +105,16 @@ fn latency_is_positive_and_the_table_round_trips_and_caches() {
     // A missing file is an empty table.
     let mut table = LatencyTable::load(&path).unwrap();
     assert!(table.is_empty());
+    let small_batch = LatencySettings { batch: 2, warmup: 1, repeats: 3 };
 
-    let measured = table.get_or_measure(&supernet, &smallest, &device, 2, 1, 3);
+    let measured = table.get_or_measure(&supernet, &smallest, &device, &small_batch);
     assert!(measured > 0.0);
     let label = device_label(&device);
     assert_eq!(table.get(&smallest.encode(cfg), &label, 2), Some(measured));
     // A cached entry is returned without measuring: a sentinel survives.
     table.insert(largest.encode(cfg), label.clone(), 2, 1234.5);
-    assert_eq!(table.get_or_measure(&supernet, &largest, &device, 2, 1, 3), 1234.5);
-    assert_eq!(table.get_or_measure(&supernet, &smallest, &device, 2, 1, 3), measured);
+    assert_eq!(table.get_or_measure(&supernet, &largest, &device, &small_batch), 1234.5);
+    assert_eq!(table.get_or_measure(&supernet, &smallest, &device, &small_batch), measured);
     assert_eq!(table.len(), 2);
     // Another batch size is another entry.
     assert_eq!(table.get(&largest.encode(cfg), &label, 8), None);

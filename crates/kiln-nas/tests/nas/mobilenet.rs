@@ -58,7 +58,7 @@ fn small_image_preset_extracts_exactly_and_counts_its_se() {
     let config = OfaConfig::mobilenet_v3_small_images(3, 10);
     let supernet = config.init(&device);
     for (seed, resolution) in [(0, 28), (1, 64)] {
-        let mut cfg = supernet.sample_subnet("width", seed);
+        let mut cfg = supernet.sample_subnet(kiln_nas::ofa::OfaStage::Width, seed);
         cfg.resolution = resolution;
         let x = Tensor::<4>::random([2, 3, 32, 32], Distribution::Normal(0.0, 1.0), &device);
         let extracted = supernet.extract(&cfg);
@@ -77,7 +77,7 @@ fn every_device_agrees_with_flex_on_supernet_and_extracted_subnet() {
     flex.seed(5);
     let config = OfaConfig::mobilenet_v3_small_images(1, 10);
     let supernet = config.init(&flex);
-    let mut cfg = supernet.sample_subnet("width", 2);
+    let mut cfg = supernet.sample_subnet(kiln_nas::ofa::OfaStage::Width, 2);
     cfg.resolution = 28;
     let x = Tensor::<4>::random([2, 1, 28, 28], Distribution::Normal(0.0, 1.0), &flex);
     let want = to_vec(supernet.forward_subnet(&cfg, x.clone()));

@@ -4,11 +4,12 @@ use burn::config::Config;
 use burn::module::Param;
 use burn::nn::conv::Conv2dConfig;
 use burn::nn::{Initializer, LinearConfig};
-use burn::prelude::{Device, Tensor, TensorData};
+use burn::prelude::{Device, Tensor};
 use burn::tensor::Distribution;
 use kiln_core::nn::BackboneConfig;
 
 use super::model::{AddOnLayers, ProtoPNet};
+use crate::class_identity::class_identity;
 
 /// Configuration of a [`ProtoPNet`]. Defaults follow the official code (cfchen-duke/ProtoPNet,
 /// `settings.py`): 10 prototypes per class, 128 channels, ε = 1e-4, loss coefficients
@@ -93,16 +94,4 @@ impl ProtoPNetConfig {
         model.set_last_layer_incorrect_connection(self.incorrect_class_connection);
         model
     }
-}
-
-/// One-hot class identity `[m, K]`: entry `(j, k)` is 1 when prototype `j` belongs to class `k`.
-pub fn class_identity(classes: &[usize], num_classes: usize, device: &Device) -> Tensor<2> {
-    let m = classes.len();
-    let mut data = vec![0f32; m * num_classes];
-    for (j, &k) in classes.iter().enumerate() {
-        if k < num_classes {
-            data[j * num_classes + k] = 1.0;
-        }
-    }
-    Tensor::from_data(TensorData::new(data, [m, num_classes]), device)
 }

@@ -11,9 +11,11 @@
 
 use burn::prelude::{Int, Tensor};
 use kiln_core::nn::cross_entropy;
+use crate::schedule::PrototypeStage;
 use kiln_core::train::{ImageBatch, StepContext, StepOutput, TrainModel};
 
 use super::model::ProtoPNet;
+use crate::class_identity::{l1_wrong_class, own_class_mask};
 
 /// `(1/n) Σ_i min_{j: mask_ij = 1} d_ij`, via `d_max − max_j (d_max − d_ij)·mask_ij`.
 ///
@@ -22,13 +24,6 @@ use super::model::ProtoPNet;
 pub fn masked_min_distance(min_distances: Tensor<2>, mask: Tensor<2>, d_max: f64) -> Tensor<1> {
     let inverted = ((min_distances.neg() + d_max) * mask).max_dim(1); // [n, 1]
     (inverted.neg() + d_max).mean()
-}
-
-/// Mask `[n, m]`: 1 where prototype `j` belongs to class `y_i`.
-pub fn own_class_mask(identity: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<2> {
-    let k = identity.dims()[1];
-    let one_hot = targets.one_hot::<2>(k).float(); // [n, K]
-    one_hot.matmul(identity.transpose()) // [n, m]
 }
 
 /// Cluster cost: mean over images of the distance to the closest own-class prototype.
@@ -40,11 +35,6 @@ pub fn cluster_cost(min_distances: Tensor<2>, own_class: Tensor<2>, d_max: f64) 
 pub fn separation_cost(min_distances: Tensor<2>, own_class: Tensor<2>, d_max: f64) -> Tensor<1> {
     let other = own_class.ones_like() - own_class;
     masked_min_distance(min_distances, other, d_max)
-}
-
-/// `‖W ⊙ (1 − identity)‖₁`, `W` stored `[m, K]` like the identity.
-pub fn l1_wrong_class(weight: Tensor<2>, identity: Tensor<2>) -> Tensor<1> {
-    (weight * (identity.ones_like() - identity)).abs().sum()
 }
 
 impl ProtoPNet {
@@ -73,8 +63,9 @@ impl ProtoPNet {
 
 impl TrainModel for ProtoPNet {
     type Batch = ImageBatch;
+    type Stage = PrototypeStage;
 
-    fn step(&self, batch: ImageBatch, _ctx: &StepContext) -> StepOutput {
+    fn step(&self, batch: ImageBatch, _ctx: &StepContext<PrototypeStage>) -> StepOutput {
         self.losses(batch.images, batch.targets)
     }
 }

@@ -14,7 +14,10 @@ mod model;
 mod prune;
 mod push;
 
-pub use config::{ProtoPNetConfig, class_identity};
+pub use config::ProtoPNetConfig;
 pub use model::{AddOnLayers, ProtoPNet, ProtoPNetOutput};
 pub use prune::{PruneReport, keep_prototypes, prune};
-pub use push::{LatentBatch, PrototypeSource, PushReport, PushSet, push};
+pub use push::{LatentBatch, push};
+// Shared with ST-ProtoPNet; re-exported where ProtoPNet users have always found them.
+pub use crate::class_identity::class_identity;
+pub use crate::push_set::{PrototypeSource, PushReport, PushSet};

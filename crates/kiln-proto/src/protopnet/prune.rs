@@ -6,9 +6,9 @@ use burn::module::Param;
 use burn::prelude::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::config::class_identity;
+use crate::class_identity::class_identity;
 use super::model::ProtoPNet;
-use super::push::PushSet;
+use crate::push_set::PushSet;
 use kiln_core::tensor::to_vec;
 
 /// Which prototypes were removed and why.

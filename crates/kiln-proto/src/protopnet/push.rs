@@ -4,32 +4,15 @@
 //! is a real patch of a real training image whose source we record.
 
 use kiln_core::tensor::to_vec;
-use std::sync::Arc;
 
 use burn::prelude::{Device, Tensor, TensorData};
-use kiln_data::{Batcher, ImageBatcher, ImageExample};
-use serde::{Deserialize, Serialize};
+use kiln_data::Batcher;
 
 use super::model::ProtoPNet;
+use crate::push_set::{PrototypeSource, PushReport, PushSet};
 use crate::similarity::l2_distances;
 
-/// The images prototypes are projected onto (un-augmented, normalised like the training data).
-#[derive(Clone)]
-pub struct PushSet {
-    /// The images, usually the training set.
-    pub images: Arc<Vec<ImageExample>>,
-    /// Turns images into normalised tensors.
-    pub batcher: ImageBatcher,
-    /// Images per forward pass.
-    pub batch_size: usize,
-}
-
 impl PushSet {
-    /// A push set over `images`.
-    pub fn new(images: Vec<ImageExample>, batcher: ImageBatcher, batch_size: usize) -> Self {
-        Self { images: Arc::new(images), batcher, batch_size: batch_size.max(1) }
-    }
-
     /// Runs `visit(first_index, latent [b, D, H, W], distances [b, m, H, W])` batch by batch,
     /// with both maps on the host (row-major).
     pub fn scan(&self, model: &ProtoPNet, device: &Device, mut visit: impl FnMut(usize, &LatentBatch)) {
@@ -74,34 +57,6 @@ impl LatentBatch {
         let [_, d, h, w] = self.shape;
         (0..d).map(|c| self.latent[((i * d + c) * h + y) * w + x]).collect()
     }
-}
-
-/// Where a prototype came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PrototypeSource {
-    /// Prototype index.
-    pub prototype: usize,
-    /// Its class.
-    pub class: usize,
-    /// Index of the source image in the push set (`None`: no image of its class was seen).
-    pub image_index: Option<usize>,
-    /// Patch position `(row, column)` in the latent grid.
-    pub patch: (usize, usize),
-    /// Latent grid size `(H, W)`.
-    pub grid: (usize, usize),
-    /// How close the prototype was to that patch before it was replaced: the squared distance
-    /// for ProtoPNet (lower is closer), the projection similarity for ST-ProtoPNet (higher is
-    /// closer).
-    pub score: f32,
-    /// The patch's receptive field in the input image, `(y0, x0, y1, x1)` inclusive.
-    pub receptive_field: (usize, usize, usize, usize),
-}
-
-/// The result of a push: one source per prototype.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PushReport {
-    /// Sources, indexed by prototype.
-    pub sources: Vec<PrototypeSource>,
 }
 
 /// The closest own-class patch found so far for one prototype.

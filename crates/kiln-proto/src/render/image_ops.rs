@@ -3,7 +3,7 @@
 use image::{Rgb, RgbImage};
 use kiln_data::Image;
 
-use super::{dim, unit_to_u8};
+use kiln_render::{dim, unit_to_u8};
 
 /// Converts a CHW image with values in `[0, 1]` to 8-bit RGB.
 ///

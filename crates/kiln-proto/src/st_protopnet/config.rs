@@ -10,7 +10,7 @@ use burn::tensor::Distribution;
 use kiln_core::nn::BackboneConfig;
 
 use super::model::{PrototypeBranch, StProtoPNet, TanhAddOn, normalize_rows};
-use crate::protopnet::class_identity;
+use crate::class_identity::class_identity;
 
 /// Configuration of an [`StProtoPNet`]: 5 prototypes per class and branch, 64 channels, loss
 /// coefficients cluster −0.8, separation +0.08 (trivial) / +0.48 (support), closeness 1,

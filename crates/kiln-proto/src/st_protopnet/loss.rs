@@ -15,10 +15,11 @@
 
 use burn::prelude::{Int, Tensor};
 use kiln_core::nn::cross_entropy;
+use crate::schedule::PrototypeStage;
 use kiln_core::train::{ImageBatch, StepContext, StepOutput, TrainModel};
 
 use super::model::{PrototypeBranch, StProtoPNet, normalize_rows};
-use crate::protopnet::loss::{l1_wrong_class, own_class_mask};
+use crate::class_identity::{l1_wrong_class, own_class_mask};
 
 /// `(1/n) Σ_i max_{j: mask_ij = 1} s_ij` for similarities in `[−1, 1]`.
 pub fn masked_max_similarity(similarities: Tensor<2>, mask: Tensor<2>) -> Tensor<1> {
@@ -149,8 +150,9 @@ impl StProtoPNet {
 
 impl TrainModel for StProtoPNet {
     type Batch = ImageBatch;
+    type Stage = PrototypeStage;
 
-    fn step(&self, batch: ImageBatch, ctx: &StepContext) -> StepOutput {
+    fn step(&self, batch: ImageBatch, ctx: &StepContext<PrototypeStage>) -> StepOutput {
         self.losses(batch.images, batch.targets, ctx.global_step)
     }
 

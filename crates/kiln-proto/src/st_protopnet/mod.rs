@@ -7,12 +7,14 @@
 //!   layer on the max-pooled projection similarities; fused logits are their sum.
 //! - [`loss`]: cluster, separation, closeness, discrimination and orthogonality costs, with
 //!   the official alternation between the two branches' losses.
+//! - `explain`: [`StProtoPNet::explain`], "this looks like that" over both prototype sets;
 //! - [`push()`]: projection onto the most similar own-class patch;
 //!   [`mean_distance_to_other_class`]: the boundary claim, measurable.
 //!
 //! Training uses [`crate::ProtoPNetSchedule::phases_with`] with [`push_action`].
 
 mod config;
+mod explain;
 pub mod loss;
 mod model;
 mod push;
@@ -25,7 +27,7 @@ pub use config::StProtoPNetConfig;
 pub use model::{BranchOutput, PrototypeBranch, StProtoPNet, StProtoPNetOutput, TanhAddOn, normalize_rows};
 pub use push::{StPushReport, mean_distance_to_other_class, push};
 
-use crate::protopnet::PushSet;
+use crate::push_set::PushSet;
 
 /// ST-ProtoPNet's push as an engine action; writes `<run>/push/phase-NN.json`.
 pub fn push_action(push_set: PushSet) -> Action<StProtoPNet> {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{PrototypeBranch, StProtoPNet, normalize_rows};
 use kiln_core::nn::ReceptiveField;
 
-use crate::protopnet::{PrototypeSource, PushReport, PushSet};
+use crate::push_set::{PrototypeSource, PushReport, PushSet};
 
 /// The push of both prototype sets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

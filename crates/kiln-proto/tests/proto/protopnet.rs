@@ -5,7 +5,8 @@ use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::tensor::Tolerance;
 use kiln_core::train::{Phase, Trainer};
 use kiln_data::{DataLoader, ImageBatcher, ImageExample, Normalize, digits, split};
-use kiln_proto::protopnet::loss::{cluster_cost, l1_wrong_class, own_class_mask, separation_cost};
+use kiln_proto::class_identity::{l1_wrong_class, own_class_mask};
+use kiln_proto::protopnet::loss::{cluster_cost, separation_cost};
 use kiln_proto::protopnet::{PushSet, prune, push};
 use kiln_proto::similarity::{l2_distances, log_similarity};
 use kiln_proto::{ProtoPNet, ProtoPNetConfig, ProtoPNetSchedule};
@@ -75,7 +76,7 @@ fn digits_data(seed: u64) -> (Vec<ImageExample>, Vec<ImageExample>, ImageBatcher
 fn accuracy(model: &ProtoPNet, images: &[ImageExample], batcher: &ImageBatcher) -> f64 {
     let trainer = Trainer::new(Device::flex());
     let loader = DataLoader::new(images.to_vec(), batcher.clone(), 256);
-    trainer.evaluate(model, &loader, "test", 0, 0).accuracy().unwrap()
+    trainer.evaluate(model, &loader).unwrap().accuracy().unwrap()
 }
 
 #[test]
@@ -85,7 +86,7 @@ fn push_makes_every_prototype_a_real_training_patch() {
     let (train, _, batcher) = digits_data(1);
     let train: Vec<ImageExample> = train.into_iter().take(300).collect();
     let model = ProtoPNetConfig::small(10, 1).with_prototypes_per_class(2).init(&device);
-    let set = PushSet::new(train.clone(), batcher.clone(), 64);
+    let set = PushSet::with_batch_size(train.clone(), batcher.clone(), 64);
     let (model, report) = push(model, &set, &device);
     assert_eq!(report.sources.len(), 20);
     for source in &report.sources {
@@ -107,7 +108,7 @@ fn pruning_removes_a_planted_impure_prototype() {
     let device = Device::flex();
     device.seed(2);
     let (train, _, batcher) = digits_data(2);
-    let set = PushSet::new(train.clone(), batcher.clone(), 128);
+    let set = PushSet::new(train.clone(), batcher.clone());
     // A briefly trained model (warm-up and joint only), so that the latent space separates classes.
     let model = ProtoPNetConfig::small(10, 1).with_prototypes_per_class(2).init(&device);
     let schedule = ProtoPNetSchedule { warm_epochs: 1, joint_epochs: 4, ..ProtoPNetSchedule::small() };
@@ -156,7 +157,7 @@ fn learns_digits_with_push() {
     let (train, test, batcher) = digits_data(3);
     let model = ProtoPNetConfig::small(10, 1).init(&device);
     let schedule = ProtoPNetSchedule::small();
-    let phases: Vec<Phase<ProtoPNet>> = schedule.phases(PushSet::new(train.clone(), batcher.clone(), 128));
+    let phases: Vec<Phase<ProtoPNet>> = schedule.phases(PushSet::new(train.clone(), batcher.clone()));
     let loader = DataLoader::new(train, batcher.clone(), 64).shuffled(3);
     let (model, report) = Trainer::new(device).with_seed(3).fit(model, &phases, &loader, None).unwrap();
     assert!(report.completed);
@@ -171,7 +172,7 @@ fn explanation_png_has_the_expected_size_and_is_not_blank() {
     let (train, test, batcher) = digits_data(8);
     let train: Vec<ImageExample> = train.into_iter().take(200).collect();
     let model = ProtoPNetConfig::small(10, 1).with_prototypes_per_class(2).init(&device);
-    let set = PushSet::new(train, batcher.clone(), 64);
+    let set = PushSet::with_batch_size(train, batcher.clone(), 64);
     let (model, report) = push(model, &set, &device);
     let explanation = model.explain(&test[0].image, &batcher, &device, 3, Some(&report));
     assert_eq!(explanation.evidence.len(), 3);
@@ -208,9 +209,9 @@ fn learns_procedural_parts_then_prunes() {
             .collect();
     let data = split(images, 0.0, 0.2, 4);
     let batcher = ImageBatcher::new(Normalize::fit(&data.train));
-    let set = PushSet::new(data.train.clone(), batcher.clone(), 128);
+    let set = PushSet::new(data.train.clone(), batcher.clone());
     let mut phases: Vec<Phase<ProtoPNet>> = ProtoPNetSchedule::small().phases(set.clone());
-    phases.push(Phase::action("prune", kiln_proto::prune_action(set, 6, 3)));
+    phases.push(Phase::action("prune", kiln_proto::prune_action(set, 6, 3)).in_stage(kiln_proto::PrototypeStage::Prune));
     let loader = DataLoader::new(data.train, batcher.clone(), 64).shuffled(4);
     let (model, report) = Trainer::new(device).with_seed(4).fit(model_for(4, 3), &phases, &loader, None).unwrap();
     assert!(report.completed);

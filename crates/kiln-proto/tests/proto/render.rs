@@ -1,73 +1,9 @@
-//! Explanation rendering: upsampling, colour map, activation boxes, image helpers (the drawing
-//! primitives are tested in kiln-core).
+//! Explanation rendering: heat-map overlays, activation boxes, image helpers (the drawing
+//! primitives, upsampling and the colour map are tested in kiln-render).
 
 use image::RgbImage;
 use kiln_data::Image;
-use kiln_proto::render::{
-    colormap_jet, crop, heatmap_overlay, high_activation_box, normalize_min_max, scale_nearest, to_rgb,
-    upsample_bilinear,
-};
-
-fn assert_close(got: &[f32], want: &[f32]) {
-    assert_eq!(got.len(), want.len(), "length: got {got:?}, want {want:?}");
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((g - w).abs() < 1e-5, "index {i}: got {g}, want {w} (all: {got:?})");
-    }
-}
-
-#[test]
-fn bilinear_2x2_to_4x4_matches_pytorch() {
-    // torch.nn.functional.interpolate(torch.arange(4.).view(1, 1, 2, 2), size=(4, 4),
-    //                                 mode="bilinear", align_corners=False)
-    let got = upsample_bilinear(&[0.0, 1.0, 2.0, 3.0], 2, 2, 4, 4);
-    #[rustfmt::skip]
-    let want = [
-        0.0, 0.25, 0.75, 1.0,
-        0.5, 0.75, 1.25, 1.5,
-        1.5, 1.75, 2.25, 2.5,
-        2.0, 2.25, 2.75, 3.0,
-    ];
-    assert_close(&got, &want);
-}
-
-#[test]
-fn bilinear_non_square_and_downsampling() {
-    // 1×2 → 1×3: source x = (d + 0.5) * 2/3 - 0.5 = [0 (clamped), 0.5, 1.1667 → last].
-    assert_close(&upsample_bilinear(&[0.0, 6.0], 1, 2, 1, 3), &[0.0, 3.0, 6.0]);
-    // 1×4 → 1×2: source x = (d + 0.5) * 2 - 0.5 = [0.5, 2.5].
-    assert_close(&upsample_bilinear(&[0.0, 2.0, 4.0, 6.0], 1, 4, 1, 2), &[1.0, 5.0]);
-    // Same size is the identity.
-    let map = [1.0, -2.0, 3.5, 4.0, 0.0, 7.0];
-    assert_close(&upsample_bilinear(&map, 2, 3, 2, 3), &map);
-}
-
-#[test]
-fn bilinear_1x1_is_constant_and_edges_do_not_panic() {
-    let got = upsample_bilinear(&[2.5], 1, 1, 7, 5);
-    assert_close(&got, &[2.5; 35]);
-    assert!(upsample_bilinear(&[1.0], 1, 1, 0, 4).is_empty());
-    assert_close(&upsample_bilinear(&[], 0, 0, 2, 2), &[0.0; 4]);
-    // A short map reads missing values as 0.
-    assert_close(&upsample_bilinear(&[4.0], 1, 2, 1, 2), &[4.0, 0.0]);
-}
-
-#[test]
-fn jet_endpoints_and_clamping() {
-    assert_eq!(colormap_jet(0.0), [0, 0, 128], "0 is dark blue");
-    assert_eq!(colormap_jet(1.0), [128, 0, 0], "1 is dark red");
-    assert_eq!(colormap_jet(-3.0), colormap_jet(0.0));
-    assert_eq!(colormap_jet(9.0), colormap_jet(1.0));
-    assert_eq!(colormap_jet(f32::NAN), colormap_jet(0.0));
-    let [r, g, b] = colormap_jet(0.5);
-    assert!(g == 255 && r > 100 && b > 50, "middle is green-ish: {:?}", [r, g, b]);
-}
-
-#[test]
-fn min_max_normalisation() {
-    assert_close(&normalize_min_max(&[2.0, 4.0, 3.0]), &[0.0, 1.0, 0.5]);
-    assert_close(&normalize_min_max(&[5.0; 4]), &[0.0; 4]);
-    assert!(normalize_min_max(&[]).is_empty());
-}
+use kiln_proto::render::{crop, heatmap_overlay, high_activation_box, scale_nearest, to_rgb};
 
 #[test]
 fn overlay_blends_jet_over_grey_image() {

@@ -36,7 +36,7 @@ fn digits_setup(
 ) -> (PushSet, DataLoader<kiln_data::ImageExample, kiln_data::ImageBatch>, Vec<kiln_data::ImageExample>, ImageBatcher) {
     let data = split(digits().unwrap(), 0.0, 0.2, seed);
     let batcher = ImageBatcher::new(Normalize::fit(&data.train));
-    let set = PushSet::new(data.train.clone(), batcher.clone(), 128);
+    let set = PushSet::new(data.train.clone(), batcher.clone());
     let loader = DataLoader::new(data.train, batcher.clone(), 64).shuffled(seed);
     (set, loader, data.test, batcher)
 }
@@ -83,6 +83,6 @@ fn learns_digits() {
     let phases = ProtoPNetSchedule::small().phases_with(push_action(set));
     let trainer = Trainer::new(device.clone()).with_seed(6);
     let (model, _) = trainer.fit(model, &phases, &loader, None).unwrap();
-    let acc = trainer.evaluate(&model, &DataLoader::new(test, batcher, 256), "test", 0, 0).accuracy().unwrap();
+    let acc = trainer.evaluate(&model, &DataLoader::new(test, batcher, 256)).unwrap().accuracy().unwrap();
     assert!(acc >= 0.9, "ST-ProtoPNet test accuracy on digits {acc}");
 }

@@ -27,10 +27,5 @@ pub fn bernoulli(rng: &mut StdRng, p: f32) -> bool {
 
 /// A uniformly random permutation of `0..n`.
 pub fn permutation(rng: &mut StdRng, n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = rng.random_range(0..=i);
-        order.swap(i, j);
-    }
-    order
+    kiln_core::seed::permutation_from(rng, n)
 }

@@ -1,8 +1,6 @@
-//! kiln-tabular integration tests (one binary).
+//! kiln-tabular integration tests (one binary), mirroring `src/`.
 
-mod classifier;
 mod csv;
-mod model;
 mod preprocess;
 mod prior;
-mod train;
+mod tabpfn;

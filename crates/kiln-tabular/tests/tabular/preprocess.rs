@@ -1,7 +1,7 @@
 //! Preprocessing and the ensemble against hand-computed values.
 
 use kiln_tabular::EnsembleConfig;
-use kiln_tabular::ensemble::members;
+use kiln_tabular::tabpfn::ensemble::members;
 use kiln_tabular::preprocess::{Preprocess, fit_yeo_johnson, preprocess, yeo_johnson};
 
 #[test]

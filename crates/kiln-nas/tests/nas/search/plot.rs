@@ -1,9 +1,9 @@
 //! The Pareto plot: the front series holds exactly the non-dominated points, sorted, and is
 //! drawn where the axes put it.
 
-use kiln_core::render::Rgb;
-use kiln_nas::search::plot::PALETTE;
 use kiln_nas::search::{Objective, Problem, SearchError, SearchSpace, SearchTrace, pareto_plot};
+use kiln_render::chart::SeriesKind;
+use kiln_render::{PALETTE, WHITE};
 
 fn trace() -> SearchTrace {
     let problem = Problem::new(
@@ -20,17 +20,25 @@ fn trace() -> SearchTrace {
 #[test]
 fn front_series_is_sorted_non_dominated_set() {
     let t = trace();
-    let plot = pareto_plot("fronts", &[("LINAS", &t)], 1, 0).unwrap();
-    let image = plot.render().unwrap();
-    // The front joins (2, 0.5) to (8, 0.9) in the front colour; the dominated point is a faded
-    // cross, not the front colour.
-    let (ax, ay) = plot.to_pixel(2.0, 0.5).unwrap();
-    let (bx, by) = plot.to_pixel(8.0, 0.9).unwrap();
-    let (dx, dy) = plot.to_pixel(5.0, 0.4).unwrap();
-    assert_eq!(*image.get_pixel(ax as u32, ay as u32), PALETTE[0]);
-    assert_eq!(*image.get_pixel(bx as u32, by as u32), PALETTE[0]);
-    assert_ne!(*image.get_pixel(dx as u32, dy as u32), PALETTE[0]);
-    assert_ne!(*image.get_pixel(dx as u32, dy as u32), Rgb([255, 255, 255]), "dominated point drawn");
+    let chart = pareto_plot("fronts", &[("LINAS", &t)], 1, 0).unwrap();
+    assert_eq!(chart.x_label_text(), "macs (lower is better)");
+    assert_eq!(chart.y_label_text(), "accuracy (higher is better)");
+    let front = &chart.series_list()[1];
+    assert_eq!(front.label(), "LINAS front");
+    let SeriesKind::Line { points, .. } = front.kind() else { panic!("the front is a line: {front:?}") };
+    assert_eq!(points, &[(2.0, 0.5), (8.0, 0.9)], "the non-dominated points, sorted by cost");
+    assert_eq!(chart.series_list()[0].label(), "", "all evaluations stay out of the legend");
+
+    let (image, frame) = chart.render_with_frame().unwrap();
+    // The front's markers are in the front colour; the dominated point is a faded cross, drawn
+    // but not in the front colour.
+    for (x, y) in [(2.0, 0.5), (8.0, 0.9)] {
+        let p = frame.to_pixel(x, y);
+        assert_eq!(*image.get_pixel(p.x as u32, p.y as u32), PALETTE[0], "front point ({x}, {y})");
+    }
+    let d = frame.to_pixel(5.0, 0.4);
+    assert_ne!(*image.get_pixel(d.x as u32, d.y as u32), PALETTE[0]);
+    assert_ne!(*image.get_pixel(d.x as u32, d.y as u32), WHITE, "dominated point drawn");
 }
 
 #[test]

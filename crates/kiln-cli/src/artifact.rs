@@ -1,0 +1,174 @@
+//! The run directory, one format for every model:
+//!
+//! ```text
+//! config.json     what rebuilds the run: options, the model's typed config, the data's facts
+//! model.bpk       final weights (burnpack), written when the run completes
+//! checkpoint/     the engine's checkpoints (model, optimiser, run state), for --resume
+//! metrics.jsonl   one line per epoch
+//! summary.json    the report and the held-out evaluation
+//! ```
+//! `kiln eval --checkpoint DIR` reads the model name from `config.json`, asks the registry for
+//! its entry, and the entry rebuilds the model from the typed config and loads `model.bpk` (or,
+//! for a halted run, the latest checkpoint).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use burn::module::Module;
+use burn::prelude::Device;
+use kiln_core::train::{Evaluation, Report, Trainer, checkpoint};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CliError, Result};
+use crate::options::{TrainOptions, TrainRequest};
+
+/// The run's configuration file.
+pub const CONFIG_FILE: &str = "config.json";
+/// The final weights.
+pub const WEIGHTS_FILE: &str = "model.bpk";
+/// The report and held-out evaluation.
+pub const SUMMARY_FILE: &str = "summary.json";
+
+/// `config.json`: everything needed to rebuild a run's model and data. `C` is the model's
+/// typed configuration (its architecture: what `init` builds), `D` what the data preparation
+/// found or fitted (input shape, classes, normalisation, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunConfig<C, D> {
+    /// The options of the run (the model's registry name among them).
+    pub options: TrainOptions,
+    /// The model's configuration.
+    pub config: C,
+    /// Facts about the data.
+    pub data: D,
+}
+
+/// What every `config.json` has, whatever the model.
+#[derive(Deserialize)]
+struct Header {
+    options: HeaderOptions,
+}
+
+#[derive(Deserialize)]
+struct HeaderOptions {
+    model: String,
+}
+
+/// The outcome of a training run (`summary.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrainSummary {
+    /// The engine's report.
+    pub report: Report,
+    /// Held-out test evaluation: loss, loss terms and, for classifiers, accuracy and confusion.
+    pub test: Evaluation,
+    /// Further held-out metrics of the task (Hits@K, MRR and AUC of a link predictor).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, f64>,
+}
+
+/// The outcome of `kiln eval`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalSummary {
+    /// Held-out test evaluation.
+    pub test: Evaluation,
+    /// Further held-out metrics of the task.
+    pub metrics: BTreeMap<String, f64>,
+}
+
+/// Writes `value` as pretty JSON.
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let err = |message: String| CliError::Metadata { path: path.to_path_buf(), message };
+    let text = serde_json::to_string_pretty(value).map_err(|e| err(e.to_string()))?;
+    std::fs::write(path, text).map_err(|e| err(e.to_string()))
+}
+
+/// Reads JSON written by [`write_json`].
+pub(crate) fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let err = |message: String| CliError::Metadata { path: path.to_path_buf(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| err(e.to_string()))
+}
+
+/// The registry name of the model of the run in `run_dir`.
+pub fn model_name(run_dir: &Path) -> Result<String> {
+    Ok(read_json::<Header>(&run_dir.join(CONFIG_FILE))?.options.model)
+}
+
+/// The run's `config.json` with the model's and the data's types.
+pub fn read_config<C: DeserializeOwned, D: DeserializeOwned>(run_dir: &Path) -> Result<RunConfig<C, D>> {
+    read_json(&run_dir.join(CONFIG_FILE))
+}
+
+/// Prepares `request.out` for a run of `config`: refuses to resume another model's run, removes
+/// final weights an earlier run left, writes `config.json`, seeds `device`, and returns the
+/// trainer (run directory, seed, resume, progress, halting).
+pub fn start_run<C: Serialize, D: Serialize>(
+    request: &TrainRequest,
+    device: &Device,
+    config: &RunConfig<C, D>,
+) -> Result<Trainer> {
+    let out = &request.out;
+    if request.resume && out.join(CONFIG_FILE).exists() {
+        let existing = model_name(out)?;
+        if existing != config.options.model {
+            return Err(CliError::Usage(format!(
+                "cannot resume {}: it holds a `{existing}` run, not `{}`",
+                out.display(),
+                config.options.model
+            )));
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
+    let weights = out.join(WEIGHTS_FILE);
+    if weights.exists() {
+        std::fs::remove_file(&weights).map_err(|e| kiln_core::CoreError::io(&weights, e))?;
+    }
+    write_json(&out.join(CONFIG_FILE), config)?;
+    device.seed(config.options.seed);
+    let trainer = Trainer::new(device.clone())
+        .with_run_dir(out)
+        .with_seed(config.options.seed)
+        .with_resume(request.resume)
+        .with_progress(request.progress);
+    Ok(match request.halt_after_epochs {
+        Some(epochs) => trainer.with_halt_after_epochs(epochs),
+        None => trainer,
+    })
+}
+
+/// Ends a run: writes `model.bpk` when the run completed, and `summary.json`.
+pub fn finish_run<M: Module>(
+    request: &TrainRequest,
+    model: &M,
+    report: Report,
+    test: Evaluation,
+    metrics: BTreeMap<String, f64>,
+) -> Result<TrainSummary> {
+    if report.completed {
+        let path = request.out.join(WEIGHTS_FILE);
+        model
+            .clone()
+            .save_file(&path)
+            .map_err(|e| kiln_core::CoreError::Checkpoint { path: path.clone(), message: format!("{e:?}") })?;
+    }
+    let summary = TrainSummary { report, test, metrics };
+    write_json(&request.out.join(SUMMARY_FILE), &summary)?;
+    Ok(summary)
+}
+
+/// Errors unless the data of a run (`spec`, as given to `--data`) still gives what the run
+/// recorded about it.
+pub fn check_data<D: PartialEq + std::fmt::Debug>(run_dir: &Path, spec: &str, recorded: &D, found: &D) -> Result<()> {
+    if recorded == found {
+        return Ok(());
+    }
+    Err(CliError::DataChanged {
+        run: run_dir.to_path_buf(),
+        message: format!("{spec} now gives {found:?}; the run recorded {recorded:?}"),
+    })
+}
+
+/// Loads a run's weights into `model`: `model.bpk`, or the latest checkpoint of a halted run.
+pub fn load_model<M: Module>(run_dir: &Path, model: M) -> Result<M> {
+    Ok(checkpoint::load_weights(run_dir, model)?)
+}

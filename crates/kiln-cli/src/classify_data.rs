@@ -1,0 +1,176 @@
+//! The data of `kiln train`: loaded from `--data`, split, normalised, and served as the batches
+//! a classifier consumes (images, or feature vectors: tables, or images flattened for the MLP).
+
+use kiln_core::train::{BatchSource, ImageBatch, VectorBatch};
+use kiln_data::{Batcher, DataLoader, ImageBatcher, ImageExample, Normalize, VectorBatcher, VectorExample};
+use serde::{Deserialize, Serialize};
+
+use crate::data_spec::{DataSpec, Loaded, load};
+use crate::error::{CliError, Result};
+
+/// Split data ready for batching, with the normalisation fitted on its training part.
+pub enum Prepared {
+    /// Images and their channel normalisation.
+    Images {
+        /// Training images.
+        train: Vec<ImageExample>,
+        /// Validation images.
+        valid: Vec<ImageExample>,
+        /// Held-out test images.
+        test: Vec<ImageExample>,
+        /// Channel normalisation.
+        norm: Normalize,
+    },
+    /// Feature vectors and their standardisation.
+    Vectors {
+        /// Training rows.
+        train: Vec<VectorExample>,
+        /// Validation rows.
+        valid: Vec<VectorExample>,
+        /// Held-out test rows.
+        test: Vec<VectorExample>,
+        /// Feature standardisation.
+        batcher: VectorBatcher,
+    },
+}
+
+/// What a classification run records about its data in `config.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifyData {
+    /// Input shape `[channels, height, width]` (`[1, 1, features]` for tables).
+    pub input_shape: [usize; 3],
+    /// Class names.
+    pub classes: Vec<String>,
+    /// Channel means of images.
+    pub mean: Vec<f32>,
+    /// Channel standard deviations of images.
+    pub std: Vec<f32>,
+    /// Feature standardisation `(mean, std)` of tables.
+    pub standardize: Vec<(f32, f32)>,
+}
+
+impl ClassifyData {
+    /// Number of classes.
+    pub fn num_classes(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Values per example.
+    pub fn input_size(&self) -> usize {
+        self.input_shape.iter().product()
+    }
+}
+
+fn empty_training_split() -> CliError {
+    CliError::Usage("the training split is empty".into())
+}
+
+/// Loads and splits `data` (`target` names the CSV target column), fits the normalisation on
+/// the training split, and describes the result.
+pub fn prepare(data: &str, target: &str, seed: u64) -> Result<(Prepared, ClassifyData)> {
+    let spec: DataSpec = data.parse()?;
+    Ok(match load(&spec, target, seed)? {
+        Loaded::Images { splits, classes } => {
+            let input_shape = splits.train.first().map(|e| e.image.shape()).ok_or_else(empty_training_split)?;
+            let norm = Normalize::fit(&splits.train);
+            let info = ClassifyData {
+                input_shape,
+                classes,
+                mean: norm.mean.clone(),
+                std: norm.std.clone(),
+                standardize: Vec::new(),
+            };
+            (Prepared::Images { train: splits.train, valid: splits.valid, test: splits.test, norm }, info)
+        }
+        Loaded::Vectors { splits, classes } => {
+            let dim = splits.train.first().map(|e| e.features.len()).ok_or_else(empty_training_split)?;
+            let batcher = VectorBatcher::fit(&splits.train);
+            let info = ClassifyData {
+                input_shape: [1, 1, dim],
+                classes,
+                mean: Vec::new(),
+                std: Vec::new(),
+                standardize: batcher.standardize.clone(),
+            };
+            (Prepared::Vectors { train: splits.train, valid: splits.valid, test: splits.test, batcher }, info)
+        }
+    })
+}
+
+/// The data of a trained run, split and normalised as it was. Errors when the data no longer
+/// gives what the run recorded (shape, classes, normalisation).
+pub fn reload(data: &str, target: &str, seed: u64, recorded: &ClassifyData, run: &std::path::Path) -> Result<Prepared> {
+    let (prepared, found) = prepare(data, target, seed)?;
+    crate::artifact::check_data(run, data, recorded, &found)?;
+    Ok(prepared)
+}
+
+/// Training (shuffled), validation and test batches of one kind.
+pub struct Sources<B> {
+    /// Shuffled training batches.
+    pub train: Box<dyn BatchSource<B>>,
+    /// Validation batches.
+    pub valid: Box<dyn BatchSource<B>>,
+    /// Test batches.
+    pub test: Box<dyn BatchSource<B>>,
+}
+
+impl<B: 'static> Sources<B> {
+    fn new<I: Clone + Send + Sync + 'static>(
+        (train, valid, test): (Vec<I>, Vec<I>, Vec<I>),
+        batcher: impl Batcher<I, B> + Clone + 'static,
+        batch_size: usize,
+        seed: u64,
+    ) -> Self {
+        Self {
+            train: Box::new(DataLoader::new(train, batcher.clone(), batch_size).shuffled(seed)),
+            valid: Box::new(DataLoader::new(valid, batcher.clone(), batch_size)),
+            test: Box::new(DataLoader::new(test, batcher, batch_size)),
+        }
+    }
+}
+
+/// What a classifier consumes, and how prepared data becomes batches of it.
+pub trait Input: Sized + 'static {
+    /// The batches of `data` for model `model` (named in the error when the data does not fit).
+    fn sources(model: &str, data: Prepared, batch_size: usize, seed: u64) -> Result<Sources<Self>>;
+}
+
+impl Input for ImageBatch {
+    fn sources(model: &str, data: Prepared, batch_size: usize, seed: u64) -> Result<Sources<Self>> {
+        match data {
+            Prepared::Images { train, valid, test, norm } => {
+                Ok(Sources::new((train, valid, test), ImageBatcher::new(norm), batch_size, seed))
+            }
+            Prepared::Vectors { .. } => {
+                Err(CliError::Usage(format!("--model {model} needs image data; use --model mlp for a CSV table")))
+            }
+        }
+    }
+}
+
+/// Images, normalised, flattened into feature vectors.
+fn flatten(items: Vec<ImageExample>, norm: &Normalize) -> Vec<VectorExample> {
+    items
+        .into_iter()
+        .map(|e| {
+            let mut features = e.image.pixels;
+            norm.apply(&mut features, e.image.height * e.image.width);
+            VectorExample { features, label: e.label }
+        })
+        .collect()
+}
+
+impl Input for VectorBatch {
+    fn sources(_model: &str, data: Prepared, batch_size: usize, seed: u64) -> Result<Sources<Self>> {
+        Ok(match data {
+            Prepared::Images { train, valid, test, norm } => {
+                let splits = (flatten(train, &norm), flatten(valid, &norm), flatten(test, &norm));
+                Sources::new(splits, VectorBatcher::default(), batch_size, seed)
+            }
+            Prepared::Vectors { train, valid, test, batcher } => {
+                Sources::new((train, valid, test), batcher, batch_size, seed)
+            }
+        })
+    }
+}

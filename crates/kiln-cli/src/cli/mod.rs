@@ -1,0 +1,154 @@
+//! The command line: the commands and their flags, and what each runs.
+
+mod report;
+mod tools;
+mod train_args;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use kiln_core::device::{DeviceSpec, select};
+
+pub use tools::{GeomCommand, SearchArgs, TabularArgs};
+pub use train_args::{LinkArgs, NodeArgs, RunFlags, TrainArgs};
+
+use crate::error::Result;
+use crate::registry::{ExplainRequest, MODELS};
+use crate::run::{TrainRequest, eval, explain, train};
+
+/// Kiln: research models on burn, from the command line.
+///
+/// Every command runs offline. `--device` (or the KILN_DEVICE environment variable) picks the
+/// backend: auto (a GPU when one is present, else the flex CPU backend), cpu/flex, ndarray,
+/// wgpu[:N], cuda[:N].
+#[derive(Parser, Debug)]
+#[command(name = "kiln", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train an image or table classifier and report its held-out test accuracy.
+    ///
+    /// Example: kiln train --model cnn --data digits --epochs 30 --out runs/cnn
+    Train(TrainArgs),
+    /// Evaluate a trained run (any model) on its held-out test data.
+    Eval {
+        /// Run directory written by `kiln train` or `kiln graph`.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+    },
+    /// Explain a prediction for one test image of a run whose model can explain itself
+    /// (ProtoPNet, ST-ProtoPNet): writes a PNG (heatmaps, source patches, contributions), the
+    /// same reasoning as JSON, and a prototype gallery.
+    ///
+    /// Example: kiln train --model protopnet --data procedural:6 --out runs/proto &&
+    /// kiln explain --checkpoint runs/proto --index 0
+    Explain {
+        /// Run directory.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Index of the image in the run's held-out test split.
+        #[arg(long, default_value_t = 0)]
+        index: usize,
+        /// Number of prototypes to show.
+        #[arg(long, default_value_t = 3)]
+        top: usize,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+    },
+    /// Graph learning on your own files: node classification and link prediction.
+    Graph {
+        /// The graph command.
+        #[command(subcommand)]
+        command: GraphCommand,
+    },
+    /// Train a Once-for-All supernet on the embedded digits with progressive shrinking, then
+    /// search its subnets for the Pareto front of two or three objectives. Writes pareto.csv,
+    /// pareto.png, trace.json (hypervolume per evaluation) and latency.json (the latency table).
+    ///
+    /// Example: kiln search --supernet ofa --objectives accuracy,latency --evals 50 --out runs/search
+    Search(SearchArgs),
+    /// 3-D geometry: reconstruct shapes with a trained BSP-Net.
+    Geom {
+        /// The geometry command.
+        #[command(subcommand)]
+        command: GeomCommand,
+    },
+    /// Classify a CSV table with TabPFN (no training: the shipped prior-fitted network conditions
+    /// on the training rows). Prints one prediction per test row, or writes them with --out.
+    ///
+    /// Example: kiln tabular --train train.csv --test test.csv --target label --out predictions.csv
+    Tabular(TabularArgs),
+    /// List the models: name, the command that trains it, whether it can explain itself.
+    Models,
+    /// List the backends compiled into this build and the devices present.
+    Devices,
+}
+
+/// `kiln graph` commands.
+#[derive(Subcommand, Debug)]
+pub enum GraphCommand {
+    /// Node classification (GCN, GraphSAGE, GAT, GIN) on a LINQS data set; the run directory is
+    /// that of `kiln train` (resume with --resume, evaluate with `kiln eval`).
+    ///
+    /// Example: kiln graph train --data linqs:data/cora.content --model gcn --out runs/cora-gcn
+    Train(NodeArgs),
+    /// Link prediction (NCN, NCNC) on an edge list: a leak-free split of the edges, Hits@K, MRR
+    /// and AUC on the test links.
+    ///
+    /// Example: kiln graph link --data edges:graph.txt --model ncnc --out runs/links
+    Link(LinkArgs),
+}
+
+/// The device `text` names.
+pub(crate) fn device(text: &str) -> Result<burn::prelude::Device> {
+    let spec: DeviceSpec = text.parse()?;
+    Ok(select(spec)?)
+}
+
+/// Runs a training request on `device_text`, printing what it trains and the result.
+fn train_and_report(request: &TrainRequest, device_text: &str) -> Result<()> {
+    let device = device(device_text)?;
+    let options = &request.options;
+    eprintln!("training {} on {} ({device:?}), run directory {}", options.model, options.data, request.out.display());
+    let summary = train(request, &device)?;
+    report::print_training(&summary);
+    Ok(())
+}
+
+/// Runs `cli`.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Train(args) => train_and_report(&args.request(), &args.run.device)?,
+        Command::Graph { command: GraphCommand::Train(args) } => train_and_report(&args.request(), &args.run.device)?,
+        Command::Graph { command: GraphCommand::Link(args) } => train_and_report(&args.request(), &args.run.device)?,
+        Command::Eval { checkpoint, device: d } => {
+            let summary = eval(&checkpoint, &device(&d)?)?;
+            report::print_evaluation(&summary.test, &summary.metrics);
+        }
+        Command::Explain { checkpoint, index, top, device: d } => {
+            let out = explain(&checkpoint, &device(&d)?, &ExplainRequest { index, top_k: top })?;
+            report::print_explanation(&out);
+        }
+        Command::Search(args) => tools::search(args)?,
+        Command::Geom { command } => tools::geom(command)?,
+        Command::Tabular(args) => tools::tabular(args)?,
+        Command::Models => {
+            for m in MODELS {
+                let explains = if m.explainer().is_some() { "explains" } else { "" };
+                println!("{:<13} {:<17} {:<9} {}", m.name(), m.task().command(), explains, m.about());
+            }
+        }
+        Command::Devices => tools::devices()?,
+    }
+    Ok(())
+}

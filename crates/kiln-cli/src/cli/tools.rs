@@ -1,0 +1,166 @@
+//! The commands that are not training runs of the registry: `search`, `geom`, `tabular`,
+//! `devices`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use kiln_core::device::{DeviceSpec, available, select};
+
+use super::device;
+use crate::error::{CliError, Result};
+
+/// `kiln search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Supernet (only `ofa`, the small-image Once-for-All supernet, so far).
+    #[arg(long, default_value = "ofa")]
+    pub supernet: String,
+    /// Two or three of accuracy, macs, params, latency.
+    #[arg(long, default_value = "accuracy,macs")]
+    pub objectives: String,
+    /// Real evaluations (each: BN recalibration + validation pass, or a latency measurement).
+    #[arg(long, default_value_t = 50)]
+    pub evals: usize,
+    /// Search strategy.
+    #[arg(long, value_enum, default_value = "linas")]
+    pub method: crate::search::SearchMethod,
+    /// Supernet training epochs over all progressive-shrinking stages.
+    #[arg(long, default_value_t = 18)]
+    pub epochs: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Device (default: $KILN_DEVICE or auto).
+    #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+    pub device: String,
+    /// Output directory.
+    #[arg(long, default_value = "runs/search")]
+    pub out: PathBuf,
+}
+
+/// `kiln geom` commands.
+#[derive(Subcommand, Debug)]
+pub enum GeomCommand {
+    /// Reconstruct a closed mesh (OFF, OBJ or PLY) as a union of convex polytopes with a trained
+    /// 3-D BSP-Net; the output format follows the extension of --out (obj, ply, off).
+    ///
+    /// Example: kiln geom reconstruct --input shape.off --out mesh.obj --render mesh.png
+    Reconstruct {
+        /// The shape to reconstruct.
+        #[arg(long)]
+        input: PathBuf,
+        /// Checkpoint directory (config.json + model.bpk); `cargo xtask reproduce geom` trains one
+        /// into runs/geom-bspnet3d.
+        #[arg(long, default_value = "runs/geom-bspnet3d")]
+        checkpoint: PathBuf,
+        /// Output mesh.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also render the result to this PNG (orthographic, shaded).
+        #[arg(long)]
+        render: Option<PathBuf>,
+        /// Device (default: $KILN_DEVICE or auto).
+        #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+        device: String,
+    },
+}
+
+/// `kiln tabular`.
+#[derive(Args, Debug)]
+pub struct TabularArgs {
+    /// Training rows (numeric columns, one of them the target).
+    #[arg(long)]
+    pub train: PathBuf,
+    /// Rows to classify (the same feature columns; the target column is optional and, when
+    /// present, the accuracy is reported).
+    #[arg(long)]
+    pub test: PathBuf,
+    /// Name of the target column.
+    #[arg(long, default_value = "target")]
+    pub target: String,
+    /// Write `<target>,p_<class>...` per test row here instead of printing the labels.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Weights to use instead of the shipped checkpoint (burnpack, the shipped architecture).
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+    /// Ensemble members (class shift × feature shift × power transform).
+    #[arg(long, default_value_t = 8)]
+    pub members: usize,
+    /// Device (default: $KILN_DEVICE or auto).
+    #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
+    pub device: String,
+}
+
+/// Runs `kiln search`.
+pub fn search(args: SearchArgs) -> Result<()> {
+    let SearchArgs { supernet, objectives, evals, method, epochs, seed, device: d, out } = args;
+    if supernet != "ofa" {
+        return Err(CliError::Usage(format!("--supernet {supernet}: only `ofa` is available")));
+    }
+    let objectives = crate::search::parse_objectives(&objectives)?;
+    let device = device(&d)?;
+    let options = crate::search::SearchOptions { objectives, evals, method, epochs, seed, out: out.clone() };
+    let trace = crate::search::search(&options, &device, true)?;
+    println!("{} real evaluations, final hypervolume {:.4e}", trace.len(), trace.final_hypervolume());
+    print!("{}", kiln_nas::search::pareto_csv(&trace));
+    println!("wrote {}/pareto.csv, trace.json, latency.json", out.display());
+    Ok(())
+}
+
+/// Runs `kiln geom`.
+pub fn geom(command: GeomCommand) -> Result<()> {
+    let GeomCommand::Reconstruct { input, checkpoint, out, render, device: d } = command;
+    let device = device(&d)?;
+    let r = kiln_geom::bspnet::reconstruct::reconstruct_file(&input, &checkpoint, &out, &device)?;
+    println!(
+        "wrote {}: {} convexes, {} triangles, extraction {:.3} s",
+        r.output.display(),
+        r.num_convexes,
+        r.num_triangles,
+        r.extraction_seconds
+    );
+    if let Some(png) = render {
+        // Rendered in the unit cube, whatever the input's frame.
+        let mut mesh = kiln_geom::io::read_mesh(&out)?;
+        kiln_geom::ops::normalize::normalize_unit_cube(&mut mesh.vertices);
+        let image = kiln_geom::render::render_mesh(&mesh, &kiln_geom::render::RenderOptions::default());
+        kiln_geom::render::save_png(&image, &png)?;
+        println!("wrote {}", png.display());
+    }
+    Ok(())
+}
+
+/// Runs `kiln tabular`.
+pub fn tabular(args: TabularArgs) -> Result<()> {
+    let TabularArgs { train, test, target, out, weights, members, device: d } = args;
+    let device = device(&d)?;
+    let classifier = match weights {
+        Some(path) => kiln_tabular::TabPfnClassifier::from_file(path, &device)?,
+        None => kiln_tabular::TabPfnClassifier::new(&device)?,
+    };
+    let ensemble = kiln_tabular::EnsembleConfig { members: members.max(1), ..Default::default() };
+    let mut classifier = classifier.with_ensemble(ensemble);
+    let result = kiln_tabular::csv::predict_csv(&mut classifier, &train, &test, &target)?;
+    match out {
+        Some(path) => {
+            result.write_csv(&path)?;
+            println!("wrote {} predictions to {}", result.predictions.len(), path.display());
+        }
+        None => result.predictions.iter().for_each(|p| println!("{p}")),
+    }
+    if let Some(acc) = result.accuracy {
+        eprintln!("accuracy on the test file's {target} column: {:.2}%", acc * 100.0);
+    }
+    Ok(())
+}
+
+/// Runs `kiln devices`.
+pub fn devices() -> Result<()> {
+    println!("{:<8} {:<9} present", "backend", "compiled");
+    for info in available() {
+        println!("{:<8} {:<9} {}", info.backend, if info.compiled { "yes" } else { "no" }, info.present);
+    }
+    println!("auto selects: {:?}", select(DeviceSpec::Auto)?);
+    Ok(())
+}

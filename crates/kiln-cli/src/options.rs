@@ -1,0 +1,184 @@
+//! What a training command asks for: the options every run has, the options of its task, and
+//! where the run goes. The options are stored in the run's `config.json`.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CliError, Result};
+
+/// The task a model solves, i.e. the command that trains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    /// Image or table classification: `kiln train`.
+    Classify,
+    /// Node classification: `kiln graph train`.
+    Node,
+    /// Link prediction: `kiln graph link`.
+    Link,
+}
+
+impl Task {
+    /// The command that trains models of this task.
+    pub fn command(self) -> &'static str {
+        match self {
+            Self::Classify => "kiln train",
+            Self::Node => "kiln graph train",
+            Self::Link => "kiln graph link",
+        }
+    }
+}
+
+/// Options of `kiln train` beyond the common ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifyOptions {
+    /// Target column of a CSV file.
+    pub target: String,
+}
+
+/// Options of `kiln graph train` beyond the common ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeOptions {
+    /// Hidden width of the two-layer network.
+    pub hidden: usize,
+    /// L2 penalty of Adam.
+    pub weight_decay: f32,
+    /// Fraction of the nodes held out for validation.
+    pub valid: f64,
+    /// Fraction of the nodes held out for the test (unused with `per_class`).
+    pub test: f64,
+    /// Planetoid's protocol: this many training nodes per class, the rest split into
+    /// validation (`valid`) and test nodes.
+    pub per_class: Option<usize>,
+}
+
+/// Options of `kiln graph link` beyond the common ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkOptions {
+    /// Hidden width of NCN.
+    pub hidden: usize,
+    /// Learning rate of the predictor MLPs.
+    pub predictor_lr: f64,
+    /// Width of the random node features given to a graph whose file has none.
+    pub features: usize,
+    /// Fraction of the edges held out for validation.
+    pub valid: f64,
+    /// Fraction of the edges held out for the test.
+    pub test: f64,
+    /// K of Hits@K.
+    pub k: usize,
+}
+
+/// The options of one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "task", rename_all = "snake_case")]
+pub enum TaskOptions {
+    /// `kiln train`.
+    Classify(ClassifyOptions),
+    /// `kiln graph train`.
+    Node(NodeOptions),
+    /// `kiln graph link`.
+    Link(LinkOptions),
+}
+
+impl TaskOptions {
+    /// The task these options are for.
+    pub fn task(&self) -> Task {
+        match self {
+            Self::Classify(_) => Task::Classify,
+            Self::Node(_) => Task::Node,
+            Self::Link(_) => Task::Link,
+        }
+    }
+
+    fn mismatch(&self, wanted: Task) -> CliError {
+        CliError::Usage(format!(
+            "the model is trained by `{}`, but the options are those of `{}`",
+            wanted.command(),
+            self.task().command()
+        ))
+    }
+
+    /// The classification options.
+    pub fn classify(&self) -> Result<&ClassifyOptions> {
+        match self {
+            Self::Classify(options) => Ok(options),
+            _ => Err(self.mismatch(Task::Classify)),
+        }
+    }
+
+    /// The node-classification options.
+    pub fn node(&self) -> Result<&NodeOptions> {
+        match self {
+            Self::Node(options) => Ok(options),
+            _ => Err(self.mismatch(Task::Node)),
+        }
+    }
+
+    /// The link-prediction options.
+    pub fn link(&self) -> Result<&LinkOptions> {
+        match self {
+            Self::Link(options) => Ok(options),
+            _ => Err(self.mismatch(Task::Link)),
+        }
+    }
+}
+
+/// The options of a training run, as given on the command line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    /// Registry name of the model (`--model`).
+    pub model: String,
+    /// Data specification (`--data`).
+    pub data: String,
+    /// Epochs.
+    pub epochs: usize,
+    /// Base learning rate.
+    pub lr: f64,
+    /// Batch size (positive links per batch for link prediction; node classification is
+    /// full-batch).
+    pub batch_size: usize,
+    /// Seed of the split, initialisation and shuffling.
+    pub seed: u64,
+    /// The options of the task.
+    pub task: TaskOptions,
+}
+
+impl TrainOptions {
+    /// `kiln train --model MODEL --data DATA` with the command's defaults: 30 epochs, learning
+    /// rate 3e-3, batch size 64, seed 0, CSV target column `target`.
+    pub fn classify(model: &str, data: &str) -> Self {
+        Self {
+            model: model.into(),
+            data: data.into(),
+            epochs: 30,
+            lr: 3e-3,
+            batch_size: 64,
+            seed: 0,
+            task: TaskOptions::Classify(ClassifyOptions { target: "target".into() }),
+        }
+    }
+}
+
+/// A training run to start or resume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainRequest {
+    /// The options.
+    pub options: TrainOptions,
+    /// The run directory.
+    pub out: PathBuf,
+    /// Continue from the run directory's last checkpoint.
+    pub resume: bool,
+    /// Progress bar and per-epoch lines on stderr.
+    pub progress: bool,
+    /// Stop after this many epochs, as if killed (for time-boxed runs and tests of `--resume`).
+    pub halt_after_epochs: Option<usize>,
+}
+
+impl TrainRequest {
+    /// A fresh run of `options` into `out`, without progress output.
+    pub fn new(options: TrainOptions, out: impl Into<PathBuf>) -> Self {
+        Self { options, out: out.into(), resume: false, progress: false, halt_after_epochs: None }
+    }
+}

@@ -1,0 +1,124 @@
+//! Image and table classifiers: the typed description of one model ([`Classifier`]) and the
+//! one generic entry ([`Classify`]) that trains, evaluates and explains any of them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use burn::prelude::Device;
+use kiln_core::train::{LrSchedule, Phase, TrainModel, TrainPhase, Trainer};
+use kiln_data::ImageBatcher;
+use kiln_proto::PushSet;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::ModelEntry;
+use super::explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explainer, write_explanation};
+use crate::artifact::{self, EvalSummary, RunConfig, TrainSummary};
+use crate::classify_data::{ClassifyData, Input, Prepared, prepare, reload};
+use crate::error::{CliError, Result};
+use crate::options::{Task, TrainOptions, TrainRequest};
+
+/// An image or table classifier of `kiln train`: how to configure, build and train it.
+pub trait Classifier: Sync + 'static {
+    /// The `--model` name.
+    const NAME: &'static str;
+    /// One line for listings.
+    const ABOUT: &'static str;
+    /// What the network consumes: `ImageBatch`, or `VectorBatch` (tables; images flattened).
+    type Batch: Input;
+    /// The network.
+    type Model: TrainModel<Batch = Self::Batch>;
+    /// Its typed configuration, stored in `config.json`: the architecture `init` builds.
+    type Config: Serialize + DeserializeOwned;
+
+    /// The configuration for data of this shape and these classes.
+    fn config(data: &ClassifyData) -> Self::Config;
+
+    /// Builds the network (the only place it is built: training, evaluation and explanation
+    /// all come here).
+    fn init(config: &Self::Config, device: &Device) -> Self::Model;
+
+    /// The phases of a run. Default: one phase of Adam with cosine decay over `--epochs`.
+    fn phases(options: &TrainOptions, _data: &Prepared) -> Result<Vec<Phase<Self::Model>>> {
+        let phase = TrainPhase::new(options.epochs, options.lr).with_schedule(LrSchedule::Cosine { min_factor: 0.01 });
+        Ok(vec![Phase::train("train", phase)])
+    }
+
+    /// How the model explains a prediction, when it can.
+    fn explainer() -> Option<Explainer<Self::Model>> {
+        None
+    }
+}
+
+/// The registry entry of a [`Classifier`].
+pub struct Classify<T>(pub T);
+
+type ClassifyRun<T> = RunConfig<<T as Classifier>::Config, ClassifyData>;
+
+impl<T: Classifier> Classify<T> {
+    /// The run in `run_dir`: its configuration, its data as split for training, and the model
+    /// with its trained weights.
+    fn load(run_dir: &Path, device: &Device) -> Result<(ClassifyRun<T>, Prepared, T::Model)> {
+        let run: ClassifyRun<T> = artifact::read_config(run_dir)?;
+        let target = &run.options.task.classify()?.target;
+        let prepared = reload(&run.options.data, target, run.options.seed, &run.data, run_dir)?;
+        let model = artifact::load_model(run_dir, T::init(&run.config, device))?;
+        Ok((run, prepared, model))
+    }
+}
+
+impl<T: Classifier> ModelEntry for Classify<T> {
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn about(&self) -> &'static str {
+        T::ABOUT
+    }
+
+    fn task(&self) -> Task {
+        Task::Classify
+    }
+
+    fn train(&self, request: &TrainRequest, device: &Device) -> Result<TrainSummary> {
+        let options = &request.options;
+        let (prepared, data) = prepare(&options.data, &options.task.classify()?.target, options.seed)?;
+        let run = RunConfig { options: options.clone(), config: T::config(&data), data };
+        let phases = T::phases(options, &prepared)?;
+        let sources = T::Batch::sources(T::NAME, prepared, options.batch_size, options.seed)?;
+        let trainer = artifact::start_run(request, device, &run)?;
+        let model = T::init(&run.config, device);
+        let (model, report) = trainer.fit(model, &phases, sources.train.as_ref(), Some(sources.valid.as_ref()))?;
+        let test = trainer.evaluate(&model, sources.test.as_ref())?;
+        artifact::finish_run(request, &model, report, test, BTreeMap::new())
+    }
+
+    fn eval(&self, run_dir: &Path, device: &Device) -> Result<EvalSummary> {
+        let (run, prepared, model) = Self::load(run_dir, device)?;
+        let sources = T::Batch::sources(T::NAME, prepared, run.options.batch_size, run.options.seed)?;
+        let trainer = Trainer::new(device.clone()).with_seed(run.options.seed);
+        Ok(EvalSummary { test: trainer.evaluate(&model, sources.test.as_ref())?, metrics: BTreeMap::new() })
+    }
+
+    fn explainer(&self) -> Option<&dyn Explain> {
+        T::explainer().map(|_| self as &dyn Explain)
+    }
+}
+
+impl<T: Classifier> Explain for Classify<T> {
+    fn explain(&self, run_dir: &Path, device: &Device, request: &ExplainRequest) -> Result<ExplainOutput> {
+        let explainer = T::explainer().ok_or_else(|| super::cannot_explain(T::NAME))?;
+        let (run, prepared, model) = Self::load(run_dir, device)?;
+        let Prepared::Images { train, test, norm, .. } = prepared else {
+            return Err(CliError::Usage(format!("{}: explanations are of images", run_dir.display())));
+        };
+        let example = test.get(request.index).ok_or_else(|| {
+            CliError::Usage(format!("--index {}: the test split has {} images", request.index, test.len()))
+        })?;
+        let batcher = ImageBatcher::new(norm);
+        let input = ExplainInput { run_dir, image: &example.image, batcher: &batcher, device, top_k: request.top_k };
+        let explained = explainer(&model, &input)?;
+        let push_set = PushSet::new(train, batcher);
+        write_explanation(run_dir, request.index, example, explained, &push_set, run.data.num_classes())
+    }
+}

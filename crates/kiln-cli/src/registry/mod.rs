@@ -1,0 +1,111 @@
+//! The models the `kiln` command knows, one entry each.
+//!
+//! An entry knows its name, the task (the command that trains it), how to train a run, how to
+//! evaluate a run directory, and, optionally, how to explain a prediction. `kiln train`,
+//! `kiln graph train|link`, `kiln eval` and `kiln explain` look the entry up by name (from
+//! `--model`, or from the run's `config.json`) and call it; nothing else dispatches on the
+//! model. Adding a model is one line in [`MODELS`] plus its entry:
+//!
+//! - an image or table classifier implements [`Classifier`] (its config from the data, `init`,
+//!   optionally its phases and explainer) and is listed as `&Classify(MyModel)`;
+//! - a node classifier is a GNN layer kind: `&NodeEntry { name: "gcn", layer: LayerKind::Gcn }`;
+//! - a link predictor: `&LinkEntry { name: "ncnc", completion: true }`.
+
+mod classifiers;
+mod classify;
+mod explain;
+mod link;
+mod node;
+mod proto;
+
+use std::path::Path;
+
+use burn::prelude::Device;
+use kiln_graph::layers::LayerKind;
+
+pub use classifiers::{Cnn, Mlp, ResNet};
+pub use classify::{Classifier, Classify};
+pub use explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explained, Explainer};
+pub use link::LinkEntry;
+pub use node::NodeEntry;
+pub use proto::{ProtoPNet, StProtoPNet};
+
+use crate::artifact::{EvalSummary, TrainSummary};
+use crate::error::{CliError, Result};
+use crate::options::{Task, TrainRequest};
+
+/// One model of the `kiln` command.
+pub trait ModelEntry: Sync {
+    /// The `--model` name.
+    fn name(&self) -> &'static str;
+
+    /// One line for listings.
+    fn about(&self) -> &'static str;
+
+    /// The task, i.e. the command that trains the model.
+    fn task(&self) -> Task;
+
+    /// Trains a run as `request` says, writing the run directory (see [`crate::artifact`]).
+    fn train(&self, request: &TrainRequest, device: &Device) -> Result<TrainSummary>;
+
+    /// Evaluates the run in `run_dir` on its held-out test data.
+    fn eval(&self, run_dir: &Path, device: &Device) -> Result<EvalSummary>;
+
+    /// How the model explains its predictions, when it can.
+    fn explainer(&self) -> Option<&dyn Explain> {
+        None
+    }
+}
+
+/// Every model, in the order of listings.
+pub static MODELS: &[&dyn ModelEntry] = &[
+    &Classify(Mlp),
+    &Classify(Cnn),
+    &Classify(ResNet),
+    &Classify(ProtoPNet),
+    &Classify(StProtoPNet),
+    &NodeEntry { name: "gcn", layer: LayerKind::Gcn },
+    &NodeEntry { name: "sage", layer: LayerKind::Sage },
+    &NodeEntry { name: "gat", layer: LayerKind::Gat },
+    &NodeEntry { name: "gin", layer: LayerKind::Gin },
+    &LinkEntry { name: "ncn", completion: false },
+    &LinkEntry { name: "ncnc", completion: true },
+];
+
+/// The names of the models `keep` selects, comma separated.
+fn names(keep: impl Fn(&dyn ModelEntry) -> bool) -> String {
+    MODELS.iter().filter(|m| keep(**m)).map(|m| m.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The names of the models of `task`, comma separated (for `--help` and errors).
+pub fn names_for(task: Task) -> String {
+    names(|m| m.task() == task)
+}
+
+/// The names of the models that can explain themselves, comma separated.
+pub fn explainer_names() -> String {
+    names(|m| m.explainer().is_some())
+}
+
+/// The error of `kiln explain` on a run of `model`, which cannot explain itself.
+pub fn cannot_explain(model: &str) -> CliError {
+    CliError::CannotExplain { model: model.to_string(), explainers: explainer_names() }
+}
+
+/// The entry of model `name` of `task`; the error lists the task's models.
+pub fn find(name: &str, task: Task) -> Result<&'static dyn ModelEntry> {
+    MODELS.iter().copied().find(|m| m.name() == name && m.task() == task).ok_or_else(|| CliError::UnknownModel {
+        name: name.to_string(),
+        command: task.command(),
+        known: names_for(task),
+    })
+}
+
+/// The entry of the model of the run in `run_dir` (named in its `config.json`).
+pub fn find_run(run_dir: &Path) -> Result<&'static dyn ModelEntry> {
+    let name = crate::artifact::model_name(run_dir)?;
+    MODELS.iter().copied().find(|m| m.name() == name).ok_or_else(|| CliError::Metadata {
+        path: run_dir.join(crate::artifact::CONFIG_FILE),
+        message: format!("model `{name}` is not one of {}", names(|_| true)),
+    })
+}

@@ -1,0 +1,96 @@
+//! The prototype networks of `kiln train`: ProtoPNet and ST-ProtoPNet on the small preset, with
+//! the warm-up → joint → push → last-layer schedule, and their "this looks like that"
+//! explanations.
+
+use burn::prelude::Device;
+use kiln_core::train::{ImageBatch, Phase};
+use kiln_data::ImageBatcher;
+use kiln_proto::st_protopnet::{self, StPushReport};
+use kiln_proto::{ProtoPNetConfig, ProtoPNetSchedule, PushReport, PushSet, StProtoPNetConfig};
+
+use super::classify::Classifier;
+use super::explain::{ExplainInput, Explained, Explainer, latest_push};
+use crate::classify_data::{ClassifyData, Prepared};
+use crate::error::{CliError, Result};
+use crate::options::TrainOptions;
+
+/// The small preset's schedule with `--epochs` joint epochs.
+fn schedule(options: &TrainOptions) -> ProtoPNetSchedule {
+    ProtoPNetSchedule { joint_epochs: options.epochs, ..ProtoPNetSchedule::small() }
+}
+
+/// The training images as a push set (prototypes are projected onto their patches).
+fn push_set(data: &Prepared) -> Result<PushSet> {
+    match data {
+        Prepared::Images { train, norm, .. } => Ok(PushSet::new(train.clone(), ImageBatcher::new(norm.clone()))),
+        Prepared::Vectors { .. } => Err(CliError::Usage("prototype networks need image data".into())),
+    }
+}
+
+/// ProtoPNet (Chen et al., NeurIPS 2019).
+pub struct ProtoPNet;
+
+impl Classifier for ProtoPNet {
+    const NAME: &'static str = "protopnet";
+    const ABOUT: &'static str = "ProtoPNet, small preset; warm-up, joint, push, last layer; explains itself";
+    type Batch = ImageBatch;
+    type Model = kiln_proto::ProtoPNet;
+    type Config = ProtoPNetConfig;
+
+    fn config(data: &ClassifyData) -> ProtoPNetConfig {
+        ProtoPNetConfig::small(data.num_classes(), data.input_shape[0])
+    }
+
+    fn init(config: &ProtoPNetConfig, device: &Device) -> kiln_proto::ProtoPNet {
+        config.init(device)
+    }
+
+    fn phases(options: &TrainOptions, data: &Prepared) -> Result<Vec<Phase<kiln_proto::ProtoPNet>>> {
+        Ok(schedule(options).phases(push_set(data)?))
+    }
+
+    fn explainer() -> Option<Explainer<kiln_proto::ProtoPNet>> {
+        Some(explain_protopnet)
+    }
+}
+
+/// ST-ProtoPNet (Wang et al., ICCV 2023).
+pub struct StProtoPNet;
+
+impl Classifier for StProtoPNet {
+    const NAME: &'static str = "st-protopnet";
+    const ABOUT: &'static str = "ST-ProtoPNet, small preset; both prototype sets pushed; explains itself";
+    type Batch = ImageBatch;
+    type Model = kiln_proto::StProtoPNet;
+    type Config = StProtoPNetConfig;
+
+    fn config(data: &ClassifyData) -> StProtoPNetConfig {
+        StProtoPNetConfig::small(data.num_classes(), data.input_shape[0])
+    }
+
+    fn init(config: &StProtoPNetConfig, device: &Device) -> kiln_proto::StProtoPNet {
+        config.init(device)
+    }
+
+    fn phases(options: &TrainOptions, data: &Prepared) -> Result<Vec<Phase<kiln_proto::StProtoPNet>>> {
+        Ok(schedule(options).phases_with(st_protopnet::push_action(push_set(data)?)))
+    }
+
+    fn explainer() -> Option<Explainer<kiln_proto::StProtoPNet>> {
+        Some(explain_st_protopnet)
+    }
+}
+
+/// ProtoPNet's explanation with the sources of its last push.
+fn explain_protopnet(model: &kiln_proto::ProtoPNet, input: &ExplainInput<'_>) -> Result<Explained> {
+    let push: Option<PushReport> = latest_push(input.run_dir)?;
+    let explanation = model.explain(input.image, input.batcher, input.device, input.top_k, push.as_ref());
+    Ok(Explained { explanation, prototypes: push })
+}
+
+/// ST-ProtoPNet's explanation over both prototype sets with the sources of its last push.
+fn explain_st_protopnet(model: &kiln_proto::StProtoPNet, input: &ExplainInput<'_>) -> Result<Explained> {
+    let push: Option<StPushReport> = latest_push(input.run_dir)?;
+    let explanation = model.explain(input.image, input.batcher, input.device, input.top_k, push.as_ref());
+    Ok(Explained { explanation, prototypes: push.map(|p| p.combined()) })
+}

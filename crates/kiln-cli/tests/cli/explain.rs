@@ -1,0 +1,89 @@
+//! `kiln explain` through the registry: ProtoPNet and ST-ProtoPNet runs explain a test image
+//! (PNG, JSON, gallery); a CNN run cannot explain itself and says so.
+
+use crate::common::{Scratch, arg, assert_fails, assert_succeeds, kiln};
+
+/// Trains `model` briefly on two procedural classes, explains test image 1 with two prototypes
+/// and checks what was written. Returns the explanation's JSON.
+fn train_and_explain(model: &str, name: &str) -> serde_json::Value {
+    let scratch = Scratch::new(name);
+    let out = scratch.path().join("run");
+    let trained = kiln(&[
+        "train",
+        "--model",
+        model,
+        "--data",
+        "procedural:2",
+        "--epochs",
+        "1",
+        "--device",
+        "flex",
+        "--quiet",
+        "--out",
+        arg(&out),
+    ]);
+    assert_succeeds(&trained);
+    let explained = kiln(&["explain", "--checkpoint", arg(&out), "--index", "1", "--top", "2", "--device", "flex"]);
+    let text = assert_succeeds(&explained);
+    assert!(text.contains("predicted class"), "{text}");
+    assert_eq!(text.matches("looks like prototype").count(), 2, "{text}");
+    for file in ["explain/test-1.png", "explain/test-1.json", "gallery.png"] {
+        let size = std::fs::metadata(out.join(file)).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 100, "{file} missing or empty");
+    }
+    serde_json::from_str(&std::fs::read_to_string(out.join("explain/test-1.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn protopnet_run_explains_a_test_image() {
+    let json = train_and_explain("protopnet", "explain-protopnet");
+    let evidence = json["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 2);
+    // Small preset: 5 prototypes per class, 2 classes.
+    assert!(evidence.iter().all(|e| e["prototype"].as_u64().unwrap() < 10), "{json}");
+    assert!(evidence.iter().all(|e| !e["source"].is_null()), "the push report gives every source: {json}");
+}
+
+#[test]
+fn st_protopnet_run_explains_a_test_image_with_both_prototype_sets() {
+    let json = train_and_explain("st-protopnet", "explain-st-protopnet");
+    let evidence = json["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 2);
+    // Small preset: 3 prototypes per class and set; trivial 0..6, support 6..12.
+    assert!(evidence.iter().all(|e| e["prototype"].as_u64().unwrap() < 12), "{json}");
+    for e in evidence {
+        assert_eq!(e["source"]["prototype"], e["prototype"], "sources are numbered like the evidence: {json}");
+    }
+}
+
+#[test]
+fn cnn_run_cannot_explain_itself() {
+    let scratch = Scratch::new("explain-cnn");
+    let out = scratch.path().join("run");
+    let trained = kiln(&[
+        "train",
+        "--model",
+        "cnn",
+        "--data",
+        "digits",
+        "--epochs",
+        "1",
+        "--device",
+        "flex",
+        "--quiet",
+        "--out",
+        arg(&out),
+    ]);
+    assert_succeeds(&trained);
+    // The run states the CNN it chose for 8×8 inputs.
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    let expected = kiln_core::nn::CnnConfig::for_input(1, 8, 8, 10);
+    assert_eq!(config["config"]["channels"], serde_json::json!(expected.channels), "{config}");
+    assert_eq!(config["data"]["input_shape"], serde_json::json!([1, 8, 8]));
+
+    let err = assert_fails(&kiln(&["explain", "--checkpoint", arg(&out), "--device", "flex"]));
+    assert!(err.contains("model `cnn` cannot explain itself"), "{err}");
+    assert!(err.contains("protopnet, st-protopnet"), "the message names the models that can: {err}");
+    assert!(!out.join("explain").exists());
+}

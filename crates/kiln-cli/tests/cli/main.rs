@@ -1,0 +1,12 @@
+//! End-to-end tests of the `kiln` command (one binary): devices, malformed data, training and
+//! evaluation of every task through the model registry, explanations, and the tool commands.
+
+mod classify;
+mod common;
+mod devices;
+mod explain;
+mod graph;
+mod graph_files;
+mod malformed;
+mod registry;
+mod tools;

@@ -1,0 +1,121 @@
+//! The commands beside the registry's models: `search`, `geom reconstruct`, `tabular`.
+
+use std::path::Path;
+
+use burn::prelude::Device;
+
+use crate::common::{Scratch, assert_fails, kiln, stderr, stdout};
+
+#[test]
+fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
+    let err = assert_fails(&kiln(&["search", "--objectives", "accuracy,bogus", "--device", "flex"]));
+    assert!(err.contains("unknown objective `bogus`"), "{err}");
+    let scratch = Scratch::new("search");
+    let out = scratch.path().join("search");
+    let out_str = out.to_str().unwrap();
+    let output = kiln(&[
+        "search",
+        "--objectives",
+        "accuracy,macs",
+        "--evals",
+        "8",
+        "--epochs",
+        "4",
+        "--method",
+        "random",
+        "--device",
+        "flex",
+        "--out",
+        out_str,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("8 real evaluations"), "{}", stdout(&output));
+    let csv = std::fs::read_to_string(out.join("pareto.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with("accuracy,macs"));
+    assert!(lines.count() >= 1, "an empty front");
+    assert!(std::fs::metadata(out.join("pareto.png")).is_ok_and(|m| m.len() > 1000), "the Pareto plot is written");
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("trace.json")).unwrap()).unwrap();
+    let hv = trace["hypervolume"].as_array().unwrap();
+    assert_eq!(hv.len(), 8);
+    let values: Vec<f64> = hv.iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(values.windows(2).all(|w| w[1] >= w[0]), "hypervolume never decreases: {values:?}");
+}
+
+#[test]
+fn geom_reconstruct_writes_a_mesh_and_a_render_and_names_malformed_files() {
+    use kiln_geom::bspnet::BspNetConfig;
+    use kiln_geom::bspnet::reconstruct::save_checkpoint;
+
+    let scratch = Scratch::new("geom");
+    let dir = scratch.path();
+    // An untrained 16³ checkpoint is enough to exercise the whole path.
+    let config = BspNetConfig::small_3d(16);
+    let checkpoint = dir.join("bspnet");
+    save_checkpoint(&config.init(&Device::flex()), &config, &checkpoint).unwrap();
+    let cube = kiln_geom::TriangleMesh::cuboid(&kiln_geom::Aabb::cube(0.4));
+    let input = dir.join("cube.off");
+    kiln_geom::io::write_mesh(&input, &cube).unwrap();
+    let (out, png) = (dir.join("out.obj"), dir.join("out.png"));
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let (input_s, checkpoint_s, out_s, png_s) = (path(&input), path(&checkpoint), path(&out), path(&png));
+    let output = kiln(&[
+        "geom",
+        "reconstruct",
+        "--input",
+        &input_s,
+        "--checkpoint",
+        &checkpoint_s,
+        "--out",
+        &out_s,
+        "--render",
+        &png_s,
+        "--device",
+        "flex",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("convexes"), "{}", stdout(&output));
+    assert!(out.exists() && std::fs::metadata(&png).is_ok_and(|m| m.len() > 100));
+
+    let bad = dir.join("bad.off");
+    std::fs::write(&bad, "OFF\n8 12 0\n0 0 0\n").unwrap();
+    let bad_s = path(&bad);
+    let output = kiln(&["geom", "reconstruct", "--input", &bad_s, "--checkpoint", &checkpoint_s, "--out", &out_s]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("bad.off"), "the error names the file: {}", stderr(&output));
+}
+
+#[test]
+fn tabular_classifies_a_csv_with_the_shipped_model_and_reports_bad_files() {
+    let scratch = Scratch::new("tabular");
+    let dir = scratch.path();
+    // Two well-separated blobs: label = 1 when x0 + x1 > 0.
+    let rows = |n: usize, offset: usize| {
+        let mut text = String::from("x0,x1,label\n");
+        for i in 0..n {
+            let t = ((i + offset) as f64 * 0.7).sin();
+            let (x0, x1, y) = if i % 2 == 0 { (2.0 + t, 1.5 - t, 1) } else { (-2.0 + t, -1.0 - t, 0) };
+            text.push_str(&format!("{x0},{x1},{y}\n"));
+        }
+        text
+    };
+    let (train, test, out) = (dir.join("train.csv"), dir.join("test.csv"), dir.join("pred.csv"));
+    std::fs::write(&train, rows(40, 0)).unwrap();
+    std::fs::write(&test, rows(10, 100)).unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let (train_s, test_s, out_s) = (path(&train), path(&test), path(&out));
+    let output = kiln(&[
+        "tabular", "--train", &train_s, "--test", &test_s, "--target", "label", "--out", &out_s, "--device", "flex",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("accuracy on the test file's label column: 100.00%"), "{}", stderr(&output));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().next(), Some("label,p_0,p_1"));
+    assert_eq!(written.lines().count(), 11);
+
+    std::fs::write(&test, "x0,x1,label\n1.0,oops,1\n").unwrap();
+    let output = kiln(&["tabular", "--train", &train_s, "--test", &test_s, "--target", "label", "--device", "flex"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("test.csv"), "the error names the file: {}", stderr(&output));
+}

@@ -1,0 +1,157 @@
+//! Real evaluation of subnets of a trained supernet for a search: the objectives a subnet is
+//! measured on (accuracy, MACs, parameters, latency), the [`Evaluator`] that measures them, and
+//! the search [`Problem`] over the supernet's subnets.
+
+use burn::prelude::Device;
+use kiln_core::metrics::ClassificationMetrics;
+use kiln_core::train::{BatchSource, ImageBatch};
+use serde::{Deserialize, Serialize};
+
+use super::cost::{LatencySettings, LatencyTable, measure_latency, subnet_macs, subnet_params};
+use super::data::NasData;
+use super::subnet::SubnetConfig;
+use super::supernet::OfaSupernet;
+use crate::search::{Evaluator, Objective, Problem, SearchError, SearchSpace};
+
+/// Accuracy of subnet `cfg` of `supernet` on `data`, after BN recalibration on 10 batches of
+/// `train`.
+///
+/// # Errors
+/// When a source cannot build a batch.
+pub fn subnet_accuracy(
+    supernet: &OfaSupernet,
+    cfg: &SubnetConfig,
+    train: &dyn BatchSource<ImageBatch>,
+    data: &dyn BatchSource<ImageBatch>,
+    device: &Device,
+) -> kiln_core::Result<f64> {
+    let model = supernet.recalibrate_bn(cfg, train, 10, device)?;
+    let mut metrics = ClassificationMetrics::new(1);
+    for i in 0..data.num_batches() {
+        let batch = data.batch(0, i, device)?;
+        metrics.update(model.forward_subnet(cfg, batch.images), batch.targets);
+    }
+    Ok(metrics.accuracy())
+}
+
+/// A search objective measured on a subnet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubnetObjective {
+    /// Validation accuracy after BN recalibration (maximised).
+    Accuracy,
+    /// Analytic MACs per image (minimised).
+    Macs,
+    /// Parameters of the extracted subnet (minimised).
+    Params,
+    /// Measured latency in ms at batch 1 on the search device, through a lookup table
+    /// (minimised).
+    Latency,
+}
+
+impl std::str::FromStr for SubnetObjective {
+    type Err = SearchError;
+
+    fn from_str(s: &str) -> Result<Self, SearchError> {
+        match s.trim() {
+            "accuracy" => Ok(Self::Accuracy),
+            "macs" => Ok(Self::Macs),
+            "params" => Ok(Self::Params),
+            "latency" => Ok(Self::Latency),
+            other => Err(SearchError::InvalidConfig(format!(
+                "unknown objective `{other}`: expected accuracy, macs, params or latency"
+            ))),
+        }
+    }
+}
+
+impl SubnetObjective {
+    /// The objective's name and direction.
+    pub fn objective(self) -> Objective {
+        match self {
+            Self::Accuracy => Objective::maximize("accuracy"),
+            Self::Macs => Objective::minimize("macs"),
+            Self::Params => Objective::minimize("params"),
+            Self::Latency => Objective::minimize("latency_ms"),
+        }
+    }
+}
+
+/// Real evaluation of an encoding on the chosen objectives.
+pub struct SubnetEvaluator<'a> {
+    /// The trained supernet.
+    pub supernet: &'a OfaSupernet,
+    /// The data.
+    pub data: &'a NasData,
+    /// Device.
+    pub device: Device,
+    /// What to measure, in order.
+    pub objectives: Vec<SubnetObjective>,
+    /// Latency lookup table (filled on misses).
+    pub latency: LatencyTable,
+}
+
+impl<'a> SubnetEvaluator<'a> {
+    /// An evaluator of `objectives` with an empty latency table.
+    pub fn new(supernet: &'a OfaSupernet, data: &'a NasData, device: &Device, objectives: &[SubnetObjective]) -> Self {
+        Self { supernet, data, device: device.clone(), objectives: objectives.to_vec(), latency: LatencyTable::new() }
+    }
+}
+
+/// # Panics
+/// When the data cannot build a batch ([`subnet_accuracy`]'s error): [`Evaluator::evaluate`]
+/// cannot return an error, and the loaders of [`NasData`] build every batch of their data.
+impl Evaluator for SubnetEvaluator<'_> {
+    fn evaluate(&mut self, encoding: &[usize]) -> Vec<f64> {
+        let cfg = SubnetConfig::decode(encoding, &self.supernet.config);
+        let config = &self.supernet.config;
+        let objectives = self.objectives.clone();
+        objectives
+            .into_iter()
+            .map(|o| match o {
+                SubnetObjective::Accuracy => {
+                    subnet_accuracy(self.supernet, &cfg, &self.data.train, &self.data.valid, &self.device)
+                        .unwrap_or_else(|e| panic!("evaluating subnet {encoding:?}: {e}"))
+                }
+                SubnetObjective::Macs => subnet_macs(config, &cfg) as f64,
+                SubnetObjective::Params => subnet_params(config, &cfg) as f64,
+                SubnetObjective::Latency => self.latency.get_or_measure(self.supernet, &cfg, &self.device, &LatencySettings::default()),
+            })
+            .collect()
+    }
+}
+
+/// Hypervolume reference of the MACs and parameter objectives, as a multiple of the largest
+/// subnet's (so the largest subnet itself contributes volume).
+pub const COST_REFERENCE_FACTOR: f64 = 1.1;
+
+/// Hypervolume reference of the latency objective, as a multiple of the largest subnet's
+/// measured latency (wider than for analytic costs: measurements vary between runs).
+pub const LATENCY_REFERENCE_FACTOR: f64 = 1.5;
+
+/// The search problem over the supernet's subnets for `objectives`; the hypervolume reference
+/// is 0 for accuracy, [`COST_REFERENCE_FACTOR`] × the largest subnet's MACs or parameters, and
+/// [`LATENCY_REFERENCE_FACTOR`] × its measured latency.
+pub fn problem_for(
+    supernet: &OfaSupernet,
+    objectives: &[SubnetObjective],
+    device: &Device,
+) -> Result<Problem, SearchError> {
+    let config = &supernet.config;
+    let largest = SubnetConfig::largest(config);
+    let reference = objectives
+        .iter()
+        .map(|o| match o {
+            SubnetObjective::Accuracy => 0.0,
+            SubnetObjective::Macs => COST_REFERENCE_FACTOR * subnet_macs(config, &largest) as f64,
+            SubnetObjective::Params => COST_REFERENCE_FACTOR * subnet_params(config, &largest) as f64,
+            SubnetObjective::Latency => {
+                LATENCY_REFERENCE_FACTOR * measure_latency(supernet, &largest, device, &LatencySettings::default())
+            }
+        })
+        .collect();
+    Problem::new(
+        SearchSpace::new(SubnetConfig::gene_choices(config))?,
+        objectives.iter().map(|o| o.objective()).collect(),
+        reference,
+    )
+}
