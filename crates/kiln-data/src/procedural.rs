@@ -96,12 +96,7 @@ impl ProceduralConfig {
     /// # Errors
     /// [`DataError::InvalidConfig`] naming the field and its allowed range.
     pub fn validate(&self) -> Result<()> {
-        if !(MIN_IMAGE_SIZE..=MAX_IMAGE_SIZE).contains(&self.image_size) {
-            return Err(DataError::InvalidConfig(format!(
-                "image_size must be in {MIN_IMAGE_SIZE}..={MAX_IMAGE_SIZE}, got {}",
-                self.image_size
-            )));
-        }
+        check_image_size(self.image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)?;
         if !(2..=MAX_CLASSES).contains(&self.num_classes) {
             return Err(DataError::InvalidConfig(format!(
                 "num_classes must be in 2..={MAX_CLASSES}, got {}",
@@ -199,4 +194,12 @@ fn render(cfg: &ProceduralConfig, index: usize) -> PartImage {
 /// The seed of image `index`: a SplitMix64 mix of the dataset seed and the index.
 fn image_seed(seed: u64, index: usize) -> u64 {
     scene::mix(seed ^ scene::mix(index as u64))
+}
+
+/// A generator's `image_size` must be in `min..=max`.
+pub(crate) fn check_image_size(image_size: usize, min: usize, max: usize) -> Result<()> {
+    if !(min..=max).contains(&image_size) {
+        return Err(DataError::InvalidConfig(format!("image_size must be in {min}..={max}, got {image_size}")));
+    }
+    Ok(())
 }

@@ -126,12 +126,12 @@ impl ProtoPNetSchedule {
             phases.push(
                 Phase::train(
                     format!("joint_{round}"),
-                TrainPhase::new(self.joint_epochs, self.add_on_lr)
-                    .with_optimizer(adam)
-                    .with_trainable(Trainable::only(["features", "add_on_layers", "prototype_vectors"]))
-                    .with_group("features", self.features_lr, self.weight_decay)
-                    .with_group("add_on_layers", self.add_on_lr, self.weight_decay)
-                    .with_schedule(LrSchedule::Step { every: self.joint_step.0, gamma: self.joint_step.1 }),
+                    TrainPhase::new(self.joint_epochs, self.add_on_lr)
+                        .with_optimizer(adam)
+                        .with_trainable(Trainable::only(["features", "add_on_layers", "prototype_vectors"]))
+                        .with_group("features", self.features_lr, self.weight_decay)
+                        .with_group("add_on_layers", self.add_on_lr, self.weight_decay)
+                        .with_schedule(LrSchedule::Step { every: self.joint_step.0, gamma: self.joint_step.1 }),
                 )
                 .in_stage(PrototypeStage::Joint { round }),
             );

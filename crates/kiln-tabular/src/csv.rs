@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use kiln_data::DataError;
 use kiln_data::formats::csv::{Table, read_csv};
 
-use crate::tabpfn::classifier::{TabPfnClassifier, argmax};
 use crate::error::{Result, TabularError};
+use crate::tabpfn::classifier::{TabPfnClassifier, argmax};
 
 /// Predictions for a test CSV.
 #[derive(Debug, Clone, PartialEq)]

@@ -21,15 +21,14 @@
 //! The shipped model accepts at most 1024 training rows, 100 features and 10 classes (TabPFN
 //! v1's limits); larger inputs are refused with a typed [`TabularError`].
 
-
 pub mod csv;
 pub mod error;
 pub mod preprocess;
 pub mod prior;
 pub mod tabpfn;
 
+pub use error::{Result, TabularError};
+pub use prior::{PriorConfig, PriorDataset, PriorKind, PriorMix, generate};
 pub use tabpfn::classifier::TabPfnClassifier;
 pub use tabpfn::ensemble::EnsembleConfig;
-pub use error::{Result, TabularError};
 pub use tabpfn::model::{TabPfn, TabPfnConfig};
-pub use prior::{PriorConfig, PriorDataset, PriorKind, PriorMix, generate};

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use burn::prelude::Device;
 use kiln_core::train::Trainer;
-use kiln_graph::Graph;
 use kiln_graph::layers::LayerKind;
 use kiln_graph::tasks::{
     NodeClassifierConfig, NodeSplit, NodeTraining, check_node_graph, evaluate_node_classifier, train_node_classifier,
 };
+use kiln_graph::{Graph, GraphError};
 use serde::{Deserialize, Serialize};
 
 use super::ModelEntry;
@@ -44,9 +44,13 @@ fn prepare(options: &TrainOptions) -> Result<(Arc<Graph>, NodeSplit, NodeData)> 
     let node = options.task.node()?;
     let dataset = load_labelled(&options.data)?;
     let graph = dataset.graph;
-    let split = match (node.per_class, &graph.y) {
-        (Some(per_class), Some(labels)) => NodeSplit::per_class(labels, per_class, node.valid, options.seed)?,
-        _ => NodeSplit::random(graph.num_nodes, node.valid, node.test, options.seed)?,
+    let split = match node.per_class {
+        Some(per_class) => {
+            let labels =
+                graph.y.as_deref().ok_or_else(|| GraphError::Invalid("--per-class needs node labels".into()))?;
+            NodeSplit::per_class(labels, per_class, node.valid, options.seed)?
+        }
+        None => NodeSplit::random(graph.num_nodes, node.valid, node.test, options.seed)?,
     };
     let features = graph.x.as_ref().map_or(0, |x| x.dim);
     let data = NodeData { num_nodes: graph.num_nodes, features, labels: dataset.labels };

@@ -59,13 +59,12 @@ pub fn assert_fails(output: &Output) -> String {
     err
 }
 
-/// `kiln train` on `data` with a run directory inside `scratch`, on the flex device.
-pub fn train_on(scratch: &Scratch, data: &str) -> Output {
-    let out = scratch.path().join("run");
+/// `kiln train --model MODEL --data DATA --epochs 1` into `out`, on the flex device.
+pub fn train_briefly(model: &str, data: &str, out: &Path) -> Output {
     kiln(&[
         "train",
         "--model",
-        "mlp",
+        model,
         "--data",
         data,
         "--epochs",
@@ -74,8 +73,13 @@ pub fn train_on(scratch: &Scratch, data: &str) -> Output {
         "flex",
         "--quiet",
         "--out",
-        out.to_str().unwrap(),
+        arg(out),
     ])
+}
+
+/// `kiln train` of the MLP on `data` with a run directory inside `scratch`, on the flex device.
+pub fn train_on(scratch: &Scratch, data: &str) -> Output {
+    train_briefly("mlp", data, &scratch.path().join("run"))
 }
 
 /// The `test accuracy: ...` line printed by `kiln train` and `kiln eval`.

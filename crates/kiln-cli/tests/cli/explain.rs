@@ -1,28 +1,14 @@
 //! `kiln explain` through the registry: ProtoPNet and ST-ProtoPNet runs explain a test image
 //! (PNG, JSON, gallery); a CNN run cannot explain itself and says so.
 
-use crate::common::{Scratch, arg, assert_fails, assert_succeeds, kiln};
+use crate::common::{Scratch, arg, assert_fails, assert_succeeds, kiln, train_briefly};
 
 /// Trains `model` briefly on two procedural classes, explains test image 1 with two prototypes
 /// and checks what was written. Returns the explanation's JSON.
 fn train_and_explain(model: &str, name: &str) -> serde_json::Value {
     let scratch = Scratch::new(name);
     let out = scratch.path().join("run");
-    let trained = kiln(&[
-        "train",
-        "--model",
-        model,
-        "--data",
-        "procedural:2",
-        "--epochs",
-        "1",
-        "--device",
-        "flex",
-        "--quiet",
-        "--out",
-        arg(&out),
-    ]);
-    assert_succeeds(&trained);
+    assert_succeeds(&train_briefly(model, "procedural:2", &out));
     let explained = kiln(&["explain", "--checkpoint", arg(&out), "--index", "1", "--top", "2", "--device", "flex"]);
     let text = assert_succeeds(&explained);
     assert!(text.contains("predicted class"), "{text}");
@@ -60,21 +46,7 @@ fn st_protopnet_run_explains_a_test_image_with_both_prototype_sets() {
 fn cnn_run_cannot_explain_itself() {
     let scratch = Scratch::new("explain-cnn");
     let out = scratch.path().join("run");
-    let trained = kiln(&[
-        "train",
-        "--model",
-        "cnn",
-        "--data",
-        "digits",
-        "--epochs",
-        "1",
-        "--device",
-        "flex",
-        "--quiet",
-        "--out",
-        arg(&out),
-    ]);
-    assert_succeeds(&trained);
+    assert_succeeds(&train_briefly("cnn", "digits", &out));
     // The run states the CNN it chose for 8×8 inputs.
     let config: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();

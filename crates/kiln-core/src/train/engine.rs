@@ -223,7 +223,8 @@ impl Trainer {
                             return Ok((training.valid(), self.report(&state, false)));
                         }
                         let record;
-                        (training, record) = self.train_epoch(training, &mut optim, tp, phase, steps, &mut state, train, valid)?;
+                        (training, record) =
+                            self.train_epoch(training, &mut optim, tp, phase, steps, &mut state, train, valid)?;
                         epochs_this_call += 1;
                         self.finish_epoch(&mut log, &mut state, record, tp.epochs);
                         if state.epochs_done == tp.epochs {
@@ -287,8 +288,14 @@ impl Trainer {
                 let grads = GradientsParams::from_grads(loss.backward(), &model);
                 model = optim.step(lr, model, grads).after_optimizer_step();
             } else {
-                let (grads, outputs) =
-                    super::parallel::data_parallel_step(&self.replicas, &model, train, state.global_epoch, index, &ctx)?;
+                let (grads, outputs) = super::parallel::data_parallel_step(
+                    &self.replicas,
+                    &model,
+                    train,
+                    state.global_epoch,
+                    index,
+                    &ctx,
+                )?;
                 outputs.into_iter().for_each(|o| running.add(o));
                 model = optim.step_multi(lr, model, grads).after_optimizer_step();
             }

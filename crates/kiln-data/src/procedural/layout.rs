@@ -23,6 +23,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::check_image_size;
 use super::scene::muted;
 use crate::error::{DataError, Result};
 use crate::item::{Image, ImageExample};
@@ -133,12 +134,7 @@ impl LayoutConfig {
     /// # Errors
     /// [`DataError::InvalidConfig`] naming the field and its allowed values.
     pub fn validate(&self) -> Result<()> {
-        if !(MIN_IMAGE_SIZE..=MAX_IMAGE_SIZE).contains(&self.image_size) {
-            return Err(DataError::InvalidConfig(format!(
-                "image_size must be in {MIN_IMAGE_SIZE}..={MAX_IMAGE_SIZE}, got {}",
-                self.image_size
-            )));
-        }
+        check_image_size(self.image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)?;
         if self.channels != 1 && self.channels != 3 {
             return Err(DataError::InvalidConfig(format!("channels must be 1 or 3, got {}", self.channels)));
         }

@@ -174,6 +174,10 @@ impl BatchSource<BspBatch> for ShapeBatches {
 /// Positions `index·size .. (index+1)·size` of `order`, or a batch error past the end.
 fn batch_slice(order: &[usize], index: usize, size: usize, epoch: usize) -> kiln_core::Result<&[usize]> {
     order.get(index * size..(index + 1) * size).ok_or_else(|| {
-        kiln_core::CoreError::batch(epoch, index, format!("batch {index} of size {size} is past the {} items", order.len()))
+        kiln_core::CoreError::batch(
+            epoch,
+            index,
+            format!("batch {index} of size {size} is past the {} items", order.len()),
+        )
     })
 }

@@ -124,7 +124,8 @@ impl BatchSource<NodeBatch> for NodeSource {
     fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<NodeBatch> {
         let g = &self.graph;
         let (dim, values) = g.x.as_ref().map_or((1, vec![0.0; g.num_nodes]), |x| (x.dim, x.values.clone()));
-        let y = g.y.as_ref().ok_or_else(|| kiln_core::CoreError::batch(epoch, index, "the graph has no node labels"))?;
+        let y =
+            g.y.as_ref().ok_or_else(|| kiln_core::CoreError::batch(epoch, index, "the graph has no node labels"))?;
         let labels = self
             .nodes
             .iter()

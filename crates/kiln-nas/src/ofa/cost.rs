@@ -158,7 +158,12 @@ impl Default for LatencySettings {
 /// resolution: `settings.warmup` untimed passes, then the median of `settings.repeats` timed
 /// ones, each of which reads the output back to the host so that asynchronous backends finish
 /// the work inside the timing. A batch or repeat count below 1 is treated as 1.
-pub fn measure_latency(supernet: &OfaSupernet, subnet: &SubnetConfig, device: &Device, settings: &LatencySettings) -> f64 {
+pub fn measure_latency(
+    supernet: &OfaSupernet,
+    subnet: &SubnetConfig,
+    device: &Device,
+    settings: &LatencySettings,
+) -> f64 {
     let model = supernet.extract(subnet).valid().to_device(device);
     let r = model.resolution.max(1);
     let x = Tensor::<4>::ones([settings.batch.max(1), supernet.config.in_channels, r, r], device);
@@ -294,8 +299,11 @@ impl LatencyTable {
         device: &Device,
         settings: &LatencySettings,
     ) -> f64 {
-        let key =
-            LatencyKey { encoding: subnet.encode(&supernet.config), device: device_label(device), batch: settings.batch };
+        let key = LatencyKey {
+            encoding: subnet.encode(&supernet.config),
+            device: device_label(device),
+            batch: settings.batch,
+        };
         if let Some(&ms) = self.entries.get(&key) {
             return ms;
         }

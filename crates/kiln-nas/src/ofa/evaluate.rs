@@ -114,7 +114,9 @@ impl Evaluator for SubnetEvaluator<'_> {
                 }
                 SubnetObjective::Macs => subnet_macs(config, &cfg) as f64,
                 SubnetObjective::Params => subnet_params(config, &cfg) as f64,
-                SubnetObjective::Latency => self.latency.get_or_measure(self.supernet, &cfg, &self.device, &LatencySettings::default()),
+                SubnetObjective::Latency => {
+                    self.latency.get_or_measure(self.supernet, &cfg, &self.device, &LatencySettings::default())
+                }
             })
             .collect()
     }

@@ -22,8 +22,8 @@ mod train;
 
 pub use config::{OfaConfig, UnitConfig};
 pub use cost::{
-    LatencyKey, LatencySettings, LatencyTable, LatencyTableError, device_label, measure_latency, subnet_macs, subnet_params,
-    subnet_trainable_params,
+    LatencyKey, LatencySettings, LatencyTable, LatencyTableError, device_label, measure_latency, subnet_macs,
+    subnet_params, subnet_trainable_params,
 };
 pub use data::{NasData, nas_data};
 pub use evaluate::{

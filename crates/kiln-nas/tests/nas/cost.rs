@@ -4,8 +4,8 @@
 use burn::module::Module;
 use burn::prelude::Device;
 use kiln_nas::ofa::{
-    LatencySettings, LatencyTable, OfaConfig, OfaSupernet, SubnetConfig, device_label, measure_latency, subnet_macs, subnet_params,
-    subnet_trainable_params,
+    LatencySettings, LatencyTable, OfaConfig, OfaSupernet, SubnetConfig, device_label, measure_latency, subnet_macs,
+    subnet_params, subnet_trainable_params,
 };
 
 #[test]

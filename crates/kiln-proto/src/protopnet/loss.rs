@@ -9,9 +9,9 @@
 //! official code, the masked minimum is computed as `d_max − max_j (d_max − d_ij) · mask_ij`
 //! with `d_max = D` (the largest squared distance in `[0, 1]^D`).
 
+use crate::schedule::PrototypeStage;
 use burn::prelude::{Int, Tensor};
 use kiln_core::nn::cross_entropy;
-use crate::schedule::PrototypeStage;
 use kiln_core::train::{ImageBatch, StepContext, StepOutput, TrainModel};
 
 use super::model::ProtoPNet;

@@ -6,8 +6,8 @@ use burn::module::Param;
 use burn::prelude::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::class_identity::class_identity;
 use super::model::ProtoPNet;
+use crate::class_identity::class_identity;
 use crate::push_set::PushSet;
 use kiln_core::tensor::to_vec;
 

@@ -13,9 +13,9 @@
 //! Even steps optimise the trivial branch's loss, odd steps the support branch's (the official
 //! `if i % 2 == 0`); both are logged every step.
 
+use crate::schedule::PrototypeStage;
 use burn::prelude::{Int, Tensor};
 use kiln_core::nn::cross_entropy;
-use crate::schedule::PrototypeStage;
 use kiln_core::train::{ImageBatch, StepContext, StepOutput, TrainModel};
 
 use super::model::{PrototypeBranch, StProtoPNet, normalize_rows};

@@ -211,7 +211,8 @@ fn learns_procedural_parts_then_prunes() {
     let batcher = ImageBatcher::new(Normalize::fit(&data.train));
     let set = PushSet::new(data.train.clone(), batcher.clone());
     let mut phases: Vec<Phase<ProtoPNet>> = ProtoPNetSchedule::small().phases(set.clone());
-    phases.push(Phase::action("prune", kiln_proto::prune_action(set, 6, 3)).in_stage(kiln_proto::PrototypeStage::Prune));
+    phases
+        .push(Phase::action("prune", kiln_proto::prune_action(set, 6, 3)).in_stage(kiln_proto::PrototypeStage::Prune));
     let loader = DataLoader::new(data.train, batcher.clone(), 64).shuffled(4);
     let (model, report) = Trainer::new(device).with_seed(4).fit(model_for(4, 3), &phases, &loader, None).unwrap();
     assert!(report.completed);

@@ -9,10 +9,10 @@ use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::store::ModuleRecord;
 use burn::tensor::activation::softmax;
 
-use crate::tabpfn::ensemble::{EnsembleConfig, members};
 use crate::error::{Result, TabularError};
-use crate::tabpfn::model::{TabPfn, TabPfnConfig};
 use crate::preprocess::preprocess;
+use crate::tabpfn::ensemble::{EnsembleConfig, members};
+use crate::tabpfn::model::{TabPfn, TabPfnConfig};
 
 /// The checkpoint shipped in the repository (burnpack), trained by `examples/train_tabpfn.rs`
 /// with `configs/tabpfn-small.json`; its architecture is [`TabPfnConfig::new()`].

@@ -15,10 +15,10 @@ use kiln_core::train::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::tabpfn::model::{TabPfn, TabPfnConfig};
 use crate::preprocess::{Preprocess, preprocess};
 use crate::prior::sample::int;
 use crate::prior::{PriorConfig, generate};
+use crate::tabpfn::model::{TabPfn, TabPfnConfig};
 
 /// A batch of prior datasets sharing one split position.
 #[derive(Debug, Clone)]
@@ -42,6 +42,10 @@ impl TrainModel for TabPfn {
     }
 }
 
+/// Host arrays of one prior batch: `(x, y_train, y_test, n_train)`, `x` row-major
+/// `[batch, rows, max_features]` with the training rows first.
+pub type PriorArrays = (Vec<f32>, Vec<i64>, Vec<i64>, usize);
+
 /// An endless stream of prior datasets, `steps` batches per epoch.
 #[derive(Debug, Clone)]
 pub struct PriorBatches {
@@ -64,7 +68,7 @@ impl PriorBatches {
     ///
     /// # Errors
     /// When the prior rejects its configuration (the draw is not replaced by another dataset).
-    pub fn arrays(&self, epoch: usize, index: usize) -> crate::Result<(Vec<f32>, Vec<i64>, Vec<i64>, usize)> {
+    pub fn arrays(&self, epoch: usize, index: usize) -> crate::Result<PriorArrays> {
         let seed = derive_seed(self.seed, (epoch as u64) << 32 | index as u64);
         let rows = self.prior.num_rows;
         let width = self.prior.max_features;

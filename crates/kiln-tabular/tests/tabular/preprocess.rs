@@ -1,8 +1,8 @@
 //! Preprocessing and the ensemble against hand-computed values.
 
 use kiln_tabular::EnsembleConfig;
-use kiln_tabular::tabpfn::ensemble::members;
 use kiln_tabular::preprocess::{Preprocess, fit_yeo_johnson, preprocess, yeo_johnson};
+use kiln_tabular::tabpfn::ensemble::members;
 
 #[test]
 fn yeo_johnson_matches_hand_computed_values() {

@@ -26,7 +26,8 @@ fn a_tiny_model_learns_from_the_prior_stream() {
         .with_d_hidden(64)
         .with_n_layers(2)
         .init(&device);
-    let loss = |m: &kiln_tabular::TabPfn| Trainer::new(device.clone()).evaluate(m, &held_out).expect("held-out loss").loss;
+    let loss =
+        |m: &kiln_tabular::TabPfn| Trainer::new(device.clone()).evaluate(m, &held_out).expect("held-out loss").loss;
     let before = loss(&model);
     let phases = [Phase::train("prior", TrainPhase::new(1, 3e-3))];
     let (model, report) = Trainer::new(device.clone()).with_seed(3).fit(model, &phases, &source, None).expect("train");
@@ -60,8 +61,10 @@ fn a_rejected_prior_draw_reaches_the_caller_of_fit() {
     // Five classes asked of a prior that allows at most four: the draw fails; before, it was
     // silently replaced by a trivial dataset.
     let prior = PriorConfig { max_classes: 4, ..PriorConfig::new(16).with_max_features(4).with_num_classes(5) };
-    let source = PriorBatches { prior, batch_size: 2, steps: 2, min_train_fraction: 0.5, max_train_fraction: 0.7, seed: 1 };
-    let model = TabPfnConfig::new().with_max_features(4).with_max_classes(4).with_d_model(16).with_d_hidden(32).init(&device);
+    let source =
+        PriorBatches { prior, batch_size: 2, steps: 2, min_train_fraction: 0.5, max_train_fraction: 0.7, seed: 1 };
+    let model =
+        TabPfnConfig::new().with_max_features(4).with_max_classes(4).with_d_model(16).with_d_hidden(32).init(&device);
     let phases = [Phase::train("prior", TrainPhase::new(1, 1e-3))];
     let err = Trainer::new(device).fit(model, &phases, &source, None).expect_err("a failed draw is an error");
     assert!(matches!(err, kiln_core::CoreError::Batch { epoch: 0, index: 0, .. }), "{err}");
