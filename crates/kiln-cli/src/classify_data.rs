@@ -149,23 +149,11 @@ impl Input for ImageBatch {
     }
 }
 
-/// Images, normalised, flattened into feature vectors.
-fn flatten(items: Vec<ImageExample>, norm: &Normalize) -> Vec<VectorExample> {
-    items
-        .into_iter()
-        .map(|e| {
-            let mut features = e.image.pixels;
-            norm.apply(&mut features, e.image.height * e.image.width);
-            VectorExample { features, label: e.label }
-        })
-        .collect()
-}
-
 impl Input for VectorBatch {
     fn sources(_model: &str, data: Prepared, batch_size: usize, seed: u64) -> Result<Sources<Self>> {
         Ok(match data {
             Prepared::Images { train, valid, test, norm } => {
-                let splits = (flatten(train, &norm), flatten(valid, &norm), flatten(test, &norm));
+                let splits = (norm.flatten(train), norm.flatten(valid), norm.flatten(test));
                 Sources::new(splits, VectorBatcher::default(), batch_size, seed)
             }
             Prepared::Vectors { train, valid, test, batcher } => {

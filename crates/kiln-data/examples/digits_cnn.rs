@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let valid = DataLoader::new(data.valid, batcher.clone(), 256);
     let test = DataLoader::new(data.test, batcher, 256);
 
-    let model = CnnConfig::new(1, 10).init(&device);
+    let model = CnnConfig::for_input(1, 8, 8, 10).init(&device); // as deep as the 8×8 image needs
     let phases =
         [Phase::train("main", TrainPhase::new(30, 3e-3).with_schedule(LrSchedule::Cosine { min_factor: 0.01 }))];
     let trainer = Trainer::new(device).with_run_dir("runs/example").with_progress(true);

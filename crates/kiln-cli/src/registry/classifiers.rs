@@ -48,18 +48,21 @@ impl Classifier for Cnn {
     }
 }
 
-/// ResNet-8-like network.
+/// ResNet of basic blocks sized to the input.
 pub struct ResNet;
 
 impl Classifier for ResNet {
     const NAME: &'static str = "resnet";
-    const ABOUT: &'static str = "ResNet-8-like network (basic blocks)";
+    const ABOUT: &'static str = "ResNet of basic blocks, with as many stages as the image needs";
     type Batch = ImageBatch;
     type Model = nn::ResNet;
     type Config = ResNetConfig;
 
+    /// The fewest stages whose receptive field covers the image (ResNet-8 covers only 25 px);
+    /// `config.json` records them.
     fn config(data: &ClassifyData) -> ResNetConfig {
-        ResNetConfig::new(data.input_shape[0], data.num_classes())
+        let [channels, height, width] = data.input_shape;
+        ResNetConfig::for_input(channels, height, width, data.num_classes())
     }
 
     fn init(config: &ResNetConfig, device: &Device) -> nn::ResNet {

@@ -97,11 +97,9 @@ impl<'a> SubnetEvaluator<'a> {
     }
 }
 
-/// # Panics
-/// When the data cannot build a batch ([`subnet_accuracy`]'s error): [`Evaluator::evaluate`]
-/// cannot return an error, and the loaders of [`NasData`] build every batch of their data.
+/// Fails when the data cannot build a batch ([`subnet_accuracy`]'s error).
 impl Evaluator for SubnetEvaluator<'_> {
-    fn evaluate(&mut self, encoding: &[usize]) -> Vec<f64> {
+    fn evaluate(&mut self, encoding: &[usize]) -> Result<Vec<f64>, SearchError> {
         let cfg = SubnetConfig::decode(encoding, &self.supernet.config);
         let config = &self.supernet.config;
         let objectives = self.objectives.clone();
@@ -110,12 +108,12 @@ impl Evaluator for SubnetEvaluator<'_> {
             .map(|o| match o {
                 SubnetObjective::Accuracy => {
                     subnet_accuracy(self.supernet, &cfg, &self.data.train, &self.data.valid, &self.device)
-                        .unwrap_or_else(|e| panic!("evaluating subnet {encoding:?}: {e}"))
+                        .map_err(|e| SearchError::Evaluation { encoding: encoding.to_vec(), message: e.to_string() })
                 }
-                SubnetObjective::Macs => subnet_macs(config, &cfg) as f64,
-                SubnetObjective::Params => subnet_params(config, &cfg) as f64,
+                SubnetObjective::Macs => Ok(subnet_macs(config, &cfg) as f64),
+                SubnetObjective::Params => Ok(subnet_params(config, &cfg) as f64),
                 SubnetObjective::Latency => {
-                    self.latency.get_or_measure(self.supernet, &cfg, &self.device, &LatencySettings::default())
+                    Ok(self.latency.get_or_measure(self.supernet, &cfg, &self.device, &LatencySettings::default()))
                 }
             })
             .collect()

@@ -106,6 +106,14 @@ pub enum SearchError {
         /// The offending value.
         value: f64,
     },
+    /// An encoding could not be measured.
+    #[error("evaluating {encoding:?}: {message}")]
+    Evaluation {
+        /// The encoding.
+        encoding: Vec<usize>,
+        /// What went wrong.
+        message: String,
+    },
     /// An invalid configuration value (zero budget, negative ridge penalty, ...).
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
@@ -170,12 +178,17 @@ pub fn directions(objectives: &[Objective]) -> Vec<Direction> {
 /// Implemented for every `FnMut(&[usize]) -> Vec<f64>`, so a closure can serve as an evaluator.
 pub trait Evaluator {
     /// The objective values of encoding `enc`.
-    fn evaluate(&mut self, enc: &[usize]) -> Vec<f64>;
+    ///
+    /// # Errors
+    /// When the encoding cannot be measured (a data batch that cannot be built, a predictor
+    /// that is not fitted); the search stops with the error.
+    fn evaluate(&mut self, enc: &[usize]) -> Result<Vec<f64>, SearchError>;
 }
 
+/// A closure that always measures is an evaluator.
 impl<F: FnMut(&[usize]) -> Vec<f64>> Evaluator for F {
-    fn evaluate(&mut self, enc: &[usize]) -> Vec<f64> {
-        self(enc)
+    fn evaluate(&mut self, enc: &[usize]) -> Result<Vec<f64>, SearchError> {
+        Ok(self(enc))
     }
 }
 
@@ -229,7 +242,7 @@ impl Problem {
 
     /// Evaluates `enc` and checks the result's length and finiteness.
     pub(crate) fn evaluate_checked(&self, eval: &mut dyn Evaluator, enc: &[usize]) -> Result<Vec<f64>, SearchError> {
-        let values = eval.evaluate(enc);
+        let values = eval.evaluate(enc)?;
         if values.len() != self.objectives.len() {
             return Err(SearchError::ObjectiveCount { expected: self.objectives.len(), got: values.len() });
         }

@@ -178,8 +178,8 @@ pub struct SurrogateEvaluator<P: Predictor> {
 }
 
 impl<P: Predictor> Evaluator for SurrogateEvaluator<P> {
-    fn evaluate(&mut self, enc: &[usize]) -> Vec<f64> {
-        self.predictors.iter().map(|p| p.predict(enc).unwrap_or(f64::NAN)).collect()
+    fn evaluate(&mut self, enc: &[usize]) -> Result<Vec<f64>, SearchError> {
+        self.predictors.iter().map(|p| p.predict(enc)).collect()
     }
 }
 

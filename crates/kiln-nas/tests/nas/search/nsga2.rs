@@ -104,8 +104,8 @@ fn tiny_space_and_seeded_population() {
 struct WrongCount;
 
 impl Evaluator for WrongCount {
-    fn evaluate(&mut self, _enc: &[usize]) -> Vec<f64> {
-        vec![1.0]
+    fn evaluate(&mut self, _enc: &[usize]) -> Result<Vec<f64>, SearchError> {
+        Ok(vec![1.0])
     }
 }
 
