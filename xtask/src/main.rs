@@ -1,4 +1,4 @@
-//! Kiln's workflows as code: `cargo xtask demo | test | bench | reproduce <family> | train tabpfn`.
+//! Kiln's workflows as code: `cargo xtask demo | test | bench | reproduce <family> | train tabpfn | train bspnet`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -18,7 +18,9 @@ const USAGE: &str = "usage: cargo xtask <command>
                        (families: digits, proto, nas, graph, geom, tabular; `all` runs every one;
                        each is the example crates/<crate>/examples/reproduce_<family>/)
   train tabpfn [CONFIG] train the shipped TabPFN checkpoint on the synthetic prior
-                       (default config crates/kiln-tabular/configs/tabpfn-small.json)";
+                       (default config crates/kiln-tabular/configs/tabpfn-small.json)
+  train bspnet [--quick] train the 3-D BSP-Net shipped in kiln-geom (what `kiln geom
+                       reconstruct` uses without --checkpoint); record beside the weights";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

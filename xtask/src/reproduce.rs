@@ -38,14 +38,15 @@ pub fn run(family: &str, args: &[String]) -> Result<(), String> {
 
 /// `cargo xtask train tabpfn [CONFIG.json]`: trains the TabPFN checkpoint shipped in
 /// crates/kiln-tabular/weights (release build; resumable with `--resume`).
+/// `cargo xtask train bspnet [--quick]`: trains the 3-D BSP-Net shipped in
+/// crates/kiln-geom/weights (release build, a few minutes).
 pub fn train(what: &str, rest: &[String]) -> Result<(), String> {
-    match what {
-        "tabpfn" => {
-            let mut args =
-                vec!["run", "--quiet", "--release", "--package", "kiln-tabular", "--example", "train_tabpfn", "--"];
-            args.extend(rest.iter().map(String::as_str));
-            crate::cargo(&args)
-        }
-        other => Err(format!("unknown model `{other}` to train; known: tabpfn")),
-    }
+    let (package, example) = match what {
+        "tabpfn" => ("kiln-tabular", "train_tabpfn"),
+        "bspnet" => ("kiln-geom", "train_bspnet"),
+        other => return Err(format!("unknown model `{other}` to train; known: tabpfn, bspnet")),
+    };
+    let mut args = vec!["run", "--quiet", "--release", "--package", package, "--example", example, "--"];
+    args.extend(rest.iter().map(String::as_str));
+    crate::cargo(&args)
 }

@@ -2,11 +2,14 @@
 //! a classifier consumes (images, or feature vectors: tables, or images flattened for the MLP).
 
 use kiln_core::train::{BatchSource, ImageBatch, VectorBatch};
-use kiln_data::{Batcher, DataLoader, ImageBatcher, ImageExample, Normalize, VectorBatcher, VectorExample};
+use kiln_data::{
+    Batcher, DataLoader, ImageBatcher, ImageExample, MeanImputer, Normalize, Splits, VectorBatcher, VectorExample,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::data_spec::{DataSpec, Loaded, load};
 use crate::error::{CliError, Result};
+use crate::options::ClassifyOptions;
 
 /// Split data ready for batching, with the normalisation fitted on its training part.
 pub enum Prepared {
@@ -47,6 +50,10 @@ pub struct ClassifyData {
     pub std: Vec<f32>,
     /// Feature standardisation `(mean, std)` of tables.
     pub standardize: Vec<(f32, f32)>,
+    /// Training means that replaced a table's missing values, per feature (empty when no value
+    /// was missing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impute: Vec<f32>,
 }
 
 impl ClassifyData {
@@ -65,11 +72,12 @@ fn empty_training_split() -> CliError {
     CliError::Usage("the training split is empty".into())
 }
 
-/// Loads and splits `data` (`target` names the CSV target column), fits the normalisation on
-/// the training split, and describes the result.
-pub fn prepare(data: &str, target: &str, seed: u64) -> Result<(Prepared, ClassifyData)> {
+/// Loads and splits `data` (`csv` names the CSV target column and delimiter), fills in missing
+/// table values with their training means (saying so on stderr), fits the normalisation on the
+/// training split, and describes the result.
+pub fn prepare(data: &str, csv: &ClassifyOptions, seed: u64) -> Result<(Prepared, ClassifyData)> {
     let spec: DataSpec = data.parse()?;
-    Ok(match load(&spec, target, seed)? {
+    Ok(match load(&spec, csv, seed)? {
         Loaded::Images { splits, classes } => {
             let input_shape = splits.train.first().map(|e| e.image.shape()).ok_or_else(empty_training_split)?;
             let norm = Normalize::fit(&splits.train);
@@ -79,11 +87,13 @@ pub fn prepare(data: &str, target: &str, seed: u64) -> Result<(Prepared, Classif
                 mean: norm.mean.clone(),
                 std: norm.std.clone(),
                 standardize: Vec::new(),
+                impute: Vec::new(),
             };
             (Prepared::Images { train: splits.train, valid: splits.valid, test: splits.test, norm }, info)
         }
-        Loaded::Vectors { splits, classes } => {
+        Loaded::Vectors { mut splits, classes, features } => {
             let dim = splits.train.first().map(|e| e.features.len()).ok_or_else(empty_training_split)?;
+            let impute = impute_missing(&mut splits, &features);
             let batcher = VectorBatcher::fit(&splits.train);
             let info = ClassifyData {
                 input_shape: [1, 1, dim],
@@ -91,16 +101,55 @@ pub fn prepare(data: &str, target: &str, seed: u64) -> Result<(Prepared, Classif
                 mean: Vec::new(),
                 std: Vec::new(),
                 standardize: batcher.standardize.clone(),
+                impute,
             };
             (Prepared::Vectors { train: splits.train, valid: splits.valid, test: splits.test, batcher }, info)
         }
     })
 }
 
+/// Replaces the missing values (NaN) of every split by the training mean of their feature and
+/// says so on stderr, naming the columns; returns the means, or nothing when no value was
+/// missing.
+fn impute_missing(splits: &mut Splits<VectorExample>, features: &[String]) -> Vec<f32> {
+    let imputer = MeanImputer::fit(&splits.train);
+    let mut per_feature = vec![0usize; features.len()];
+    for example in splits.train.iter().chain(&splits.valid).chain(&splits.test) {
+        for (count, v) in per_feature.iter_mut().zip(&example.features) {
+            *count += usize::from(v.is_nan());
+        }
+    }
+    let total: usize = per_feature.iter().sum();
+    if total == 0 {
+        return Vec::new();
+    }
+    let columns: Vec<String> = features
+        .iter()
+        .zip(&per_feature)
+        .zip(&imputer.unobserved)
+        .filter(|((_, n), _)| **n > 0)
+        .map(|((name, n), &unobserved)| {
+            let note = if unobserved { ", none in the training split: imputed with 0" } else { "" };
+            format!("{name} ({n}{note})")
+        })
+        .collect();
+    eprintln!("note: {total} missing values imputed with the training mean of their column: {}", columns.join(", "));
+    for set in [&mut splits.train, &mut splits.valid, &mut splits.test] {
+        imputer.apply(set);
+    }
+    imputer.means
+}
+
 /// The data of a trained run, split and normalised as it was. Errors when the data no longer
 /// gives what the run recorded (shape, classes, normalisation).
-pub fn reload(data: &str, target: &str, seed: u64, recorded: &ClassifyData, run: &std::path::Path) -> Result<Prepared> {
-    let (prepared, found) = prepare(data, target, seed)?;
+pub fn reload(
+    data: &str,
+    csv: &ClassifyOptions,
+    seed: u64,
+    recorded: &ClassifyData,
+    run: &std::path::Path,
+) -> Result<Prepared> {
+    let (prepared, found) = prepare(data, csv, seed)?;
     crate::artifact::check_data(run, data, recorded, &found)?;
     Ok(prepared)
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use kiln_data::formats::{
-    csv::read_csv,
+    LabelGaps,
+    csv::read_csv_with,
     idx::load_idx_dir,
     image_folder::{ImageFolderOptions, load_image_folder},
 };
@@ -13,6 +14,7 @@ use kiln_data::procedural::{ProceduralConfig, generate};
 use kiln_data::{ImageExample, Splits, VectorExample, digits, split};
 
 use crate::error::{CliError, Result};
+use crate::options::ClassifyOptions;
 
 /// Where the data comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,18 +81,21 @@ pub enum Loaded {
         /// Class names.
         classes: Vec<String>,
     },
-    /// Feature vectors.
+    /// Feature vectors (NaN where a CSV value is missing).
     Vectors {
         /// Train, validation and test rows.
         splits: Splits<VectorExample>,
         /// Class names.
         classes: Vec<String>,
+        /// Names of the features (`column=category` for one-hot encoded categories).
+        features: Vec<String>,
     },
 }
 
-/// Loads `spec`; `target` names the CSV target column. Splits are seeded: 10% validation,
-/// 20% test (IDX keeps its own `t10k` test set).
-pub fn load(spec: &DataSpec, target: &str, seed: u64) -> Result<Loaded> {
+/// Loads `spec`; `csv` names the CSV target column and delimiter. Splits are seeded: 10%
+/// validation, 20% test (IDX keeps its own `t10k` test set; gaps in its labels are warned about
+/// on stderr). A CSV's categorical features are one-hot encoded; missing values stay NaN.
+pub fn load(spec: &DataSpec, csv: &ClassifyOptions, seed: u64) -> Result<Loaded> {
     let classes_of = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
     Ok(match spec {
         DataSpec::Digits => Loaded::Images { splits: split(digits()?, 0.1, 0.2, seed), classes: classes_of(10) },
@@ -102,7 +107,12 @@ pub fn load(spec: &DataSpec, target: &str, seed: u64) -> Result<Loaded> {
         DataSpec::Idx(dir) => {
             let train = load_idx_dir(dir, "train")?;
             let test = load_idx_dir(dir, "t10k")?;
-            let num_classes = train.iter().chain(&test).map(|e| e.label + 1).max().unwrap_or(0);
+            let labels = |set: &[ImageExample]| set.iter().map(|e| e.label).collect::<Vec<_>>();
+            let gaps = LabelGaps::find(&labels(&train), &labels(&test));
+            for warning in gaps.warnings() {
+                eprintln!("warning: {}: {warning}", dir.display());
+            }
+            let num_classes = gaps.num_classes;
             let mut splits = split(train, 1.0 / 12.0, 0.0, seed);
             splits.test = test;
             Loaded::Images { splits, classes: classes_of(num_classes) }
@@ -112,8 +122,10 @@ pub fn load(spec: &DataSpec, target: &str, seed: u64) -> Result<Loaded> {
             Loaded::Images { splits: split(images, 0.1, 0.2, seed), classes }
         }
         DataSpec::Csv(path) => {
-            let (rows, classes) = read_csv(path, target)?.to_classification()?;
-            Loaded::Vectors { splits: split(rows, 0.1, 0.2, seed), classes }
+            let table = read_csv_with(path, &csv.target, &csv.csv()?)?;
+            let (rows, classes) = table.to_classification()?;
+            let features = table.encoded_names(kiln_data::formats::csv::Encoding::OneHot);
+            Loaded::Vectors { splits: split(rows, 0.1, 0.2, seed), classes, features }
         }
     })
 }

@@ -35,6 +35,24 @@ impl Task {
 pub struct ClassifyOptions {
     /// Target column of a CSV file.
     pub target: String,
+    /// Field separator of a CSV file (runs recorded before it existed read `,`).
+    #[serde(default = "comma")]
+    pub delimiter: char,
+}
+
+/// The default CSV delimiter.
+fn comma() -> char {
+    ','
+}
+
+impl ClassifyOptions {
+    /// How the CSV file of the run is parsed.
+    ///
+    /// # Errors
+    /// [`CliError::Data`] for a delimiter the CSV reader refuses.
+    pub fn csv(&self) -> Result<kiln_data::formats::CsvOptions> {
+        Ok(kiln_data::formats::CsvOptions::with_delimiter(self.delimiter.encode_utf8(&mut [0; 4]))?)
+    }
 }
 
 /// Options of `kiln graph train` beyond the common ones.
@@ -51,6 +69,9 @@ pub struct NodeOptions {
     /// Planetoid's protocol: this many training nodes per class, the rest split into
     /// validation (`valid`) and test nodes.
     pub per_class: Option<usize>,
+    /// Skip (and count) LINQS citations of papers absent from the `.content` file.
+    #[serde(default)]
+    pub skip_unknown_citations: bool,
 }
 
 /// Options of `kiln graph link` beyond the common ones.
@@ -68,6 +89,9 @@ pub struct LinkOptions {
     pub test: f64,
     /// K of Hits@K.
     pub k: usize,
+    /// Skip (and count) LINQS citations of papers absent from the `.content` file.
+    #[serde(default)]
+    pub skip_unknown_citations: bool,
 }
 
 /// The options of one task.
@@ -147,7 +171,7 @@ pub struct TrainOptions {
 
 impl TrainOptions {
     /// `kiln train --model MODEL --data DATA` with the command's defaults: 30 epochs, learning
-    /// rate 3e-3, batch size 64, seed 0, CSV target column `target`.
+    /// rate 3e-3, batch size 64, seed 0, CSV target column `target`, comma-separated.
     pub fn classify(model: &str, data: &str) -> Self {
         Self {
             model: model.into(),
@@ -156,7 +180,7 @@ impl TrainOptions {
             lr: 3e-3,
             batch_size: 64,
             seed: 0,
-            task: TaskOptions::Classify(ClassifyOptions { target: "target".into() }),
+            task: TaskOptions::Classify(ClassifyOptions { target: "target".into(), delimiter: ',' }),
         }
     }
 }

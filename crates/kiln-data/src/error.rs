@@ -162,7 +162,8 @@ pub enum DataError {
         found: usize,
     },
 
-    /// A CSV field is not a finite number.
+    /// A field of a numeric CSV column (one whose values are mostly numbers) is not a finite
+    /// number.
     #[error("{}:{line}: column \"{column}\": {value:?} is not a finite number", .path.display())]
     CsvNotANumber {
         /// The CSV file.
@@ -202,15 +203,81 @@ pub enum DataError {
         column: String,
     },
 
-    /// A classification target is not an integer value.
-    #[error("target column \"{column}\", data row {row}: {value} is not an integer class value")]
+    /// A numeric classification target is not an integer value (a target column holding text
+    /// is read as class names instead).
+    #[error(
+        "{}:{line}: target column \"{column}\": {value} is not an integer class value",
+        .path.display()
+    )]
     NonIntegerTarget {
+        /// The CSV file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
         /// Name of the target column.
         column: String,
-        /// 1-based index of the data row (header not counted).
-        row: usize,
         /// The offending value.
         value: f32,
+    },
+
+    /// A CSV row has no value in the target column (empty, `NA`, `nan`, ...).
+    #[error("{}:{line}: target column \"{column}\" has no value (a missing label)", .path.display())]
+    CsvMissingTarget {
+        /// The CSV file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
+        /// Name of the target column.
+        column: String,
+    },
+
+    /// A categorical CSV column of a file read against a reference file (the training file)
+    /// holds a category the reference never has, which an ordinal encoding cannot place.
+    #[error(
+        "{}:{line}: column \"{column}\": category {value:?} does not occur in {}; \
+         a category seen only here cannot be encoded (map it to a training category or drop the row)",
+        .path.display(), .reference.display()
+    )]
+    CsvUnknownCategory {
+        /// The CSV file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
+        /// Name of the column.
+        column: String,
+        /// The unknown category.
+        value: String,
+        /// The file whose categories are known (the training file).
+        reference: PathBuf,
+    },
+
+    /// A categorical CSV column has more distinct values than the encoding allows (an
+    /// identifier or free-text column, most likely).
+    #[error(
+        "{}: column \"{column}\" has {found} distinct text values, more than the {max} a categorical \
+         feature may have here (an identifier or free-text column? remove it)",
+        .path.display()
+    )]
+    CsvTooManyCategories {
+        /// The CSV file.
+        path: PathBuf,
+        /// Name of the column.
+        column: String,
+        /// Distinct values found.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
+
+    /// The CSV parser rejected the file's structure.
+    #[error("{}:{line}: malformed CSV: {message}", .path.display())]
+    CsvSyntax {
+        /// The CSV file.
+        path: PathBuf,
+        /// 1-based line number, as shown by a text editor.
+        line: usize,
+        /// What the parser reported.
+        message: String,
     },
 
     /// A configuration value is out of range.

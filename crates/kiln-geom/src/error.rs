@@ -67,6 +67,89 @@ pub enum GeomError {
         /// What went wrong.
         message: String,
     },
+    /// A header count that the rest of the file cannot hold (checked before anything is
+    /// allocated for it).
+    #[error(
+        "{path}: header declares {declared} {element} elements, more than the remaining {available} bytes can hold"
+    )]
+    ImplausibleCount {
+        /// The file.
+        path: PathBuf,
+        /// `"vertex"`, `"face"` or `"element"` (another PLY element).
+        element: &'static str,
+        /// What the header declares.
+        declared: usize,
+        /// Bytes left in the file for this and the following elements.
+        available: usize,
+    },
+    /// A coordinate (or another value that must be a finite `f32`) is NaN, infinite or beyond
+    /// the range of `f32`.
+    #[error("{path}: {element} {index} has the non-finite value `{value}` (NaN, infinity or beyond f32)")]
+    NonFinite {
+        /// The file.
+        path: PathBuf,
+        /// `"vertex"` (the element the value belongs to).
+        element: &'static str,
+        /// The element's position (0-based).
+        index: usize,
+        /// The value as written (or read).
+        value: String,
+    },
+    /// A face with fewer than three corners.
+    #[error("{path}: face {face} has {corners} corners; a face needs at least 3")]
+    TooFewCorners {
+        /// The file.
+        path: PathBuf,
+        /// The face's position in the file (0-based).
+        face: usize,
+        /// Corners the face has.
+        corners: usize,
+    },
+    /// A face corner that is not an integer vertex index (`2.7`, `nan`, `x`).
+    #[error("{path}: face {face} has the vertex index `{value}`, which is not an integer")]
+    BadIndex {
+        /// The file.
+        path: PathBuf,
+        /// The face's position in the file (0-based).
+        face: usize,
+        /// The index as written (or read).
+        value: String,
+    },
+    /// A list length (a PLY list's count, an OFF face's corner count) that is negative or not an
+    /// integer.
+    #[error("{path}: {element} {index} has the list length `{value}`, which is not a non-negative integer")]
+    BadListLength {
+        /// The file.
+        path: PathBuf,
+        /// `"vertex"`, `"face"` or `"element"`.
+        element: &'static str,
+        /// The element's position (0-based).
+        index: usize,
+        /// The length as written (or read).
+        value: String,
+    },
+    /// Bytes after the last element a binary header declares.
+    #[error("{path}: {count} bytes after the last declared element")]
+    TrailingBytes {
+        /// The file.
+        path: PathBuf,
+        /// How many.
+        count: usize,
+    },
+    /// A mesh without faces where a closed surface is needed (reconstruction).
+    #[error("{path}: the mesh has no faces; reconstruction needs a closed surface")]
+    NoFaces {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A BSP-Net checkpoint directory without its files.
+    #[error(
+        "{dir}: no BSP-Net checkpoint here (config.json and model.bpk); `cargo xtask reproduce geom` trains one into runs/geom-bspnet3d, and `kiln geom reconstruct` without --checkpoint uses the model shipped in kiln-geom"
+    )]
+    MissingCheckpoint {
+        /// The directory.
+        dir: PathBuf,
+    },
     /// The file's extension names no supported format.
     #[error("{path}: unsupported mesh format (expected .off, .obj or .ply)")]
     UnsupportedFormat {

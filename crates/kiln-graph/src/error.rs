@@ -80,6 +80,75 @@ pub enum GraphError {
         /// What range was expected.
         message: String,
     },
+    /// A file is not UTF-8 text.
+    #[error("{path}:{line}: not UTF-8 text")]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first byte that is not UTF-8.
+        line: usize,
+    },
+    /// A file has no data lines (only blanks and comments, or nothing).
+    #[error("{path}: no {what}: the file has no data lines")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+        /// What it should have held ("edges", "papers", ...).
+        what: &'static str,
+    },
+    /// A number parsed but is not finite (`nan`, `inf`, or beyond `f32`, such as `1e40`).
+    #[error("{path}:{line}: field {field} `{value}` is not a finite number")]
+    NonFinite {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// 1-based field number.
+        field: usize,
+        /// The text found.
+        value: String,
+    },
+    /// An edge appears twice with different weights (and no rule to combine them was chosen).
+    #[error(
+        "{path}:{line}: edge {from} {to} has weight {weight}, but line {first_line} gave it {first_weight}; \
+         a repeated edge must repeat its weight"
+    )]
+    ConflictingDuplicate {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the repetition.
+        line: usize,
+        /// 1-based line where the edge first appeared.
+        first_line: usize,
+        /// The edge's first node id, as in the file.
+        from: u64,
+        /// The edge's second node id, as in the file.
+        to: u64,
+        /// The weight on `line`.
+        weight: f32,
+        /// The weight on `first_line`.
+        first_weight: f32,
+    },
+    /// Data a file describes would take more memory than its size allows.
+    #[error("{path}: {message}")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What is too large, and the bound.
+        message: String,
+    },
+    /// A labelled graph of a TU data set has no node.
+    #[error("{path}:{line}: graph {graph} has no node (no line of {indicator} names it)")]
+    NoNodes {
+        /// The graph-label file.
+        path: PathBuf,
+        /// 1-based line of the graph's label.
+        line: usize,
+        /// The 1-based graph id.
+        graph: usize,
+        /// The graph-indicator file.
+        indicator: PathBuf,
+    },
     /// An error from the training engine.
     #[error(transparent)]
     Core(#[from] kiln_core::CoreError),

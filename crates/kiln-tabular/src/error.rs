@@ -79,18 +79,6 @@ pub enum TabularError {
     /// A CSV file could not be read or is malformed.
     #[error(transparent)]
     Data(#[from] kiln_data::DataError),
-    /// A CSV target value is not an integer class label.
-    #[error("{}: target column \"{column}\", data row {row}: {value} is not an integer class label", .path.display())]
-    BadTarget {
-        /// The CSV file.
-        path: PathBuf,
-        /// The target column.
-        column: String,
-        /// 1-based data row.
-        row: usize,
-        /// The value.
-        value: f32,
-    },
     /// Train and test CSV files have different feature columns.
     #[error("{}: feature columns {found:?} differ from the training file's {expected:?}", .path.display())]
     ColumnMismatch {

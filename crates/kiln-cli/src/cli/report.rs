@@ -7,6 +7,10 @@ use kiln_core::train::Evaluation;
 use crate::artifact::TrainSummary;
 use crate::registry::ExplainOutput;
 
+/// Confusion matrices of more classes than this are not printed (they stay in the run
+/// directory's `summary.json`).
+pub const MAX_PRINTED_CLASSES: usize = 20;
+
 /// The held-out evaluation: loss, the task's metrics, and accuracy, top-k and confusion matrix
 /// for classifiers.
 pub fn print_evaluation(eval: &Evaluation, metrics: &BTreeMap<String, f64>) {
@@ -17,9 +21,17 @@ pub fn print_evaluation(eval: &Evaluation, metrics: &BTreeMap<String, f64>) {
     if let Some(c) = &eval.classification {
         println!("test accuracy: {:.2}% ({} / {})", c.accuracy() * 100.0, c.correct, c.total);
         println!("test top-{} accuracy: {:.2}%", c.k, c.topk_accuracy() * 100.0);
-        println!("confusion (rows: true class, columns: predicted):");
-        for row in &c.confusion {
-            println!("  {}", row.iter().map(|v| format!("{v:>4}")).collect::<String>());
+        let n = c.confusion.len();
+        if n > MAX_PRINTED_CLASSES {
+            println!(
+                "confusion: {n}×{n}, not printed above {MAX_PRINTED_CLASSES} classes (it is in the run \
+                 directory's summary.json)"
+            );
+        } else {
+            println!("confusion (rows: true class, columns: predicted):");
+            for row in &c.confusion {
+                println!("  {}", row.iter().map(|v| format!("{v:>4}")).collect::<String>());
+            }
         }
     }
 }

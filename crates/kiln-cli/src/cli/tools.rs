@@ -42,17 +42,18 @@ pub struct SearchArgs {
 #[derive(Subcommand, Debug)]
 pub enum GeomCommand {
     /// Reconstruct a closed mesh (OFF, OBJ or PLY) as a union of convex polytopes with a trained
-    /// 3-D BSP-Net; the output format follows the extension of --out (obj, ply, off).
+    /// 3-D BSP-Net (the one shipped in kiln-geom unless --checkpoint is given); the output format
+    /// follows the extension of --out (obj, ply, off).
     ///
     /// Example: kiln geom reconstruct --input shape.off --out mesh.obj --render mesh.png
     Reconstruct {
         /// The shape to reconstruct.
         #[arg(long)]
         input: PathBuf,
-        /// Checkpoint directory (config.json + model.bpk); `cargo xtask reproduce geom` trains one
-        /// into runs/geom-bspnet3d.
-        #[arg(long, default_value = "runs/geom-bspnet3d")]
-        checkpoint: PathBuf,
+        /// Checkpoint directory (config.json + model.bpk), e.g. runs/geom-bspnet3d, which
+        /// `cargo xtask reproduce geom` trains; without it, the model shipped in kiln-geom.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
         /// Output mesh.
         #[arg(long)]
         out: PathBuf,
@@ -68,17 +69,21 @@ pub enum GeomCommand {
 /// `kiln tabular`.
 #[derive(Args, Debug)]
 pub struct TabularArgs {
-    /// Training rows (numeric columns, one of them the target).
+    /// Training rows (a header row; numeric or text columns, one of them the target; empty,
+    /// NA or nan fields are missing values).
     #[arg(long)]
     pub train: PathBuf,
     /// Rows to classify (the same feature columns; the target column is optional and, when
     /// present, the accuracy is reported).
     #[arg(long)]
     pub test: PathBuf,
-    /// Name of the target column.
+    /// Name of the target column (numbers: integer class values; text: class names).
     #[arg(long, default_value = "target")]
     pub target: String,
-    /// Write `<target>,p_<class>...` per test row here instead of printing the labels.
+    /// Field separator of both files: `,` (default), `;`, `tab`, or another ASCII character.
+    #[arg(long, default_value = ",", value_parser = super::train_args::parse_delimiter)]
+    pub delimiter: char,
+    /// Write `<target>,p_<class>...` per test row here instead of printing the class names.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Weights to use instead of the shipped checkpoint (burnpack, the shipped architecture).
@@ -112,7 +117,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
 pub fn geom(command: GeomCommand) -> Result<()> {
     let GeomCommand::Reconstruct { input, checkpoint, out, render, device: d } = command;
     let device = device(&d)?;
-    let r = kiln_geom::bspnet::reconstruct::reconstruct_file(&input, &checkpoint, &out, &device)?;
+    let r = kiln_geom::bspnet::reconstruct::reconstruct_file(&input, checkpoint.as_deref(), &out, &device)?;
     println!(
         "wrote {}: {} convexes, {} triangles, extraction {:.3} s",
         r.output.display(),
@@ -133,7 +138,8 @@ pub fn geom(command: GeomCommand) -> Result<()> {
 
 /// Runs `kiln tabular`.
 pub fn tabular(args: TabularArgs) -> Result<()> {
-    let TabularArgs { train, test, target, out, weights, members, device: d } = args;
+    let TabularArgs { train, test, target, delimiter, out, weights, members, device: d } = args;
+    let csv = kiln_data::formats::CsvOptions::with_delimiter(delimiter.encode_utf8(&mut [0; 4]))?;
     let device = device(&d)?;
     let classifier = match weights {
         Some(path) => kiln_tabular::TabPfnClassifier::from_file(path, &device)?,
@@ -141,7 +147,7 @@ pub fn tabular(args: TabularArgs) -> Result<()> {
     };
     let ensemble = kiln_tabular::EnsembleConfig { members: members.max(1), ..Default::default() };
     let mut classifier = classifier.with_ensemble(ensemble);
-    let result = kiln_tabular::csv::predict_csv(&mut classifier, &train, &test, &target)?;
+    let result = kiln_tabular::csv::predict_csv_with(&mut classifier, &train, &test, &target, &csv)?;
     match out {
         Some(path) => {
             result.write_csv(&path)?;

@@ -64,9 +64,12 @@ pub struct TrainArgs {
     /// train-*/t10k-* files), folder:DIR (ImageFolder), csv:FILE (see --target).
     #[arg(long, default_value = "digits")]
     pub data: String,
-    /// Target column of a CSV file.
+    /// Target column of a CSV file (numbers: integer class values; text: class names).
     #[arg(long, default_value = "target")]
     pub target: String,
+    /// Field separator of a CSV file: `,` (default), `;`, `tab`, or another ASCII character.
+    #[arg(long, default_value = ",", value_parser = parse_delimiter)]
+    pub delimiter: char,
     /// Training epochs (joint epochs of the prototype networks).
     #[arg(long, default_value_t = 30)]
     pub epochs: usize,
@@ -86,8 +89,16 @@ impl TrainArgs {
     pub fn request(&self) -> TrainRequest {
         let (model, data) = (&self.model, &self.data);
         let common = Common { model, data, epochs: self.epochs, lr: self.lr, batch_size: self.batch_size };
-        self.run.request(common, TaskOptions::Classify(ClassifyOptions { target: self.target.clone() }))
+        self.run.request(
+            common,
+            TaskOptions::Classify(ClassifyOptions { target: self.target.clone(), delimiter: self.delimiter }),
+        )
     }
+}
+
+/// A `--delimiter` value as the CSV reader accepts it.
+pub(crate) fn parse_delimiter(text: &str) -> std::result::Result<char, String> {
+    kiln_data::formats::CsvOptions::with_delimiter(text).map(|o| char::from(o.delimiter)).map_err(|e| e.to_string())
 }
 
 /// `kiln graph train`.
@@ -121,6 +132,10 @@ pub struct NodeArgs {
     /// the others test.
     #[arg(long)]
     pub per_class: Option<usize>,
+    /// Skip citations of papers absent from the .content file (CiteSeer has some), counting
+    /// them on stderr; without it they are an error.
+    #[arg(long)]
+    pub skip_unknown_citations: bool,
     /// Seed, device, run directory.
     #[command(flatten)]
     pub run: RunFlags,
@@ -134,7 +149,14 @@ impl NodeArgs {
         let (hidden, weight_decay, per_class) = (self.hidden, self.weight_decay, self.per_class);
         self.run.request(
             common,
-            TaskOptions::Node(NodeOptions { hidden, weight_decay, valid: self.valid, test: self.test, per_class }),
+            TaskOptions::Node(NodeOptions {
+                hidden,
+                weight_decay,
+                valid: self.valid,
+                test: self.test,
+                per_class,
+                skip_unknown_citations: self.skip_unknown_citations,
+            }),
         )
     }
 }
@@ -145,7 +167,8 @@ pub struct LinkArgs {
     /// Model: ncn, ncnc.
     #[arg(long, default_value = "ncn")]
     pub model: String,
-    /// Data: edges:FILE (`source target [weight]` per line, ids from 0) or linqs:FILE.content.
+    /// Data: edges:FILE (`source target [weight]` per line; integer ids from 0 to 2^64-1,
+    /// numbered in increasing order, so ids 0..n keep theirs) or linqs:FILE.content.
     #[arg(long)]
     pub data: String,
     /// Epochs over the training edges.
@@ -175,6 +198,10 @@ pub struct LinkArgs {
     /// K of Hits@K.
     #[arg(long, default_value_t = 50)]
     pub k: usize,
+    /// Skip citations of papers absent from a LINQS .content file, counting them on stderr;
+    /// without it they are an error.
+    #[arg(long)]
+    pub skip_unknown_citations: bool,
     /// Seed, device, run directory.
     #[command(flatten)]
     pub run: RunFlags,
@@ -188,7 +215,15 @@ impl LinkArgs {
         let (hidden, predictor_lr, features, k) = (self.hidden, self.predictor_lr, self.features, self.k);
         self.run.request(
             common,
-            TaskOptions::Link(LinkOptions { hidden, predictor_lr, features, valid: self.valid, test: self.test, k }),
+            TaskOptions::Link(LinkOptions {
+                hidden,
+                predictor_lr,
+                features,
+                valid: self.valid,
+                test: self.test,
+                k,
+                skip_unknown_citations: self.skip_unknown_citations,
+            }),
         )
     }
 }

@@ -60,8 +60,8 @@ impl<T: Classifier> Classify<T> {
     /// with its trained weights.
     fn load(run_dir: &Path, device: &Device) -> Result<(ClassifyRun<T>, Prepared, T::Model)> {
         let run: ClassifyRun<T> = artifact::read_config(run_dir)?;
-        let target = &run.options.task.classify()?.target;
-        let prepared = reload(&run.options.data, target, run.options.seed, &run.data, run_dir)?;
+        let csv = run.options.task.classify()?;
+        let prepared = reload(&run.options.data, csv, run.options.seed, &run.data, run_dir)?;
         let model = artifact::load_model(run_dir, T::init(&run.config, device))?;
         Ok((run, prepared, model))
     }
@@ -82,7 +82,7 @@ impl<T: Classifier> ModelEntry for Classify<T> {
 
     fn train(&self, request: &TrainRequest, device: &Device) -> Result<TrainSummary> {
         let options = &request.options;
-        let (prepared, data) = prepare(&options.data, &options.task.classify()?.target, options.seed)?;
+        let (prepared, data) = prepare(&options.data, options.task.classify()?, options.seed)?;
         let run = RunConfig { options: options.clone(), config: T::config(&data), data };
         let phases = T::phases(options, &prepared)?;
         let sources = T::Batch::sources(T::NAME, prepared, options.batch_size, options.seed)?;

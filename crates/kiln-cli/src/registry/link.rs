@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::ModelEntry;
 use crate::artifact::{self, EvalSummary, RunConfig, TrainSummary};
 use crate::error::Result;
-use crate::graph_data::{FeatureSource, load_for_links};
+use crate::graph_data::{FeatureSource, ReadNotes, load_for_links};
 use crate::options::{Task, TrainOptions, TrainRequest};
 
 /// The registry entry of NCN, or NCNC with `completion`.
@@ -34,12 +34,17 @@ pub struct LinkData {
     pub num_edges: usize,
     /// Where the node features come from.
     pub features: FeatureSource,
+    /// What reading the file found (renumbered ids, merged repeated edges, skipped citations).
+    #[serde(default, flatten)]
+    pub read: ReadNotes,
 }
 
 /// The run's graph (with node features) and what to record about it.
 fn load(options: &TrainOptions) -> Result<(Graph, LinkData)> {
-    let (graph, features) = load_for_links(&options.data, options.task.link()?.features, options.seed)?;
-    let data = LinkData { num_nodes: graph.num_nodes, num_edges: graph.undirected_pairs().len(), features };
+    let link = options.task.link()?;
+    let (graph, features, read) =
+        load_for_links(&options.data, link.features, options.seed, link.skip_unknown_citations)?;
+    let data = LinkData { num_nodes: graph.num_nodes, num_edges: graph.undirected_pairs().len(), features, read };
     Ok((graph, data))
 }
 

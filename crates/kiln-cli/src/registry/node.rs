@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::ModelEntry;
 use crate::artifact::{self, EvalSummary, RunConfig, TrainSummary};
 use crate::error::Result;
-use crate::graph_data::load_labelled;
+use crate::graph_data::{ReadNotes, load_labelled};
 use crate::options::{Task, TrainOptions, TrainRequest};
 
 /// The registry entry of the node classifier with `layer` layers.
@@ -37,12 +37,15 @@ pub struct NodeData {
     pub features: usize,
     /// Label names; class `c` is `labels[c]`.
     pub labels: Vec<String>,
+    /// What reading the files found (skipped citations).
+    #[serde(default, flatten)]
+    pub read: ReadNotes,
 }
 
 /// The run's graph, its split and what to record about it.
 fn prepare(options: &TrainOptions) -> Result<(Arc<Graph>, NodeSplit, NodeData)> {
     let node = options.task.node()?;
-    let dataset = load_labelled(&options.data)?;
+    let (dataset, read) = load_labelled(&options.data, node.skip_unknown_citations)?;
     let graph = dataset.graph;
     let split = match node.per_class {
         Some(per_class) => {
@@ -53,7 +56,7 @@ fn prepare(options: &TrainOptions) -> Result<(Arc<Graph>, NodeSplit, NodeData)> 
         None => NodeSplit::random(graph.num_nodes, node.valid, node.test, options.seed)?,
     };
     let features = graph.x.as_ref().map_or(0, |x| x.dim);
-    let data = NodeData { num_nodes: graph.num_nodes, features, labels: dataset.labels };
+    let data = NodeData { num_nodes: graph.num_nodes, features, labels: dataset.labels, read };
     Ok((Arc::new(graph), split, data))
 }
 

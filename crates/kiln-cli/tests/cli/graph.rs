@@ -9,7 +9,7 @@ use crate::common::{Scratch, arg, assert_fails, assert_succeeds, kiln, line_coun
 use crate::graph_files::{LABELS, write_edges, write_linqs};
 
 /// `kiln graph <command> --data <data> --out <out>` on flex with `extra` flags.
-fn graph(command: &str, data: &str, out: &Path, extra: &[&str]) -> Output {
+pub fn graph(command: &str, data: &str, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["graph", command, "--data", data, "--device", "flex", "--quiet", "--out", arg(out)];
     args.extend(extra);
     kiln(&args)

@@ -3,10 +3,14 @@
 
 mod classify;
 mod common;
+mod csv_files;
 mod devices;
 mod explain;
+mod geom_files;
 mod graph;
 mod graph_files;
+mod graph_readers;
+mod idx_files;
 mod malformed;
 mod registry;
 mod tools;

@@ -26,9 +26,10 @@ mod annotations;
 
 use std::path::Path;
 
+use image::Rgb32FImage;
 use image::imageops::{self, FilterType};
-use image::{ImageReader, Rgb32FImage};
 
+use super::decode::decode_image;
 use crate::error::{DataError, Result};
 use crate::item::{Image, ImageExample};
 
@@ -147,17 +148,8 @@ struct Region {
 /// Decodes, crops and resizes one image and maps its parts.
 fn load_item(images_dir: &Path, bbox_path: &Path, record: &Record, opts: &CubOptions) -> Result<CubItem> {
     let path = images_dir.join(&record.path);
-    let unreadable = |message: String| DataError::UnreadableImage { path: path.clone(), message };
-    let decoded = ImageReader::open(&path)
-        .map_err(|e| DataError::io(&path, e))?
-        .with_guessed_format()
-        .map_err(|e| DataError::io(&path, e))?
-        .decode()
-        .map_err(|e| unreadable(e.to_string()))?;
+    let decoded = decode_image(&path)?;
     let (width, height) = (decoded.width(), decoded.height());
-    if width == 0 || height == 0 {
-        return Err(unreadable("image has zero width or height".into()));
-    }
 
     let [x, y, w, h] = record.bbox;
     if x + w > width as f32 || y + h > height as f32 {

@@ -6,7 +6,9 @@
 //! (`0x00000801`, dimensions `[count]`). Files may be gzipped; compression is detected from the
 //! gzip magic bytes `1f 8b`, not from the file name.
 //!
-//! The header is checked before the payload is read, and the payload is read incrementally, so a
+//! The header is checked before the payload is read: the data it describes must be addressable
+//! and, for a plain file, no larger than what the file holds (its size on disk); a gzipped
+//! payload is read incrementally, so it can never grow beyond what the file decompresses to. A
 //! corrupt header promising terabytes of data fails cleanly instead of allocating them.
 
 use std::fs::File;
@@ -117,7 +119,7 @@ fn find_file(dir: &Path, name: &str) -> Result<PathBuf> {
 /// Reads and validates an IDX file: returns its dimensions and its payload, whose length is
 /// exactly the product of the dimensions.
 fn read_idx(path: &Path, expected: &Expected) -> Result<(Vec<u32>, Vec<u8>)> {
-    let (mut reader, is_gzip) = open_maybe_gzipped(path)?;
+    let (mut reader, is_gzip, file_len) = open_maybe_gzipped(path)?;
     let io_err = |source| {
         if is_gzip { DataError::CorruptGzip { path: path.to_path_buf(), source } } else { DataError::io(path, source) }
     };
@@ -155,6 +157,9 @@ fn read_idx(path: &Path, expected: &Expected) -> Result<(Vec<u32>, Vec<u8>)> {
         .filter(fits)
         .ok_or_else(|| bad_header("the data they describe is too large to address"))?;
     let total = header_len + payload_len;
+    if !is_gzip && file_len < total {
+        return Err(DataError::Truncated { path: path.to_path_buf(), expected: total, found: file_len });
+    }
 
     let payload = read_at_most(&mut reader, payload_len).map_err(io_err)?;
     if (payload.len() as u64) < payload_len {
@@ -177,14 +182,16 @@ fn truncated(path: &Path, expected: u64, found: usize) -> DataError {
 }
 
 /// Opens `path`, transparently decompressing it if it starts with the gzip magic `1f 8b`; also
-/// says whether it was gzipped.
-fn open_maybe_gzipped(path: &Path) -> Result<(Box<dyn Read>, bool)> {
-    let mut file = BufReader::new(File::open(path).map_err(|e| DataError::io(path, e))?);
+/// says whether it was gzipped, and the file's size on disk.
+fn open_maybe_gzipped(path: &Path) -> Result<(Box<dyn Read>, bool, u64)> {
+    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let file_len = file.metadata().map_err(|e| DataError::io(path, e))?.len();
+    let mut file = BufReader::new(file);
     let prefix = read_at_most(&mut file, 2).map_err(|e| DataError::io(path, e))?;
     let is_gzip = prefix == [0x1f, 0x8b];
     let stream = Cursor::new(prefix).chain(file);
     let reader: Box<dyn Read> = if is_gzip { Box::new(MultiGzDecoder::new(stream)) } else { Box::new(stream) };
-    Ok((reader, is_gzip))
+    Ok((reader, is_gzip, file_len))
 }
 
 /// Reads up to `limit` bytes, stopping early at the end of the data. The buffer grows with the

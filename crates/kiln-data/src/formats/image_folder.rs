@@ -4,14 +4,17 @@
 //! visited in sorted file-name order, so loading is deterministic. Files with other extensions
 //! are ignored, as are entries whose name starts with `.` (e.g. `.ipynb_checkpoints`). Class
 //! folders are not searched recursively. The image format is detected from the file contents, so
-//! a PNG named `.jpg` still loads; a file that cannot be decoded is an error, never skipped.
+//! a PNG named `.jpg` still loads; a file that cannot be decoded is an error, never skipped, and
+//! so is one whose header claims more pixels than its size can hold (see
+//! [`DECODED_BYTES_PER_FILE_BYTE`](super::decode::DECODED_BYTES_PER_FILE_BYTE)).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use image::imageops::{self, FilterType};
-use image::{DynamicImage, ImageBuffer, ImageReader, Pixel};
+use image::{ImageBuffer, Pixel};
 
+use super::decode::decode_image;
 use crate::error::{DataError, Result};
 use crate::item::{Image, ImageExample};
 
@@ -114,16 +117,7 @@ fn has_image_extension(path: &Path) -> bool {
 
 /// Decodes one file, converts it to grey or RGB `f32` and resizes it if asked.
 fn load_one(path: &Path, opts: &ImageFolderOptions) -> Result<Image> {
-    let unreadable = |message: String| DataError::UnreadableImage { path: path.to_path_buf(), message };
-    let decoded: DynamicImage = ImageReader::open(path)
-        .map_err(|e| DataError::io(path, e))?
-        .with_guessed_format()
-        .map_err(|e| DataError::io(path, e))?
-        .decode()
-        .map_err(|e| unreadable(e.to_string()))?;
-    if decoded.width() == 0 || decoded.height() == 0 {
-        return Err(unreadable("image has zero width or height".to_string()));
-    }
+    let decoded = decode_image(path)?;
     Ok(if opts.grayscale {
         to_chw(&resized(decoded.to_luma32f(), opts.size))
     } else {

@@ -1,8 +1,10 @@
-//! Tests of the format readers: IDX, CSV and ImageFolder, happy paths and every malformed input.
+//! Tests of the format readers: IDX, CSV and ImageFolder, happy paths and every malformed input;
+//! label gaps.
 
 mod csv;
 mod idx;
 mod image_folder;
+mod label_gaps;
 
 use std::path::PathBuf;
 

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod loss;
 pub mod model;
 pub mod reconstruct;
+pub mod shipped;
 pub mod train;
 
 pub use config::BspNetConfig;

@@ -1,11 +1,17 @@
 //! Mesh and point-cloud files: [`off`], [`obj`] and [`ply`] (ASCII and binary little-endian),
 //! with typed errors ([`crate::GeomError`]) that name the file and the element at fault.
 //!
-//! Polygons with more than three corners are fan-triangulated on reading.
+//! Polygons with more than three corners are fan-triangulated on reading. Every reader refuses
+//! what it cannot represent faithfully rather than dropping it: counts the file cannot hold
+//! (before allocating for them), non-finite coordinates, faces with fewer than three corners or
+//! non-integer indices, list lengths that are negative or fractional. Text files may start with
+//! a UTF-8 byte-order mark and use `\n` or `\r\n` line ends.
 
 pub mod obj;
 pub mod off;
 pub mod ply;
+mod polygon;
+mod text;
 
 use std::path::Path;
 
@@ -23,26 +29,6 @@ pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| GeomError::io(dir, e))?;
     }
     std::fs::write(path, bytes).map_err(|e| GeomError::io(path, e))
-}
-
-/// Fan-triangulates polygon `poly` (corner indices) into `faces`.
-pub(crate) fn fan(poly: &[u32], faces: &mut Vec<[u32; 3]>) {
-    for k in 1..poly.len().saturating_sub(1) {
-        faces.push([poly[0], poly[k], poly[k + 1]]);
-    }
-}
-
-/// Checks every index of face `face` against `vertices`.
-pub(crate) fn check_face(path: &Path, face: usize, poly: &[i64], vertices: usize) -> Result<Vec<u32>> {
-    poly.iter()
-        .map(|&i| {
-            if i < 0 || i as usize >= vertices {
-                Err(GeomError::FaceIndexOutOfRange { path: path.to_path_buf(), face, index: i, vertices })
-            } else {
-                Ok(i as u32)
-            }
-        })
-        .collect()
 }
 
 /// The mesh formats.

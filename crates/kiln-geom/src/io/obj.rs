@@ -1,64 +1,66 @@
 //! Wavefront OBJ: `v x y z` and `f a b c …` lines (1-based, negative = relative, `a/t/n`
-//! forms accepted); other statements are ignored.
+//! forms accepted); other statements (`vt`, `vn`, `o`, `g`, `usemtl`, …) and values after
+//! `x y z` on a `v` line (`w`, colours) are ignored.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use nalgebra::Point3;
-
-use super::{check_face, fan, read_bytes};
+use super::polygon::add_polygon;
+use super::read_bytes;
+use super::text::{decode, index, point};
 use crate::error::{GeomError, Result};
 use crate::mesh::TriangleMesh;
 
 /// Reads an OBJ file.
 pub fn read(path: impl AsRef<Path>) -> Result<TriangleMesh> {
     let path = path.as_ref();
-    let bytes = read_bytes(path)?;
-    parse(path, &String::from_utf8_lossy(&bytes))
+    parse_bytes(path, &read_bytes(path)?)
+}
+
+/// Parses the bytes of an OBJ file (a UTF-8 byte-order mark is skipped); `path` names the
+/// source in errors.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<TriangleMesh> {
+    parse(path, &decode(bytes))
 }
 
 /// Parses OBJ text; `path` names the source in errors.
 pub fn parse(path: &Path, text: &str) -> Result<TriangleMesh> {
-    let parse_err =
-        |element, index, message: String| GeomError::Parse { path: path.to_path_buf(), element, index, message };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut vertices = Vec::new();
-    let mut polys: Vec<Vec<i64>> = Vec::new();
+    // Every face's 0-based corners, one after another; `ends[f]` is where face `f` stops.
+    // Indices are checked once all vertices are known.
+    let mut corners: Vec<i64> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     for line in text.lines() {
         let mut t = line.split_whitespace();
         match t.next() {
-            Some("v") => {
-                let i = vertices.len();
-                let c: Vec<f32> = t
-                    .take(3)
-                    .map(str::parse)
-                    .collect::<std::result::Result<_, _>>()
-                    .map_err(|e| parse_err("vertex", i, format!("{e}")))?;
-                if c.len() < 3 {
-                    return Err(parse_err("vertex", i, format!("expected 3 coordinates in `{line}`")));
-                }
-                vertices.push(Point3::new(c[0], c[1], c[2]));
-            }
+            Some("v") => vertices.push(point(path, vertices.len(), line, &mut t)?),
             Some("f") => {
-                let f = polys.len();
+                let f = ends.len();
                 let n = vertices.len() as i64;
-                let poly: Vec<i64> = t
-                    .map(|tok| {
-                        let idx = tok.split('/').next().unwrap_or("");
-                        let i: i64 = idx.parse().map_err(|_| parse_err("face", f, format!("bad index `{tok}`")))?;
-                        Ok(if i < 0 { n + i } else { i - 1 })
-                    })
-                    .collect::<Result<_>>()?;
-                if poly.len() < 3 {
-                    return Err(parse_err("face", f, format!("fewer than 3 corners in `{line}`")));
+                let start = corners.len();
+                for token in t {
+                    let i = index(path, f, token.split('/').next().unwrap_or(""))?;
+                    corners.push(if i < 0 { n + i } else { i - 1 });
                 }
-                polys.push(poly);
+                if corners.len() - start < 3 {
+                    return Err(GeomError::TooFewCorners {
+                        path: path.to_path_buf(),
+                        face: f,
+                        corners: corners.len() - start,
+                    });
+                }
+                ends.push(corners.len());
             }
             _ => {}
         }
     }
-    let mut faces = Vec::with_capacity(polys.len());
-    for (f, poly) in polys.iter().enumerate() {
-        fan(&check_face(path, f, poly, vertices.len())?, &mut faces);
+    // A polygon of k corners gives k - 2 triangles.
+    let mut faces = Vec::with_capacity(corners.len() - 2 * ends.len());
+    let mut start = 0;
+    for (f, &end) in ends.iter().enumerate() {
+        add_polygon(path, f, &corners[start..end], vertices.len(), &mut faces)?;
+        start = end;
     }
     Ok(TriangleMesh { vertices, faces })
 }

@@ -28,11 +28,17 @@ impl Normalization {
 /// Centres the bounding box at the origin and scales its longest edge to 1, so the points fit
 /// `[-½, ½]³`. Returns the map applied (identity for an empty or degenerate input).
 pub fn normalize_unit_cube(points: &mut [Point3<f32>]) -> Normalization {
-    let Some(b) = Aabb::from_points(points) else { return Normalization { center: Vector3::zeros(), scale: 1.0 } };
-    let longest = b.extent().max();
-    let n = Normalization { center: b.center().coords, scale: if longest > 0.0 { 1.0 / longest } else { 1.0 } };
+    let n = cube_fit(points, 1.0);
     points.iter_mut().for_each(|p| *p = n.apply(p));
     n
+}
+
+/// The map that centres the bounding box of `points` at the origin and scales its longest edge
+/// to `side` (identity for an empty or degenerate input); the points are not changed.
+pub fn cube_fit(points: &[Point3<f32>], side: f32) -> Normalization {
+    let Some(b) = Aabb::from_points(points) else { return Normalization { center: Vector3::zeros(), scale: 1.0 } };
+    let longest = b.extent().max();
+    Normalization { center: b.center().coords, scale: if longest > 0.0 { side / longest } else { 1.0 } }
 }
 
 /// Centres the bounding box at the origin and scales so the farthest point is at distance 1.

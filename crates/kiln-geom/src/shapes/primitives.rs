@@ -9,6 +9,7 @@ use crate::aabb::Aabb;
 use crate::cloud::PointCloud;
 use crate::error::Result;
 use crate::mesh::TriangleMesh;
+use crate::ops::normalize::Normalization;
 use crate::ops::sample::sample_surface;
 use crate::ops::voxel::VoxelGrid;
 
@@ -50,6 +51,19 @@ pub enum Primitive {
 }
 
 impl Primitive {
+    /// The solid mapped by the similarity `n` (centre moved, sizes scaled).
+    pub fn mapped(&self, n: &Normalization) -> Self {
+        let s = n.scale;
+        match *self {
+            Self::Box { center, half } => Self::Box { center: n.apply(&center), half: half * s },
+            Self::Sphere { center, radius } => Self::Sphere { center: n.apply(&center), radius: radius * s },
+            Self::Cylinder { center, radius, half_height } => {
+                Self::Cylinder { center: n.apply(&center), radius: radius * s, half_height: half_height * s }
+            }
+            Self::Wedge { center, half } => Self::Wedge { center: n.apply(&center), half: half * s },
+        }
+    }
+
     /// `true` when `p` is inside or on the solid.
     pub fn contains(&self, p: &Point3<f32>) -> bool {
         match *self {
@@ -170,6 +184,11 @@ impl PrimitiveUnion {
             });
         }
         Self { parts }
+    }
+
+    /// The union mapped by the similarity `n`.
+    pub fn mapped(&self, n: &Normalization) -> Self {
+        Self { parts: self.parts.iter().map(|p| p.mapped(n)).collect() }
     }
 
     /// `true` when `p` lies in any part.

@@ -106,13 +106,21 @@ fn checkpoint_round_trip_and_file_reconstruction() {
     let input = dir.join("shape.off");
     write_mesh(&input, &shape.parts[0].mesh(12)).unwrap();
     let output = dir.join("mesh.obj");
-    let rec = reconstruct_file(&input, &dir, &output, &device).unwrap();
+    let rec = reconstruct_file(&input, Some(&dir), &output, &device).unwrap();
     let mesh = read_mesh(&output).unwrap();
     assert_eq!(mesh.faces.len(), rec.num_triangles);
     assert!(matches!(
-        reconstruct_file(dir.join("missing.off"), &dir, &output, &device),
+        reconstruct_file(dir.join("missing.off"), Some(&dir), &output, &device),
         Err(kiln_geom::GeomError::Io { .. })
     ));
+    // A directory without a checkpoint says how to make one; a mesh without faces is refused.
+    let e = reconstruct_file(&input, Some(&dir.join("nothing")), &output, &device).unwrap_err();
+    assert!(matches!(e, kiln_geom::GeomError::MissingCheckpoint { .. }), "{e}");
+    assert!(e.to_string().contains("cargo xtask reproduce geom"), "{e}");
+    let points = dir.join("points.obj");
+    std::fs::write(&points, "v 0 0 0\nv 1 0 0\n").unwrap();
+    let e = reconstruct_file(&points, Some(&dir), &output, &device).unwrap_err();
+    assert!(matches!(e, kiln_geom::GeomError::NoFaces { .. }), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

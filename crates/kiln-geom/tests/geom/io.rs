@@ -112,8 +112,9 @@ fn malformed_ply_gives_typed_errors() {
     // Truncated binary body: cut inside the faces.
     let e = err_of(ply::parse_mesh(p, &good[..good.len() - 7]));
     assert!(matches!(e, GeomError::Truncated { element: "face", index: 11, .. }), "{e}");
+    // Cut inside the vertices: the header's counts no longer fit, refused before reading.
     let e = err_of(ply::parse_mesh(p, &good[..good.len() - 12 * 13 - 5]));
-    assert!(matches!(e, GeomError::Truncated { element: "vertex", index: 7, .. }), "{e}");
+    assert!(matches!(e, GeomError::ImplausibleCount { element: "vertex", declared: 8, .. }), "{e}");
     // ASCII with fewer vertices than declared.
     let ascii = "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n";
     let e = err_of(ply::parse_mesh(p, ascii.as_bytes()));

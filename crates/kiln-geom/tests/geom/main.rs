@@ -1,8 +1,14 @@
-//! kiln-geom integration tests (one binary).
+//! kiln-geom integration tests (one binary). The counting allocator lets the reader tests
+//! measure how much a (hostile) file makes a reader allocate.
+
+#[global_allocator]
+static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
 mod bspnet;
+mod hostile;
 mod io;
 mod metrics;
+mod mutations;
 mod ops;
 mod polytope;
 mod shapes;

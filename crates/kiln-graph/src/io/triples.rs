@@ -1,11 +1,13 @@
 //! Knowledge-graph triples: `head<TAB>relation<TAB>tail` per line (PyKEEN's and OpenKE's text
-//! format). Entities and relations are numbered in order of first appearance.
+//! format). Entities and relations are numbered in order of first appearance. A file without a
+//! data line is [`GraphError::Empty`](crate::GraphError::Empty); a row without exactly three non-empty fields is
+//! [`GraphError::Ragged`](crate::GraphError::Ragged).
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::read_lines;
-use crate::error::{GraphError, Result};
+use super::text::{TextFile, tab_fields};
+use crate::error::Result;
 
 /// Triples with their vocabularies.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,32 +20,41 @@ pub struct TripleSet {
     pub triples: Vec<(usize, usize, usize)>,
 }
 
-fn intern(map: &mut HashMap<String, usize>, names: &mut Vec<String>, name: &str) -> usize {
-    *map.entry(name.to_string()).or_insert_with(|| {
-        names.push(name.to_string());
-        names.len() - 1
-    })
+/// Names numbered in order of first appearance.
+struct Vocabulary<'a> {
+    ids: HashMap<&'a str, usize>,
+    names: Vec<String>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn new() -> Self {
+        Self { ids: HashMap::new(), names: Vec::new() }
+    }
+
+    fn id(&mut self, name: &'a str) -> usize {
+        *self.ids.entry(name).or_insert_with(|| {
+            self.names.push(name.to_string());
+            self.names.len() - 1
+        })
+    }
 }
 
 /// Reads a tab-separated triples file.
 pub fn read_triples(path: impl AsRef<Path>) -> Result<TripleSet> {
-    let path = path.as_ref();
-    let mut out = TripleSet::default();
-    let (mut ents, mut rels) = (HashMap::new(), HashMap::new());
-    for (line, text) in read_lines(path)? {
-        let f: Vec<&str> = text.split('\t').map(str::trim).collect();
-        if f.len() != 3 || f.iter().any(|s| s.is_empty()) {
-            return Err(GraphError::Ragged {
-                path: path.into(),
-                line,
-                expected: "3 (head, relation, tail)".into(),
-                found: f.len(),
-            });
+    let file = TextFile::read(path.as_ref())?;
+    file.first_row("triples")?;
+    let (mut entities, mut relations) = (Vocabulary::new(), Vocabulary::new());
+    let mut triples = Vec::new();
+    for (line, text) in file.rows() {
+        let f = tab_fields(text);
+        let filled = f.iter().filter(|s| !s.is_empty()).count();
+        if f.len() != 3 || filled != 3 {
+            return Err(file.ragged(line, "3 non-empty (head, relation, tail)", filled.min(f.len())));
         }
-        let h = intern(&mut ents, &mut out.entities, f[0]);
-        let r = intern(&mut rels, &mut out.relations, f[1]);
-        let t = intern(&mut ents, &mut out.entities, f[2]);
-        out.triples.push((h, r, t));
+        let h = entities.id(f[0]);
+        let r = relations.id(f[1]);
+        let t = entities.id(f[2]);
+        triples.push((h, r, t));
     }
-    Ok(out)
+    Ok(TripleSet { entities: entities.names, relations: relations.names, triples })
 }

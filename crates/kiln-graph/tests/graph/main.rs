@@ -1,8 +1,15 @@
 //! kiln-graph integration tests (one binary).
 
+// Counts heap bytes per thread, so the reader tests can bound what a hostile file makes a
+// reader allocate.
+#[global_allocator]
+static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
+
 mod core;
 mod generate;
 mod io;
+mod io_hostile;
+mod io_props;
 mod layers;
 mod link;
 mod message_passing;

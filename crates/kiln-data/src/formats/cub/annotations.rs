@@ -1,6 +1,7 @@
 //! Parsing of the CUB-200-2011 annotation text files into one record per image.
 //!
-//! Blank lines are skipped; fields are separated by any whitespace (so `\r\n` line ends work).
+//! Blank lines are skipped; fields are separated by any whitespace (so `\r\n` line ends work);
+//! a leading UTF-8 byte-order mark is ignored.
 //! Every error names the file and the 1-based line at fault.
 
 use std::collections::BTreeMap;
@@ -47,6 +48,10 @@ pub(super) struct Annotations {
     pub bbox_path: PathBuf,
 }
 
+/// The largest class id accepted without `classes.txt` (which would otherwise be named `1..=id`,
+/// one name and one model output per id). CUB-200-2011 has 200 classes.
+pub(super) const MAX_UNNAMED_CLASS_ID: usize = 10_000;
+
 /// Image ids listed in `images.txt`: id → (line, relative path).
 type Listing = BTreeMap<usize, (usize, String)>;
 
@@ -78,6 +83,12 @@ pub(super) fn read(root: &Path) -> Result<Annotations> {
         if !class_names.is_empty() && class_id > class_names.len() {
             let n = class_names.len();
             return Err(labels_file.bad(line, format!("class id {class_id} is not in classes.txt ({n} classes)")));
+        }
+        if class_names.is_empty() && class_id > MAX_UNNAMED_CLASS_ID {
+            return Err(labels_file.bad(
+                line,
+                format!("class id {class_id} is above {MAX_UNNAMED_CLASS_ID}, the most accepted without classes.txt"),
+            ));
         }
         Ok(class_id)
     })?;
@@ -168,11 +179,16 @@ impl TextFile {
         Self::optional(root, name)?.ok_or_else(|| DataError::CubMissingFile { path: root.join(name), what })
     }
 
-    /// Reads `root/name`, or `None` if it does not exist.
+    /// Reads `root/name` (a UTF-8 byte-order mark dropped), or `None` if it does not exist.
     fn optional(root: &Path, name: &str) -> Result<Option<Self>> {
         let path = root.join(name);
         match fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(Self { path, text })),
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.replace_range(..'\u{feff}'.len_utf8(), "");
+                }
+                Ok(Some(Self { path, text }))
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(DataError::io(path, e)),
         }

@@ -1,0 +1,70 @@
+//! Hostile mesh files through `kiln geom reconstruct`: exit status 1 and one `error:` line that
+//! names the file, no panic, nothing written, and the shipped model when no checkpoint is given.
+
+use crate::common::{Scratch, arg, assert_fails, assert_succeeds, kiln};
+
+/// Runs `kiln geom reconstruct --input INPUT --out x.obj` (the shipped model) and checks the
+/// clean failure: exit status 1, a single line naming the file and containing `expected`.
+fn fails_cleanly(scratch: &Scratch, name: &str, contents: &[u8], expected: &str) {
+    let input = scratch.path().join(name);
+    std::fs::write(&input, contents).unwrap();
+    let out = scratch.path().join("x.obj");
+    let err =
+        assert_fails(&kiln(&["geom", "reconstruct", "--input", arg(&input), "--out", arg(&out), "--device", "flex"]));
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line:\n{err}");
+    assert!(lines[0].contains(&input.display().to_string()), "the file is not named:\n{err}");
+    assert!(lines[0].contains(expected), "`{expected}` missing:\n{err}");
+    assert!(!out.exists(), "an output was written for a bad input");
+}
+
+#[test]
+fn a_ply_claiming_a_trillion_vertices_fails_with_one_line() {
+    let scratch = Scratch::new("geom-huge-ply");
+    let mut bytes =
+        b"ply\nformat binary_little_endian 1.0\nelement vertex 1000000000000\nproperty float x\nend_header\n".to_vec();
+    bytes.resize(100, 0);
+    fails_cleanly(&scratch, "hostile.ply", &bytes, "header declares 1000000000000 vertex elements");
+}
+
+#[test]
+fn an_off_with_a_nan_vertex_fails_with_one_line() {
+    let scratch = Scratch::new("geom-nan-off");
+    let text = "OFF\n4 4 0\n0 0 0\n1 0 0\nnan 1 0\n0 0 1\n3 0 2 1\n3 0 1 3\n3 0 3 2\n3 1 2 3\n";
+    fails_cleanly(&scratch, "hostile.off", text.as_bytes(), "vertex 2 has the non-finite value `nan`");
+}
+
+#[test]
+fn reconstruct_works_without_a_checkpoint_and_names_a_missing_one() {
+    let scratch = Scratch::new("geom-shipped");
+    let input = scratch.path().join("cube.off");
+    kiln_geom::io::write_mesh(&input, &kiln_geom::TriangleMesh::cuboid(&kiln_geom::Aabb::cube(0.4))).unwrap();
+    let out = scratch.path().join("mesh.obj");
+    let stdout = assert_succeeds(&kiln(&[
+        "geom",
+        "reconstruct",
+        "--input",
+        arg(&input),
+        "--out",
+        arg(&out),
+        "--device",
+        "flex",
+    ]));
+    assert!(stdout.contains("convexes"), "{stdout}");
+    let mesh = kiln_geom::io::read_mesh(&out).unwrap();
+    assert!(!mesh.faces.is_empty(), "the shipped model reconstructed nothing");
+    let missing = scratch.path().join("no-such-run");
+    let err = assert_fails(&kiln(&[
+        "geom",
+        "reconstruct",
+        "--input",
+        arg(&input),
+        "--checkpoint",
+        arg(&missing),
+        "--out",
+        arg(&out),
+        "--device",
+        "flex",
+    ]));
+    assert!(err.contains("no-such-run") && err.contains("cargo xtask reproduce geom"), "{err}");
+}
