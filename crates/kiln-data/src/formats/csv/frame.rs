@@ -87,9 +87,8 @@ impl Frame {
                 Ok(())
             })?;
         }
-        let mut decoders: Vec<Decoder> = (0..width)
-            .map(|i| Decoder::new(known(i).map(|kind| (kind, reference)), tallies[i]))
-            .collect();
+        let mut decoders: Vec<Decoder> =
+            (0..width).map(|i| Decoder::new(known(i).map(|kind| (kind, reference)), tallies[i])).collect();
         let mut values: Vec<Vec<f32>> = vec![Vec::new(); width];
         let mut lines = Vec::new();
         source.visit(width, |line, record| {
