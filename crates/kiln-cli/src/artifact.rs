@@ -29,6 +29,9 @@ pub const CONFIG_FILE: &str = "config.json";
 pub const WEIGHTS_FILE: &str = "model.bpk";
 /// The report and held-out evaluation.
 pub const SUMMARY_FILE: &str = "summary.json";
+/// The run-directory format this build writes (the `format` key of `config.json`; a file
+/// without it is format 1). A newer format is refused rather than misread.
+pub const FORMAT_VERSION: u64 = 1;
 
 /// `config.json`: everything needed to rebuild a run's model and data. `C` is the model's
 /// typed configuration (its architecture: what `init` builds), `D` what the data preparation
@@ -46,7 +49,13 @@ pub struct RunConfig<C, D> {
 /// What every `config.json` has, whatever the model.
 #[derive(Deserialize)]
 struct Header {
+    #[serde(default = "first_format")]
+    format: u64,
     options: HeaderOptions,
+}
+
+fn first_format() -> u64 {
+    1
 }
 
 #[derive(Deserialize)]
@@ -90,8 +99,43 @@ pub(crate) fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
 }
 
 /// The registry name of the model of the run in `run_dir`.
+///
+/// # Errors
+/// When `config.json` is missing or unreadable, or written in a newer format.
 pub fn model_name(run_dir: &Path) -> Result<String> {
-    Ok(read_json::<Header>(&run_dir.join(CONFIG_FILE))?.options.model)
+    let path = run_dir.join(CONFIG_FILE);
+    let header: Header = read_json(&path)?;
+    if header.format > FORMAT_VERSION {
+        return Err(CliError::NewerFormat { path, found: header.format, supported: FORMAT_VERSION });
+    }
+    Ok(header.options.model)
+}
+
+/// `config` as the JSON object written to `config.json`, with the format key.
+fn config_json<C: Serialize, D: Serialize>(path: &Path, config: &RunConfig<C, D>) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(config)
+        .map_err(|e| CliError::Metadata { path: path.to_path_buf(), message: e.to_string() })?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("format".into(), FORMAT_VERSION.into());
+    }
+    Ok(value)
+}
+
+/// The settings that differ between a recorded and a new `config.json`, as
+/// `key: recorded → given` (nested keys joined by dots).
+fn differences(recorded: &serde_json::Value, given: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    match (recorded, given) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                let name = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let null = serde_json::Value::Null;
+                differences(a.get(key).unwrap_or(&null), b.get(key).unwrap_or(&null), &name, out);
+            }
+        }
+        (a, b) if a != b => out.push(format!("{prefix}: {a} → {b}")),
+        _ => {}
+    }
 }
 
 /// The run's `config.json` with the model's and the data's types.
@@ -99,16 +143,19 @@ pub fn read_config<C: DeserializeOwned, D: DeserializeOwned>(run_dir: &Path) -> 
     read_json(&run_dir.join(CONFIG_FILE))
 }
 
-/// Prepares `request.out` for a run of `config`: refuses to resume another model's run, removes
-/// final weights an earlier run left, writes `config.json`, seeds `device`, and returns the
-/// trainer (run directory, seed, resume, progress, halting).
+/// Prepares `request.out` for a run of `config`: refuses to resume another model's run or a run
+/// started with other settings (before anything in the directory is touched), removes final
+/// weights an earlier run left, writes `config.json`, seeds `device`, and returns the trainer
+/// (run directory, seed, resume, progress, halting).
 pub fn start_run<C: Serialize, D: Serialize>(
     request: &TrainRequest,
     device: &Device,
     config: &RunConfig<C, D>,
 ) -> Result<Trainer> {
     let out = &request.out;
-    if request.resume && out.join(CONFIG_FILE).exists() {
+    let path = out.join(CONFIG_FILE);
+    let json = config_json(&path, config)?;
+    if request.resume && path.exists() {
         let existing = model_name(out)?;
         if existing != config.options.model {
             return Err(CliError::Usage(format!(
@@ -117,13 +164,22 @@ pub fn start_run<C: Serialize, D: Serialize>(
                 config.options.model
             )));
         }
+        let mut recorded: serde_json::Value = read_json(&path)?;
+        if let Some(object) = recorded.as_object_mut() {
+            object.entry("format").or_insert(FORMAT_VERSION.into());
+        }
+        let mut fields = Vec::new();
+        differences(&recorded, &json, "", &mut fields);
+        if !fields.is_empty() {
+            return Err(CliError::ResumeMismatch { path, fields: fields.join(", ") });
+        }
     }
     std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
     let weights = out.join(WEIGHTS_FILE);
     if weights.exists() {
         std::fs::remove_file(&weights).map_err(|e| kiln_core::CoreError::io(&weights, e))?;
     }
-    write_json(&out.join(CONFIG_FILE), config)?;
+    write_json(&path, &json)?;
     device.seed(config.options.seed);
     let trainer = Trainer::new(device.clone())
         .with_run_dir(out)

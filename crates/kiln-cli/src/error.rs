@@ -47,6 +47,27 @@ pub enum CliError {
         /// What went wrong.
         message: String,
     },
+    /// `--resume` on a run directory whose `config.json` was written with other options, model
+    /// configuration or data.
+    #[error(
+        "{path}: cannot resume: the run was started with other settings ({fields}); resume with the same flags, or start a new run in another directory"
+    )]
+    ResumeMismatch {
+        /// The run's `config.json`.
+        path: std::path::PathBuf,
+        /// The settings that differ, as `key: recorded → given`.
+        fields: String,
+    },
+    /// A `config.json` written by a newer version of kiln.
+    #[error("{path}: written in run-directory format {found}; this kiln reads format {supported} and older")]
+    NewerFormat {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its format.
+        found: u64,
+        /// The newest format this build reads.
+        supported: u64,
+    },
     /// The data a run was trained on no longer matches what its `config.json` records.
     #[error("{run}: the run's data changed since training: {message}")]
     DataChanged {

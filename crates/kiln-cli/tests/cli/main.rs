@@ -13,4 +13,5 @@ mod graph_readers;
 mod idx_files;
 mod malformed;
 mod registry;
+mod run_dirs;
 mod tools;
