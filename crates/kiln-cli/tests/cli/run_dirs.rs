@@ -64,3 +64,24 @@ fn truncated_or_foreign_weights_are_refused_naming_the_file() {
     let err = assert_fails(&kiln(&["eval", "--checkpoint", arg(&out)]));
     assert!(err.contains("model.bpk"), "foreign weights: {err}");
 }
+
+#[test]
+fn resuming_another_models_run_is_refused() {
+    let scratch = Scratch::new("resume-other-model");
+    let out = scratch.path().join("run");
+    assert_succeeds(&train_briefly("mlp", "digits", &out));
+    let err = assert_fails(&kiln(&[
+        "train",
+        "--model",
+        "cnn",
+        "--data",
+        "digits",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--resume",
+        "--out",
+        arg(&out),
+    ]));
+    assert!(err.contains("`mlp` run") && err.contains("`cnn`"), "{err}");
+}
