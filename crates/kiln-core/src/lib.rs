@@ -8,7 +8,7 @@
 //! - [`nn`]: shared layers and backbones (MLP, small CNN, ResNet feature extractor).
 //! - [`train`]: the training engine: phases, optimisers, schedules, freezing, metrics log,
 //!   checkpoints and resume.
-//! - [`metrics`]: accuracy, top-k, confusion matrix. [`seed`]: reproducible randomness.
+//! - [`metrics`]: accuracy, top-k, confusion matrix, ROC AUC. [`seed`]: reproducible randomness.
 //! - [`testing`]: run one test body on every compiled device. [`timing`]: warm-up + median
 //!   wall-clock timing for latency tables and benchmarks.
 //! - [`experiment`]: the kit of the families' reproduce programs: arguments, `mean ± std`,

@@ -1,4 +1,4 @@
-//! Classification metrics: accuracy, top-k accuracy, confusion matrix.
+//! Classification metrics: accuracy, top-k accuracy, confusion matrix, ROC AUC.
 
 use burn::prelude::{Int, Tensor};
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,37 @@ pub fn argmax(values: &[f32]) -> usize {
     best
 }
 
+/// Area under the ROC curve of `scores` for the binary `labels` (`true` = positive), as the
+/// Mann–Whitney statistic: the probability that a random positive scores above a random
+/// negative, ties counting one half (ranks of tied scores are averaged). `None` when either
+/// class is absent, when the lengths differ or when a score is NaN.
+pub fn roc_auc(scores: &[f64], labels: &[bool]) -> Option<f64> {
+    if scores.len() != labels.len() || scores.iter().any(|s| s.is_nan()) {
+        return None;
+    }
+    let positives = labels.iter().filter(|&&l| l).count();
+    let negatives = labels.len() - positives;
+    if positives == 0 || negatives == 0 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    // Sum of the (1-based, tie-averaged) ranks of the positives.
+    let mut rank_sum = 0.0;
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && scores[order[end]] == scores[order[start]] {
+            end += 1;
+        }
+        let average_rank = (start + 1 + end) as f64 / 2.0;
+        rank_sum += average_rank * order[start..end].iter().filter(|&&i| labels[i]).count() as f64;
+        start = end;
+    }
+    let (p, n) = (positives as f64, negatives as f64);
+    Some((rank_sum - p * (p + 1.0) / 2.0) / (p * n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +126,23 @@ mod tests {
         assert_eq!(m.topk_correct, 2); // example 2: class 1 is second; example 3: class 0 is third
         assert_eq!(m.confusion, vec![vec![0, 0, 1], vec![1, 1, 0], vec![0, 0, 0]]);
         assert!((m.accuracy() - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn roc_auc_hand_values_with_ties() {
+        // Perfect separation, perfect inversion, and chance.
+        assert_eq!(roc_auc(&[0.1, 0.2, 0.8, 0.9], &[false, false, true, true]), Some(1.0));
+        assert_eq!(roc_auc(&[0.9, 0.8, 0.2, 0.1], &[false, false, true, true]), Some(0.0));
+        // Positives 0.8, 0.4; negatives 0.6, 0.2: pairs (0.8>0.6), (0.8>0.2), (0.4<0.6),
+        // (0.4>0.2) → 3/4.
+        assert_eq!(roc_auc(&[0.8, 0.4, 0.6, 0.2], &[true, true, false, false]), Some(0.75));
+        // Ties: positives 0.5, 0.7; negatives 0.5, 0.3: (0.5 vs 0.5) = ½, (0.5>0.3) = 1,
+        // (0.7>0.5) = 1, (0.7>0.3) = 1 → 3.5/4.
+        assert_eq!(roc_auc(&[0.5, 0.7, 0.5, 0.3], &[true, true, false, false]), Some(0.875));
+        // Every score equal: ½.
+        assert_eq!(roc_auc(&[1.0; 5], &[true, false, true, false, false]), Some(0.5));
+        assert_eq!(roc_auc(&[0.1, 0.2], &[true, true]), None);
+        assert_eq!(roc_auc(&[0.1], &[true, false]), None);
+        assert_eq!(roc_auc(&[f64::NAN, 0.2], &[true, false]), None);
     }
 }

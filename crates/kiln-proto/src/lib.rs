@@ -15,6 +15,7 @@ pub mod certify;
 pub mod class_identity;
 pub mod error;
 pub mod explain;
+pub mod glvq;
 pub mod protopnet;
 pub mod push_set;
 pub mod render;

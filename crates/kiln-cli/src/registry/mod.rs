@@ -11,6 +11,7 @@
 //! - a node classifier is a GNN layer kind: `&NodeEntry { name: "gcn", layer: LayerKind::Gcn }`;
 //! - a link predictor: `&LinkEntry { name: "ncnc", completion: true }`.
 
+mod cbc;
 mod classifiers;
 mod classify;
 mod explain;
@@ -23,6 +24,7 @@ use std::path::Path;
 use burn::prelude::Device;
 use kiln_graph::layers::LayerKind;
 
+pub use cbc::{Cbc, Glvq, OnPixels, PixelInput, RobustCbc};
 pub use classifiers::{Cnn, Mlp, ResNet};
 pub use classify::{Classifier, Classify};
 pub use explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explained, Explainer};
@@ -64,6 +66,9 @@ pub static MODELS: &[&dyn ModelEntry] = &[
     &Classify(ResNet),
     &Classify(ProtoPNet),
     &Classify(StProtoPNet),
+    &Classify(RobustCbc),
+    &Classify(Cbc),
+    &Classify(Glvq),
     &NodeEntry { name: "gcn", layer: LayerKind::Gcn },
     &NodeEntry { name: "sage", layer: LayerKind::Sage },
     &NodeEntry { name: "gat", layer: LayerKind::Gat },

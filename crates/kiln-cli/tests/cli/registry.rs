@@ -40,3 +40,15 @@ fn unknown_models_are_rejected_with_the_names_of_the_command() {
     assert!(err.contains("expected one of ncn, ncnc"), "{err}");
     assert!(!out.exists(), "nothing was written");
 }
+
+#[test]
+fn robust_prototype_models_train_on_digits_and_eval_reproduces_them() {
+    let scratch = Scratch::new("robust-cbc");
+    for model in ["robust-cbc", "cbc", "glvq"] {
+        let out = scratch.path().join(model);
+        let trained = crate::common::train_briefly(model, "digits", &out);
+        let line = crate::common::accuracy_line(&trained);
+        let evaluated = crate::common::accuracy_line(&kiln(&["eval", "--checkpoint", arg(&out)]));
+        assert_eq!(line, evaluated, "{model}");
+    }
+}

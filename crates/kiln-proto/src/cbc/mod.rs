@@ -36,8 +36,9 @@
 //!   the components (the parametrisation), instead of enlaight's decoded
 //!   probabilities; the initial values `0.6 − 0.2·U` are the same.
 //! - Concept `j` belongs to class `j mod C` (enlaight's stacked identity labels).
-//! - The 8×8 preset ([`RobustCbcConfig::small`]) uses σ from enlaight's rule on the digits
-//!   and scales the robust margin and the radii by `√(64/784)`.
+//! - The 8×8 preset ([`RobustCbcConfig::small`]) uses σ from enlaight's rule on the digits at
+//!   `p₀ = 0.4` rather than the docstring's 0.01 (see [`DIGITS_SIGMA`]), and scales the robust
+//!   margin and the radii by `√(64/784)`.
 //! - Evaluation attacks with PGD-L2 ([`crate::attack`]), not AutoAttack.
 
 mod config;
@@ -45,6 +46,9 @@ pub mod loss;
 mod model;
 mod train;
 
-pub use config::{DIGITS_SIGMA, MNIST_INPUT_DIM, RobustCbcConfig, SIGMA_RULE_PROBABILITY, radius_scale, sigma_rule};
-pub use model::{ROBUSTNESS_EPS, SIGMA_EPS, StableCbc, euclidean_distances};
+pub use config::{
+    DIGITS_RULE_PROBABILITY, DIGITS_SIGMA, MNIST_INPUT_DIM, RobustCbcConfig, SIGMA_RULE_PROBABILITY, radius_scale,
+    sigma_rule,
+};
+pub use model::{ROBUSTNESS_EPS, SIGMA_EPS, StableCbc, clip_unit, euclidean_distances};
 pub use train::{CbcObjective, CbcTraining};

@@ -44,8 +44,8 @@ pub struct StableCbc {
     pub margin: f64,
 }
 
-/// Re-projects a parameter onto `[0, 1]`, keeping whether it trains.
-pub(crate) fn clip_unit<const D: usize>(param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+/// Re-projects a parameter onto `[0, 1]` (detached), keeping whether it trains.
+pub fn clip_unit<const D: usize>(param: Param<Tensor<D>>) -> Param<Tensor<D>> {
     param.map(|p| {
         let trainable = p.is_require_grad();
         let clipped = p.clamp(0.0, 1.0).detach();
@@ -130,9 +130,8 @@ impl StableCbc {
             - d.matmul(agree.clone()).unsqueeze_dim::<3>(1); // [b, J, J]
         let offsets = (pi - agree).sum_dim(0); // [1, J]: B_j
         let bij = (offsets.clone().transpose() - offsets).unsqueeze::<3>(); // [1, J, J]
-        let discriminant = (bij.clone().powi_scalar(2) + a.clone() * a.clone().swap_dims(1, 2) * 4.0)
-            .clamp_min(ROBUSTNESS_EPS)
-            .sqrt();
+        let discriminant =
+            (bij.clone().powi_scalar(2) + a.clone() * a.clone().swap_dims(1, 2) * 4.0).clamp_min(ROBUSTNESS_EPS).sqrt();
         let rho = (bij + discriminant).neg() / (a.clamp_max(-ROBUSTNESS_EPS) * 2.0);
         let identity = class_identity(&self.concept_classes(), self.num_classes, &rho.device());
         let correct: Tensor<2, Bool> = own_class_mask(identity, targets).greater_elem(0.5); // [b, J]
