@@ -1,4 +1,5 @@
-//! Kiln's workflows as code: `cargo xtask demo | test | bench | reproduce <family> | train tabpfn | train bspnet`.
+//! Kiln's workflows as code: `cargo xtask demo | test | bench | reproduce <family> |
+//! train tabpfn | train bspnet`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

@@ -6,6 +6,8 @@
 //! ```text
 //! cargo run --release -p kiln-geom --example train_bspnet -- [--out PATH] [--quick]
 //! ```
+//! `--quick` (a smoke test of a few seconds) writes to `runs/train-bspnet-quick/` unless `--out`
+//! says otherwise.
 //! The recipe is `cargo xtask reproduce geom`'s coarse-to-fine schedule on more shapes, each
 //! placed in the frame `reconstruct` puts its input in ([`model_frame`]), so the model sees
 //! shapes as it will be shown them. About 6 minutes on 2 CPU cores.
@@ -25,6 +27,8 @@ use kiln_geom::shapes::PrimitiveUnion;
 
 /// Where the shipped weights live.
 const OUT: &str = "crates/kiln-geom/weights/bspnet3d.bpk";
+/// Where `--quick` writes by default.
+const QUICK_OUT: &str = "runs/train-bspnet-quick/bspnet3d.bpk";
 /// Seeds of the held-out shapes (the training shapes use 0..n).
 const HELD_OUT_SEED: u64 = 10_000;
 
@@ -79,15 +83,20 @@ impl Recipe {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let (mut out, mut quick) = (OUT.to_string(), false);
+    let (mut out, mut quick) = (None, false);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--out" => out = args.next().ok_or("--out needs a value")?,
+            "--out" => out = Some(args.next().ok_or("--out needs a value")?),
             "--quick" => quick = true,
             other => {
                 return Err(format!("unknown argument `{other}`; usage: train_bspnet [--out PATH] [--quick]").into());
             }
         }
+    }
+    // A quick run never replaces the shipped weights unless told to.
+    let out = out.unwrap_or_else(|| if quick { QUICK_OUT } else { OUT }.to_string());
+    if let Some(dir) = std::path::Path::new(&out).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
     }
     let recipe = Recipe::new(quick);
     let device = Device::flex();

@@ -13,7 +13,9 @@
 //! - [`shapes`]: procedural 3-D unions of primitives and BSP-Net's 2-D toy set.
 //! - [`bspnet`]: BSP-Net (Chen, Tagliasacchi, Zhang, CVPR 2020): encoders, plane/convex/union
 //!   layers, continuous and hard phases on Kiln's engine, mesh extraction, evaluation and
-//!   [`bspnet::reconstruct::reconstruct_file`] (what `kiln geom reconstruct` calls).
+//!   [`bspnet::reconstruct::reconstruct_file`] (what `kiln geom reconstruct` calls), with a
+//!   small trained 3-D model shipped inside the crate ([`bspnet::shipped`], retrained by
+//!   `cargo xtask train bspnet`).
 //! - [`render`]: an orthographic z-buffered Lambert renderer of meshes, polygons as PNG/SVG.
 //!
 //! `cargo xtask reproduce geom` (the example `examples/reproduce_geom/`) writes `docs/results/geom.md`.

@@ -1,11 +1,13 @@
 //! `cargo xtask reproduce geom` runs this: BSP-Net on the 2-D toy set (pixel IoU, convexes
 //! used) and on procedural 3-D shapes at 32³ (voxel IoU, Chamfer, convexes, extraction time),
 //! with pictures, written to `docs/results/geom.md` and `docs/results/geom/`. The 3-D model is
-//! saved to `runs/geom-bspnet3d/` for `kiln geom reconstruct`.
+//! saved to `runs/geom-bspnet3d/` for `kiln geom reconstruct --checkpoint`; the page ends with the
+//! training record of the model shipped in kiln-geom.
 //!
 //! Usage: `cargo xtask reproduce geom [--quick]`
 
 mod shapes;
+mod shipped;
 mod toy;
 
 use std::fmt::Write as _;
@@ -23,6 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     page.paragraph(&format!(
         "The paper trains for days on a GPU (p = 4096, c = 256, 64³, ~10⁶ iterations per stage); these are minutes on one CPU core, so the numbers show the pipeline works end to end rather than the paper's accuracy. Total time {total:.0} s."
     ));
+    shipped::section(&mut page)?;
     page.write("flex")?;
     Ok(())
 }

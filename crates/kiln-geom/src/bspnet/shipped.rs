@@ -34,8 +34,8 @@ pub fn load(device: &Device) -> Result<(BspNet, BspNetConfig)> {
     let error = |e: String| {
         GeomError::Core(CoreError::Checkpoint { path: PathBuf::from("kiln-geom/weights/bspnet3d.bpk"), message: e })
     };
-    let record =
-        ModuleRecord::from_bytes(Bytes::from_bytes_vec(SHIPPED_WEIGHTS.to_vec())).map_err(|e| error(format!("{e:?}")))?;
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(SHIPPED_WEIGHTS.to_vec()))
+        .map_err(|e| error(format!("{e:?}")))?;
     let model = config.init(device).try_load_record(record).map_err(|e| error(format!("{e:?}")))?;
     Ok((model, config))
 }

@@ -1,6 +1,6 @@
 //! Geometry operations: [`sample`] (area-weighted surface sampling), [`normalize`],
 //! [`voxel`] (grids and voxelisation), [`occupancy`] (inside/outside by winding number),
-//! [`fps`] (farthest-point sampling) and [`knn`] (k-nearest neighbours).
+//! [`fps`] (farthest-point sampling) and [`knn`](mod@knn) (k-nearest neighbours).
 
 pub mod fps;
 pub mod knn;

@@ -1,12 +1,13 @@
 //! BSP-Net: the hard phase agrees with the extracted mesh, a short 2-D toy run learns the
-//! shapes with few convexes, checkpoints reconstruct a file.
+//! shapes with few convexes, checkpoints reconstruct a file, and so does the shipped model.
 
 use burn::module::Module;
 use burn::prelude::{Device, Tensor, TensorData};
 use kiln_geom::aabb::Aabb;
 use kiln_geom::bspnet::data::{ShapeBatches, ShapeSample, ToyBatches};
+use kiln_geom::bspnet::evaluate::evaluate_3d;
 use kiln_geom::bspnet::extract::{extract_2d, extract_3d, hard_occupancy};
-use kiln_geom::bspnet::reconstruct::{load_checkpoint, reconstruct_file, save_checkpoint};
+use kiln_geom::bspnet::reconstruct::{load_checkpoint, model_frame, reconstruct_file, save_checkpoint};
 use kiln_geom::bspnet::train::{BspSchedule, train};
 use kiln_geom::bspnet::{BspInput, BspNetConfig};
 use kiln_geom::io::{read_mesh, write_mesh};
@@ -121,6 +122,29 @@ fn checkpoint_round_trip_and_file_reconstruction() {
     std::fs::write(&points, "v 0 0 0\nv 1 0 0\n").unwrap();
     let e = reconstruct_file(&points, Some(&dir), &output, &device).unwrap_err();
     assert!(matches!(e, kiln_geom::GeomError::NoFaces { .. }), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_shipped_model_reconstructs_a_held_out_shape() {
+    let device = Device::flex();
+    let (model, config) = kiln_geom::bspnet::shipped::load(&device).unwrap();
+    assert_eq!(config.dims, 3);
+    // A shape the model never saw, in the frame reconstruction puts its input in.
+    let shape = PrimitiveUnion::random(20_000);
+    let framed = shape.mapped(&model_frame(&shape.mesh(24).vertices));
+    let eval = &evaluate_3d(&model, &[framed], config.input_size, 512, &device).unwrap()[0];
+    assert!(eval.iou > 0.2, "voxel IoU {} of the shipped model", eval.iou);
+    // And through the file path, without a checkpoint: the result lies where the input does.
+    let dir = std::env::temp_dir().join(format!("kiln-geom-shipped-{}", std::process::id()));
+    let (input, output) = (dir.join("shape.obj"), dir.join("mesh.off"));
+    write_mesh(&input, &shape.mesh(24)).unwrap();
+    let rec = reconstruct_file(&input, None, &output, &device).unwrap();
+    let mesh = read_mesh(&output).unwrap();
+    assert!(rec.num_convexes > 0 && !mesh.faces.is_empty());
+    let (want, got) =
+        (Aabb::from_points(&shape.mesh(24).vertices).unwrap(), Aabb::from_points(&mesh.vertices).unwrap());
+    assert!((want.center() - got.center()).norm() < 0.2, "{want:?} vs {got:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

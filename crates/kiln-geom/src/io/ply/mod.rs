@@ -62,7 +62,7 @@ impl<'p> PlyData<'p> {
         }
     }
 
-    /// Three vertex properties as finite `f32` triples, each value divided by `scale` when its
+    /// Three vertex properties as finite `f32` triples, each value divided by `integer_scale` when its
     /// type is an integer type (`Ok(None)` unless all three are present).
     fn vertex_triples(&self, names: [&str; 3], integer_scale: f64) -> Result<Option<Vec<[f32; 3]>>> {
         let (Some(a), Some(b), Some(c)) =
