@@ -8,6 +8,14 @@ use burn::prelude::Device;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+/// Seed stream of the device RNG of the training engine at each epoch (dropout, in-model
+/// sampling): `derive_seed(seed, DEVICE_SEED_STREAM + global_epoch)`.
+pub const DEVICE_SEED_STREAM: u64 = 1_000_000;
+
+/// Seed stream of each training step's `StepContext::step_seed`:
+/// `derive_seed(seed, STEP_SEED_STREAM + global_step)`.
+pub const STEP_SEED_STREAM: u64 = 2_000_000_000;
+
 /// Mixes `seed` with `stream` (SplitMix64 finaliser): independent, reproducible sub-seeds.
 pub fn derive_seed(seed: u64, stream: u64) -> u64 {
     let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);

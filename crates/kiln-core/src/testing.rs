@@ -41,29 +41,19 @@ pub fn device_for(spec: &str) -> Option<Device> {
 #[macro_export]
 macro_rules! test_device {
     ($name:ident, |$device:ident| $body:block) => {
+        $crate::test_device!(@each $name, |$device| $body, flex, ndarray, wgpu, cuda);
+    };
+    (@each $name:ident, |$device:ident| $body:block, $($kind:ident),+) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            #[test]
-            pub fn flex() {
-                if let Some($device) = $crate::testing::device_for("flex") $body
-            }
-
-            #[test]
-            pub fn ndarray() {
-                if let Some($device) = $crate::testing::device_for("ndarray") $body
-            }
-
-            #[test]
-            pub fn wgpu() {
-                if let Some($device) = $crate::testing::device_for("wgpu") $body
-            }
-
-            #[test]
-            pub fn cuda() {
-                if let Some($device) = $crate::testing::device_for("cuda") $body
-            }
+            $(
+                #[test]
+                pub fn $kind() {
+                    if let Some($device) = $crate::testing::device_for(stringify!($kind)) $body
+                }
+            )+
         }
     };
 }

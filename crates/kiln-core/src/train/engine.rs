@@ -9,13 +9,14 @@ use burn::optim::GradientsParams;
 use burn::prelude::Device;
 
 use super::checkpoint::{self, RunState};
+use super::params::check_phase_patterns;
 use super::phase::{ActionContext, Phase, PhaseKind, TrainPhase};
 use super::progress::{MetricsLog, epoch_bar, summary_line};
 use super::report::{EpochRecord, Evaluation, Report};
 use super::running::{Running, module_lr};
-use super::step::{BatchSource, StepContext, TrainModel};
+use super::step::{BatchSource, StepContext, TrainModel, fetch};
 use crate::error::{CoreError, Result};
-use crate::seed::derive_seed;
+use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM, derive_seed};
 
 /// Runs a list of [`Phase`]s over a model.
 ///
@@ -183,10 +184,8 @@ impl Trainer {
                         CoreError::Phase { .. } => e,
                         other => CoreError::Phase { phase: phase.name.clone(), message: other.to_string() },
                     })?;
-                    let valid_eval = match valid {
-                        Some(v) => Some(self.evaluate_at(&model, v, &phase.stage, 0, state.global_step)?),
-                        None => None,
-                    };
+                    let valid_eval =
+                        valid.map(|v| self.evaluate_at(&model, v, &phase.stage, 0, state.global_step)).transpose()?;
                     state.global_epoch += 1;
                     let record = EpochRecord {
                         phase: phase.name.clone(),
@@ -306,10 +305,9 @@ impl Trainer {
             }
         }
         bar.finish_and_clear();
-        let valid_eval = match valid {
-            Some(v) => Some(self.evaluate_at(&model, v, &phase.stage, state.epochs_done, state.global_step)?),
-            None => None,
-        };
+        let valid_eval = valid
+            .map(|v| self.evaluate_at(&model, v, &phase.stage, state.epochs_done, state.global_step))
+            .transpose()?;
         state.epochs_done += 1;
         state.global_epoch += 1;
         let record = EpochRecord {
@@ -388,29 +386,4 @@ impl Trainer {
         }
         Ok(running.finish())
     }
-}
-
-/// Seed stream of the device RNG at each epoch (dropout, in-model sampling):
-/// `derive_seed(seed, DEVICE_SEED_STREAM + global_epoch)`.
-pub const DEVICE_SEED_STREAM: u64 = 1_000_000;
-
-/// Seed stream of [`StepContext::step_seed`]: `derive_seed(seed, STEP_SEED_STREAM + global_step)`.
-pub const STEP_SEED_STREAM: u64 = 2_000_000_000;
-
-/// Batch `index` of `epoch`, with the position added to an error that lacks it.
-pub(super) fn fetch<B>(source: &dyn BatchSource<B>, epoch: usize, index: usize, device: &Device) -> Result<B> {
-    source.batch(epoch, index, device).map_err(|e| match e {
-        CoreError::Batch { .. } => e,
-        other => CoreError::batch(epoch, index, other),
-    })
-}
-
-/// Checks every trainable pattern and parameter-group path of `phases` against `model` before
-/// anything trains.
-fn check_phase_patterns<M: TrainModel>(model: &M, phases: &[Phase<M>]) -> Result<()> {
-    for tp in phases.iter().filter_map(Phase::train_phase) {
-        let groups = tp.groups.iter().map(|g| g.path.as_str());
-        super::params::check_patterns(model, tp.trainable.patterns().iter().map(String::as_str).chain(groups))?;
-    }
-    Ok(())
 }

@@ -19,8 +19,9 @@ mod running;
 pub mod schedule;
 pub mod step;
 
+pub use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM};
 pub use batch::{ImageBatch, VectorBatch};
-pub use engine::{DEVICE_SEED_STREAM, STEP_SEED_STREAM, Trainer};
+pub use engine::Trainer;
 pub use phase::{Action, ActionContext, OptimizerConfig, ParamGroupSettings, Phase, PhaseKind, TrainPhase, Trainable};
 pub use report::{EpochRecord, Evaluation, Report};
 pub use schedule::LrSchedule;

@@ -5,8 +5,7 @@
 use burn::optim::{GradientsParams, MultiGradientsParams};
 use burn::prelude::Device;
 
-use super::engine::fetch;
-use super::step::{BatchSource, StepContext, StepOutput, TrainModel};
+use super::step::{BatchSource, StepContext, StepOutput, TrainModel, fetch};
 use crate::error::Result;
 
 /// One step on every replica device: batches `index·k + d` of the epoch, forward and

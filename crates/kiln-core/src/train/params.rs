@@ -4,6 +4,8 @@
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::prelude::Tensor;
 
+use super::phase::Phase;
+use super::step::TrainModel;
 use crate::error::{CoreError, Result};
 
 #[derive(Default)]
@@ -41,16 +43,24 @@ pub fn check_patterns<'a, M: Module>(module: &M, patterns: impl IntoIterator<Ite
     let paths = param_paths(module);
     for pattern in patterns {
         if !paths.iter().any(|p| p.contains(pattern)) {
-            let mut top: Vec<&str> = paths.iter().filter_map(|p| p.split('.').next()).collect();
-            top.dedup();
-            let mut seen = Vec::new();
-            top.retain(|t| {
-                let new = !seen.contains(t);
-                seen.push(*t);
-                new
-            });
+            let mut top: Vec<&str> = Vec::new();
+            for name in paths.iter().filter_map(|p| p.split('.').next()) {
+                if !top.contains(&name) {
+                    top.push(name);
+                }
+            }
             return Err(CoreError::UnmatchedPattern { pattern: pattern.to_string(), modules: top.join(", ") });
         }
+    }
+    Ok(())
+}
+
+/// Checks every trainable pattern and parameter-group path of `phases` against `model` before
+/// anything trains.
+pub(super) fn check_phase_patterns<M: TrainModel>(model: &M, phases: &[Phase<M>]) -> Result<()> {
+    for tp in phases.iter().filter_map(Phase::train_phase) {
+        let groups = tp.groups.iter().map(|g| g.path.as_str());
+        check_patterns(model, tp.trainable.patterns().iter().map(String::as_str).chain(groups))?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use burn::module::Module;
 use burn::prelude::{Device, Int, Tensor};
 
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 
 /// What the engine tells a model about the current step.
 ///
@@ -94,4 +94,12 @@ pub trait BatchSource<B>: Send + Sync {
     /// batch (a failed draw, a feature width that does not match) returns the error, and
     /// [`Trainer::fit`](super::Trainer::fit) stops with it.
     fn batch(&self, epoch: usize, index: usize, device: &Device) -> Result<B>;
+}
+
+/// Batch `index` of `epoch`, with the position added to an error that lacks it.
+pub(super) fn fetch<B>(source: &dyn BatchSource<B>, epoch: usize, index: usize, device: &Device) -> Result<B> {
+    source.batch(epoch, index, device).map_err(|e| match e {
+        CoreError::Batch { .. } => e,
+        other => CoreError::batch(epoch, index, other),
+    })
 }
