@@ -103,12 +103,26 @@ pub(crate) fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
 /// # Errors
 /// When `config.json` is missing or unreadable, or written in a newer format.
 pub fn model_name(run_dir: &Path) -> Result<String> {
-    let path = run_dir.join(CONFIG_FILE);
-    let header: Header = read_json(&path)?;
+    Ok(read_recorded(&run_dir.join(CONFIG_FILE))?.0)
+}
+
+/// A run's `config.json` as JSON with its model name, refused when written in a newer format.
+/// A file without a `format` key is format 1, and the returned JSON says so.
+fn read_recorded(path: &Path) -> Result<(String, serde_json::Value)> {
+    let mut value: serde_json::Value = read_json(path)?;
+    let header: Header = serde_json::from_value(value.clone())
+        .map_err(|e| CliError::Metadata { path: path.to_path_buf(), message: e.to_string() })?;
     if header.format > FORMAT_VERSION {
-        return Err(CliError::NewerFormat { path, found: header.format, supported: FORMAT_VERSION });
+        return Err(CliError::NewerFormat {
+            path: path.to_path_buf(),
+            found: header.format,
+            supported: FORMAT_VERSION,
+        });
     }
-    Ok(header.options.model)
+    if let Some(object) = value.as_object_mut() {
+        object.insert("format".into(), header.format.into());
+    }
+    Ok((header.options.model, value))
 }
 
 /// `config` as the JSON object written to `config.json`, with the format key.
@@ -156,17 +170,13 @@ pub fn start_run<C: Serialize, D: Serialize>(
     let path = out.join(CONFIG_FILE);
     let json = config_json(&path, config)?;
     if request.resume && path.exists() {
-        let existing = model_name(out)?;
+        let (existing, recorded) = read_recorded(&path)?;
         if existing != config.options.model {
             return Err(CliError::Usage(format!(
                 "cannot resume {}: it holds a `{existing}` run, not `{}`",
                 out.display(),
                 config.options.model
             )));
-        }
-        let mut recorded: serde_json::Value = read_json(&path)?;
-        if let Some(object) = recorded.as_object_mut() {
-            object.entry("format").or_insert(FORMAT_VERSION.into());
         }
         let mut fields = Vec::new();
         differences(&recorded, &json, "", &mut fields);
