@@ -3,7 +3,7 @@
 //! push) and its contribution `similarity × weight`; as text, JSON and a PNG. Also a gallery of
 //! all prototypes.
 
-use burn::prelude::Device;
+use burn::prelude::{Device, Tensor};
 use image::RgbImage;
 use kiln_core::tensor::to_vec;
 use kiln_data::{Batcher, Image, ImageBatcher};
@@ -51,6 +51,12 @@ pub struct Explanation {
     pub evidence: Vec<PrototypeEvidence>,
 }
 
+/// `image` as a normalised batch of one `[1, C, H, W]`, as the explainers feed it.
+pub(crate) fn single_image(image: &Image, batcher: &ImageBatcher, device: &Device) -> Tensor<4> {
+    let example = kiln_data::ImageExample { image: image.clone(), label: 0 };
+    batcher.batch(std::slice::from_ref(&example), device, None).images
+}
+
 impl ProtoPNet {
     /// Explains the prediction for `image` with its `top_k` most contributing prototypes.
     pub fn explain(
@@ -61,9 +67,7 @@ impl ProtoPNet {
         top_k: usize,
         push: Option<&PushReport>,
     ) -> Explanation {
-        let example = kiln_data::ImageExample { image: image.clone(), label: 0 };
-        let batch = batcher.batch(std::slice::from_ref(&example), device, None);
-        let out = self.forward(batch.images);
+        let out = self.forward(single_image(image, batcher, device));
         let [_, m, h, w] = out.distance_maps.dims();
         let logits = to_vec(out.logits);
         let similarities = to_vec(out.similarities);

@@ -15,6 +15,6 @@ pub mod node_training;
 
 pub use graph_level::{GraphBatch, GraphClassifier, GraphClassifierConfig, GraphSource};
 pub use link::{LinkEvaluation, LinkOutcome, LinkProblem, LinkTraining, evaluate_link_predictor, train_link_predictor};
-pub use node::{NodeBatch, NodeClassifier, NodeClassifierConfig, NodeSource, node_accuracy};
+pub use node::{NodeBatch, NodeClassifier, NodeClassifierConfig, NodeSource};
 pub use node_split::NodeSplit;
 pub use node_training::{NodeOutcome, NodeTraining, check_node_graph, evaluate_node_classifier, train_node_classifier};

@@ -143,17 +143,3 @@ impl BatchSource<NodeBatch> for NodeSource {
         })
     }
 }
-
-/// Accuracy of `model` on the source's nodes.
-///
-/// # Errors
-/// When the graph has no label for one of the nodes.
-pub fn node_accuracy(model: &NodeClassifier, source: &NodeSource, device: &Device) -> kiln_core::Result<f64> {
-    let batch = source.batch(0, 0, device)?;
-    let logits = model.forward(batch.x, &batch.graph).select(0, batch.nodes);
-    let [m, c] = logits.dims();
-    let mut metrics = kiln_core::metrics::ClassificationMetrics::new(1);
-    let targets: Vec<i64> = kiln_core::tensor::to_vec(batch.targets.float()).into_iter().map(|t| t as i64).collect();
-    metrics.update_slices(&kiln_core::tensor::try_to_vec(logits)?, &targets, m, c);
-    Ok(metrics.accuracy())
-}

@@ -5,11 +5,11 @@
 
 use burn::prelude::Device;
 use kiln_core::tensor::to_vec;
-use kiln_data::{Batcher, Image, ImageBatcher, ImageExample};
+use kiln_data::{Image, ImageBatcher};
 
 use super::model::{BranchOutput, PrototypeBranch, StProtoPNet};
 use super::push::StPushReport;
-use crate::explain::{Explanation, PrototypeEvidence};
+use crate::explain::{Explanation, PrototypeEvidence, single_image};
 use crate::push_set::{PrototypeSource, PushReport};
 
 /// `source` as prototype `offset + source.prototype` of the joined numbering.
@@ -46,8 +46,7 @@ impl StProtoPNet {
         top_k: usize,
         push: Option<&StPushReport>,
     ) -> Explanation {
-        let example = ImageExample { image: image.clone(), label: 0 };
-        let out = self.forward(batcher.batch(std::slice::from_ref(&example), device, None).images);
+        let out = self.forward(single_image(image, batcher, device));
         let logits = to_vec(out.logits);
         let predicted = kiln_core::metrics::argmax(&logits);
         let classes = self.prototype_classes();

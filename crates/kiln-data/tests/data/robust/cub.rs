@@ -8,9 +8,8 @@ use kiln_data::formats::{CubOptions, CubSplit, load_cub};
 use kiln_testkit::{assert_bounded, config, mutated, peak_bytes_during};
 use proptest::prelude::*;
 
-use super::assert_typed;
 use super::image_folder::{FACTOR, SLACK, encoded};
-use crate::formats::scratch_dir;
+use super::{assert_typed, write_damaged};
 
 /// The layout's files: path under the root and contents. Images 1 and 3 are class 1, 2 and 4
 /// class 2; 1 and 2 train, 3 and 4 test.
@@ -33,16 +32,7 @@ fn layout() -> Vec<(&'static str, Vec<u8>)> {
 /// Writes the layout with file `damaged` replaced by `bytes`; returns the root and the total
 /// size of the files.
 fn write_layout(test: &str, damaged: usize, bytes: &[u8]) -> (PathBuf, usize) {
-    let root = scratch_dir(test);
-    let mut total = 0;
-    for (i, (name, valid)) in layout().iter().enumerate() {
-        let path = root.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let content = if i == damaged { bytes } else { valid.as_slice() };
-        std::fs::write(&path, content).unwrap();
-        total += content.len();
-    }
-    (root, total)
+    write_damaged(test, &layout(), damaged, bytes)
 }
 
 fn check(root: &Path, total: usize) {

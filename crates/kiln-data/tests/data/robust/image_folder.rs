@@ -10,8 +10,7 @@ use kiln_data::formats::{ImageFolderOptions, load_image_folder};
 use kiln_testkit::{assert_bounded, config, mutated, peak_bytes_during};
 use proptest::prelude::*;
 
-use super::assert_typed;
-use crate::formats::scratch_dir;
+use super::{assert_typed, write_damaged};
 
 /// Copies of the decoded image a reader makes: the decoder's buffer, `f32` conversion (×4),
 /// the channels-first copy (×4), a resize.
@@ -34,21 +33,12 @@ pub fn encoded(format: ImageFormat, seed: u8) -> Vec<u8> {
 /// `root/cat/a.png`, `root/cat/b.jpg`, `root/dog/c.png`, the file that is damaged being one of
 /// them; returns the root and the total size of the files.
 fn write_folder(test: &str, damaged: usize, bytes: &[u8]) -> (PathBuf, usize) {
-    let root = scratch_dir(test);
     let files = [
         ("cat/a.png", encoded(ImageFormat::Png, 1)),
         ("cat/b.jpg", encoded(ImageFormat::Jpeg, 2)),
         ("dog/c.png", encoded(ImageFormat::Png, 3)),
     ];
-    let mut total = 0;
-    for (i, (name, valid)) in files.iter().enumerate() {
-        let path = root.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let content = if i == damaged { bytes } else { valid.as_slice() };
-        std::fs::write(&path, content).unwrap();
-        total += content.len();
-    }
-    (root, total)
+    write_damaged(test, &files, damaged, bytes)
 }
 
 fn check(root: &Path, total: usize) {
