@@ -173,7 +173,8 @@ fn fit(
     Ok(Trainer::new(device.clone()).with_seed(seed).with_progress(true).fit(model, phases, data, None)?)
 }
 
-/// Mean voxel IoU, Chamfer distance (shapes with a surface) and convexes of `evals`.
+/// Mean voxel IoU, Chamfer distance (shapes with a surface) and convexes (after and before
+/// redundancy culling) of `evals`.
 fn summary(evals: &[Eval3d], config: &BspNetConfig) -> serde_json::Value {
     let n = evals.len().max(1) as f64;
     let chamfer: Vec<f64> = evals.iter().map(|e| f64::from(e.chamfer)).filter(|c| c.is_finite()).collect();
@@ -183,6 +184,7 @@ fn summary(evals: &[Eval3d], config: &BspNetConfig) -> serde_json::Value {
         "chamfer": chamfer.iter().sum::<f64>() / chamfer.len().max(1) as f64,
         "shapes_with_a_surface": chamfer.len(),
         "convexes": evals.iter().map(|e| e.convexes as f64).sum::<f64>() / n,
+        "convexes_before_culling": evals.iter().map(|e| e.convexes_before_culling as f64).sum::<f64>() / n,
         "of_convexes": config.num_convexes,
     })
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask reproduce geom` runs this: BSP-Net on the 2-D toy set (pixel IoU, convexes
-//! used) and on procedural 3-D shapes at 32³ (voxel IoU, Chamfer, convexes, extraction time),
+//! used before and after redundancy culling) and on procedural 3-D shapes at 32³ (voxel IoU,
+//! Chamfer, convexes before and after culling, extraction time),
 //! with pictures, written to `docs/results/geom.md` and `docs/results/geom/`. The 3-D model is
 //! saved to `runs/geom-bspnet3d/` for `kiln geom reconstruct --checkpoint`; the page ends with the
 //! training record of the model shipped in kiln-geom.

@@ -39,11 +39,12 @@ pub fn section(page: &mut ResultsPage) -> Result<(), Box<dyn std::error::Error>>
         let s = &v[key];
         let _ = writeln!(
             page,
-            "- {name}: voxel IoU {:.3}, Chamfer {:.5}, {:.1} of {} convexes ({} shapes)",
+            "- {name}: voxel IoU {:.3}, Chamfer {:.5}, {:.1} of {} convexes after culling ({:.1} before; {} shapes)",
             s["voxel_iou"].as_f64().unwrap_or(f64::NAN),
             s["chamfer"].as_f64().unwrap_or(f64::NAN),
             s["convexes"].as_f64().unwrap_or(f64::NAN),
             s["of_convexes"],
+            s["convexes_before_culling"].as_f64().unwrap_or(f64::NAN),
             s["shapes"],
         );
     }

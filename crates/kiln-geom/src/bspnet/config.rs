@@ -5,7 +5,7 @@ use burn::module::Param;
 use burn::prelude::{Device, Tensor};
 use burn::tensor::Distribution;
 
-use super::encoder::{Encoder2d, Encoder3d, PlaneGenerator};
+use super::encoder::{CodeActivation, Encoder2d, Encoder3d, PlaneGenerator};
 use super::model::BspNet;
 
 /// Configuration of a [`BspNet`]. Defaults follow the official code
@@ -42,6 +42,10 @@ pub struct BspNetConfig {
     /// A point is inside a convex / the shape when the hard-phase value is below this. Default 0.01.
     #[config(default = 0.01)]
     pub inside_threshold: f64,
+    /// The shape code's activation; `None` (default) = the official code's per dimension,
+    /// [`CodeActivation::official`] (2-D leaky ReLU, 3-D sigmoid).
+    #[config(default = "None")]
+    pub code_activation: Option<CodeActivation>,
 }
 
 impl BspNetConfig {
@@ -57,13 +61,14 @@ impl BspNetConfig {
 
     /// Builds the network. T ~ N(0, 0.02²) as in the official code, W ~ N(`w_init_mean`, 0.02²).
     pub fn init(&self, device: &Device) -> BspNet {
-        let code = self.ef_dim * 8;
+        let code_width = self.ef_dim * 8;
+        let code = self.code_activation.unwrap_or(CodeActivation::official(self.dims));
         let (encoder_2d, encoder_3d) = match self.dims {
-            2 => (Some(Encoder2d::new(self.input_size, self.ef_dim, device)), None),
-            _ => (None, Some(Encoder3d::new(self.input_size, self.ef_dim, device))),
+            2 => (Some(Encoder2d { code, ..Encoder2d::new(self.input_size, self.ef_dim, device) }), None),
+            _ => (None, Some(Encoder3d { code, ..Encoder3d::new(self.input_size, self.ef_dim, device) })),
         };
         let generator =
-            PlaneGenerator::new(code, self.ef_dim, self.num_planes, self.dims + 1, self.plane_scale, device);
+            PlaneGenerator::new(code_width, self.ef_dim, self.num_planes, self.dims + 1, self.plane_scale, device);
         let convex_t = Tensor::random([self.num_planes, self.num_convexes], Distribution::Normal(0.0, 0.02), device);
         let union_w = Tensor::random([self.num_convexes, 1], Distribution::Normal(self.w_init_mean, 0.02), device);
         BspNet {

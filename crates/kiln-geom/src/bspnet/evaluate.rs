@@ -1,6 +1,6 @@
 //! Evaluation of trained BSP-Nets as reported in `docs/results/geom.md`: pixel IoU and convex
-//! count on 2-D images; voxel IoU, Chamfer distance, convex count and extraction time on 3-D
-//! shapes.
+//! counts (before and after redundancy culling) on 2-D images; voxel IoU, Chamfer distance,
+//! convex counts and extraction time on 3-D shapes.
 
 use std::time::Instant;
 
@@ -19,8 +19,10 @@ use crate::shapes::toy2d::ToyImage;
 pub struct Eval2d {
     /// Pixel IoU of the rasterised polygons against the image.
     pub iou: f32,
-    /// Convexes used.
+    /// Convexes used (after redundancy culling).
     pub convexes: usize,
+    /// Convexes with a pixel inside before redundancy culling.
+    pub convexes_before_culling: usize,
     /// The polygons.
     pub shape: BspShape2d,
 }
@@ -34,7 +36,12 @@ pub fn evaluate_2d(model: &BspNet, images: &[ToyImage], device: &Device) -> Resu
         let input = Tensor::<4>::from_data(TensorData::new(flat, [chunk.len(), 1, s, s]), device);
         for (shape, img) in extract_2d(model, input, device).into_iter().zip(chunk) {
             let iou = mask_iou(&shape.rasterize(s), &img.pixels)?;
-            out.push(Eval2d { iou, convexes: shape.polygons.len(), shape });
+            out.push(Eval2d {
+                iou,
+                convexes: shape.polygons.len(),
+                convexes_before_culling: shape.convexes_before_culling,
+                shape,
+            });
         }
     }
     Ok(out)
@@ -47,8 +54,10 @@ pub struct Eval3d {
     pub iou: f32,
     /// Chamfer distance between surface samples of the result and of the target.
     pub chamfer: f32,
-    /// Convexes used.
+    /// Convexes used (after redundancy culling).
     pub convexes: usize,
+    /// Convexes with a voxel inside before redundancy culling.
+    pub convexes_before_culling: usize,
     /// Seconds for mesh extraction (grid evaluation and half-space intersection).
     pub extraction_seconds: f64,
     /// The extracted shape.
@@ -89,7 +98,14 @@ pub fn evaluate_3d(
             let pts = if keep.is_empty() { cloud.positions } else { cloud.select(&keep).positions };
             chamfer_distance(&pts, &target_pts)?
         };
-        out.push(Eval3d { iou, chamfer, convexes: shape.num_convexes(), extraction_seconds, shape });
+        out.push(Eval3d {
+            iou,
+            chamfer,
+            convexes: shape.num_convexes(),
+            convexes_before_culling: shape.convexes_before_culling,
+            extraction_seconds,
+            shape,
+        });
     }
     Ok(out)
 }

@@ -1,11 +1,22 @@
 //! Mesh extraction from the hard phase (§3.5 and the official `test_bsp`): evaluate the
-//! convexes `C` on a grid, keep every convex with a grid point inside (`C_j < 0.01`), take its
-//! planes with `T_ij > 0.01` as half-spaces `D_i(x) ≤ 0`, intersect them with the bounding box,
-//! and output the union of the polytopes (no boolean merge). In 2-D the result is polygons.
+//! convexes `C` on a grid, keep every convex with a grid point inside (`C_j < 0.01`), drop the
+//! redundant ones ([`super::cull`]: every grid point they cover is covered by another kept
+//! convex), take each kept convex's planes with `T_ij > 0.01` as half-spaces `D_i(x) ≤ 0`,
+//! intersect them with the bounding box, and output the union of the polytopes (no boolean
+//! merge). In 2-D the result is polygons. Each shape reports its convex count before and after
+//! culling; the paper's compactness claim is about the count after.
+//!
+//! Deviations from the official code: a convex with no active plane (`T_ij ≤ 0.01` for all `i`)
+//! is skipped before culling and counted nowhere (the official code skips it too, but only
+//! after culling, where its `C_j ≡ 0` covers every voxel and makes earlier convexes look
+//! redundant); the hard-phase implicit value ([`hard_occupancy`]) still includes it, so such a
+//! model's mesh and implicit output differ. The 2-D extraction culls as well (the official 2-D
+//! code does not).
 
 use burn::prelude::{Device, Tensor, TensorData};
 use nalgebra::{Point2, Point3, Vector2, Vector3};
 
+use super::cull::cull_redundant;
 use super::data::pixel_points;
 use super::model::{BspInput, BspNet};
 use crate::aabb::Aabb;
@@ -20,6 +31,8 @@ pub struct BspShape3d {
     pub polytopes: Vec<ConvexPolytope>,
     /// The convex index `j` (column of T) of each polytope.
     pub convex_ids: Vec<usize>,
+    /// Convexes with an active plane and a grid point inside, before redundancy culling.
+    pub convexes_before_culling: usize,
 }
 
 impl BspShape3d {
@@ -34,7 +47,7 @@ impl BspShape3d {
         self.polytopes.iter().any(|c| c.contains(p, 0.0))
     }
 
-    /// Number of convexes used.
+    /// Number of convexes used (after culling).
     pub fn num_convexes(&self) -> usize {
         self.polytopes.len()
     }
@@ -43,8 +56,10 @@ impl BspShape3d {
 /// One shape extracted in 2-D: its convex polygons in `[-½, ½]²` (coordinates `(row, col)`).
 #[derive(Debug, Clone, Default)]
 pub struct BspShape2d {
-    /// Counter-clockwise convex polygons.
+    /// Counter-clockwise convex polygons (after culling).
     pub polygons: Vec<Vec<Point2<f64>>>,
+    /// Convexes with an active plane and a grid point inside, before redundancy culling.
+    pub convexes_before_culling: usize,
 }
 
 impl BspShape2d {
@@ -70,35 +85,59 @@ fn grid_points(points: &[Vec<f32>], batch: usize, device: &Device) -> Tensor<3> 
 /// A kept convex: its column `j` of T and its half-spaces `(n, d)` (`n·x + d ≤ 0`).
 type KeptConvex = (usize, Vec<(Vec<f64>, f64)>);
 
-/// For each shape, the kept convexes.
-fn kept_convexes(model: &BspNet, input: BspInput, points: &[Vec<f32>], device: &Device) -> Vec<Vec<KeptConvex>> {
+/// One shape's convexes after culling, and how many were candidates before.
+struct ShapeConvexes {
+    kept: Vec<KeptConvex>,
+    before_culling: usize,
+}
+
+/// For each convex `j`, the planes `i` with `T_ij > threshold` (its active planes).
+fn active_planes(model: &BspNet) -> Vec<Vec<usize>> {
+    let (p, c) = model.sizes();
+    let t = model.t_values();
+    (0..c).map(|j| (0..p).filter(|&i| (t[i * c + j] as f64) > model.t_threshold).collect()).collect()
+}
+
+/// For each shape, the convexes with active planes and a grid point inside, culled.
+fn kept_convexes(model: &BspNet, input: BspInput, points: &[Vec<f32>], device: &Device) -> Vec<ShapeConvexes> {
     let planes = model.planes(input);
     let [b, k, p] = planes.dims();
     let hard = model.hard(grid_points(points, b, device), planes.clone());
     let [_, n, c] = hard.convexes.dims();
     let conv = kiln_core::tensor::to_vec(hard.convexes);
     let planes = kiln_core::tensor::to_vec(planes);
-    let t = model.t_values();
-    let mut out = Vec::with_capacity(b);
-    for s in 0..b {
-        let mut shape = Vec::new();
-        for j in 0..c {
-            let min = (0..n).map(|i| conv[(s * n + i) * c + j]).fold(f32::INFINITY, f32::min);
-            if (min as f64) >= model.inside_threshold {
-                continue;
+    let active = active_planes(model);
+    (0..b)
+        .map(|s| {
+            let mut candidates = Vec::new();
+            let mut inside = Vec::new();
+            for (j, rows) in active.iter().enumerate().filter(|(_, rows)| !rows.is_empty()) {
+                let mask: Vec<bool> =
+                    (0..n).map(|i| (conv[(s * n + i) * c + j] as f64) < model.inside_threshold).collect();
+                if mask.contains(&true) {
+                    candidates.push((j, rows));
+                    inside.push(mask);
+                }
             }
-            let hs: Vec<(Vec<f64>, f64)> = (0..p)
-                .filter(|&i| (t[i * c + j] as f64) > model.t_threshold)
-                .map(|i| {
-                    let col = |r: usize| planes[(s * k + r) * p + i] as f64;
-                    ((0..k - 1).map(col).collect(), col(k - 1))
+            let before_culling = candidates.len();
+            let kept = candidates
+                .into_iter()
+                .zip(cull_redundant(&inside))
+                .filter(|(_, keep)| *keep)
+                .map(|((j, rows), _)| {
+                    let halfspaces = rows
+                        .iter()
+                        .map(|&i| {
+                            let col = |r: usize| planes[(s * k + r) * p + i] as f64;
+                            ((0..k - 1).map(col).collect(), col(k - 1))
+                        })
+                        .collect();
+                    (j, halfspaces)
                 })
                 .collect();
-            shape.push((j, hs));
-        }
-        out.push(shape);
-    }
-    out
+            ShapeConvexes { kept, before_culling }
+        })
+        .collect()
 }
 
 /// Extracts the polytopes of every voxel shape in `voxels` (`[b, 1, r, r, r]`), testing the
@@ -109,8 +148,8 @@ pub fn extract_3d(model: &BspNet, voxels: Tensor<5>, grid: usize, device: &Devic
     kept_convexes(model, BspInput::Voxels(voxels), &centres, device)
         .into_iter()
         .map(|shape| {
-            let mut out = BspShape3d::default();
-            for (j, hs) in shape {
+            let mut out = BspShape3d { convexes_before_culling: shape.before_culling, ..Default::default() };
+            for (j, hs) in shape.kept {
                 let hs: Vec<HalfSpace> = hs.into_iter().map(|(n, d)| (Vector3::new(n[0], n[1], n[2]), d)).collect();
                 if let Some(poly) = ConvexPolytope::from_halfspaces(&hs, &bounds) {
                     out.polytopes.push(poly);
@@ -129,7 +168,9 @@ pub fn extract_2d(model: &BspNet, images: Tensor<4>, device: &Device) -> Vec<Bsp
     kept_convexes(model, BspInput::Image(images), &pixel_points(s), device)
         .into_iter()
         .map(|shape| BspShape2d {
+            convexes_before_culling: shape.before_culling,
             polygons: shape
+                .kept
                 .into_iter()
                 .filter_map(|(_, hs)| {
                     let hp: Vec<HalfPlane> = hs.into_iter().map(|(n, d)| (Vector2::new(n[0], n[1]), d)).collect();

@@ -70,7 +70,7 @@ pub fn load_checkpoint(dir: impl AsRef<Path>, device: &Device) -> Result<(BspNet
 pub struct Reconstruction {
     /// The mesh file written.
     pub output: PathBuf,
-    /// Convexes in the result.
+    /// Convexes in the result (after redundancy culling).
     pub num_convexes: usize,
     /// Triangles in the result.
     pub num_triangles: usize,

@@ -149,6 +149,26 @@ fn the_shipped_model_reconstructs_a_held_out_shape() {
 }
 
 #[test]
+fn the_3d_code_is_a_sigmoid_and_the_2d_code_is_not_squashed() {
+    let device = Device::flex();
+    device.seed(4);
+    // As in the official code: z = σ(conv₅(h)) in 3-D, z = lrelu(conv₅(h)) in 2-D.
+    let model = BspNetConfig::small_3d(16).init(&device);
+    let voxels = Tensor::<5>::random([3, 1, 16, 16, 16], burn::tensor::Distribution::Bernoulli(0.3), &device);
+    let Some(encoder) = &model.encoder_3d else { panic!("a 3-D model has a voxel encoder") };
+    let code = kiln_core::tensor::to_vec(encoder.forward(voxels));
+    assert_eq!(code.len(), 3 * 64);
+    assert!(code.iter().all(|&z| z > 0.0 && z < 1.0), "3-D code outside (0, 1): {code:?}");
+    let model = BspNetConfig::toy_2d(16).init(&device);
+    let image = Tensor::<4>::random([3, 1, 16, 16], burn::tensor::Distribution::Bernoulli(0.3), &device);
+    let Some(encoder) = &model.encoder_2d else { panic!("a 2-D model has an image encoder") };
+    let code = kiln_core::tensor::to_vec(encoder.forward(image));
+    // Leaky ReLU keeps the sign: some of 192 values are negative (a sigmoid gives none).
+    assert!(code.iter().any(|&z| z < 0.0), "2-D code squashed: {code:?}");
+    assert!(code.iter().any(|&z| z > 0.0), "2-D code all negative: {code:?}");
+}
+
+#[test]
 fn every_device_agrees_with_flex_on_planes_and_both_phases() {
     let flex = Device::flex();
     flex.seed(6);

@@ -5,6 +5,7 @@
 static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
 mod bspnet;
+mod bspnet_extract;
 mod hostile;
 mod io;
 mod metrics;

@@ -2,11 +2,19 @@
 //! `transformer_predict`).
 //!
 //! A member is a triple (class shift `s_y`, feature shift `s_x`, preprocessing ∈ {none,
-//! Yeo-Johnson}). The candidate members are the product of all class shifts `0..K`, all feature
-//! shifts `0..F` and both preprocessings, shuffled with a seed and truncated to `members`. A member
-//! relabels the training classes `y ↦ (y + s_y) mod K`, rotates the features by `s_x`, runs the
-//! network, and undoes the relabelling on the logits (`p(c) = logit[(c + s_y) mod K]`). The
-//! logits, divided by the temperature 0.8, are averaged over members and then soft-maxed.
+//! Yeo-Johnson}). As in v1, the class shifts are a random permutation of `0..K` (`K` training
+//! classes), the feature shifts one of `0..F` (`F` input features, before constant ones are
+//! dropped); their product of pairs `(s_y, s_x)` is shuffled, and each pair is crossed with
+//! `[none, power]`, so members `2i` and `2i + 1` are the none/power versions of pair `i`; the
+//! first `members` are kept. A member relabels the training classes `y ↦ (y + s_y) mod K`,
+//! rotates the features by `s_x` (not at all when `s_x` is past the features left, see
+//! [`crate::preprocess`]), runs the network, and undoes the relabelling on the logits
+//! (`p(c) = logit[(c + s_y) mod K]`). The logits, divided by the temperature 0.8, are averaged
+//! over members and then soft-maxed.
+//!
+//! Deviation: v1 draws the shift permutations from torch's global generator and shuffles the
+//! pairs with `random.Random(0)`; here all three come from one generator seeded by
+//! [`EnsembleConfig::seed`].
 
 use kiln_core::seed::rng;
 
@@ -48,21 +56,22 @@ pub struct Member {
     pub preprocess: Preprocess,
 }
 
-/// The members for `classes` classes and `features` features: the product of shifts and
-/// preprocessings, shuffled by the seed, the first `members` (at least one).
+/// The members for `classes` classes and `features` features (module docs): shuffled
+/// `(class shift, feature shift)` pairs, each crossed with `[none, power]` (only `none` without
+/// `cfg.power`), the first `members` (at least one).
 pub fn members(cfg: &EnsembleConfig, classes: usize, features: usize) -> Vec<Member> {
     let mut r = rng(cfg.seed, 0);
     let class_shifts = permutation(&mut r, classes.max(1));
     let feature_shifts = permutation(&mut r, features.max(1));
+    let pairs: Vec<(usize, usize)> =
+        class_shifts.iter().flat_map(|&c| feature_shifts.iter().map(move |&f| (c, f))).collect();
     let powers: &[bool] = if cfg.power { &[false, true] } else { &[false] };
-    let mut all = Vec::with_capacity(class_shifts.len() * feature_shifts.len() * powers.len());
-    for &class_shift in &class_shifts {
-        for &feature_shift in &feature_shifts {
-            for &power in powers {
-                all.push(Member { class_shift, preprocess: Preprocess { power, feature_shift } });
-            }
-        }
-    }
-    let order = permutation(&mut r, all.len());
-    order.into_iter().take(cfg.members.max(1)).map(|i| all[i]).collect()
+    permutation(&mut r, pairs.len())
+        .into_iter()
+        .flat_map(|i| {
+            let (class_shift, feature_shift) = pairs[i];
+            powers.iter().map(move |&power| Member { class_shift, preprocess: Preprocess { power, feature_shift } })
+        })
+        .take(cfg.members.max(1))
+        .collect()
 }
