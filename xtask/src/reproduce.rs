@@ -3,7 +3,8 @@
 //!
 //! One rule for every family: the experiment is the example `reproduce_<family>` of the
 //! family's crate (`crates/<crate>/examples/reproduce_<family>/main.rs` and its modules), run
-//! here in release mode as `reproduce_<family> docs/results ARGS...`. It writes
+//! here in release mode as `reproduce_<family> docs/results ARGS...` (a `-` in the family
+//! name is `_` in the example name: `proto-robust` runs `reproduce_proto_robust`). It writes
 //! `docs/results/<family>.md` and the pictures beside it through `kiln_core::experiment`, whose
 //! `ExperimentArgs` defines ARGS (`--quick`, `--seeds N | --seeds A,B,...`, a family's own
 //! options such as tabular's `--weights FILE`).
@@ -12,6 +13,7 @@
 const FAMILIES: &[(&str, &str)] = &[
     ("digits", "kiln-data"),
     ("proto", "kiln-proto"),
+    ("proto-robust", "kiln-proto"),
     ("nas", "kiln-nas"),
     ("graph", "kiln-graph"),
     ("geom", "kiln-geom"),
@@ -30,7 +32,8 @@ pub fn run(family: &str, args: &[String]) -> Result<(), String> {
         let known: Vec<&str> = FAMILIES.iter().map(|(f, _)| *f).collect();
         return Err(format!("unknown family `{family}`; known: {} or all", known.join(", ")));
     };
-    let example = format!("reproduce_{family}");
+    // A family name may hold `-` (proto-robust); example names use `_`.
+    let example = format!("reproduce_{}", family.replace('-', "_"));
     let mut cargo = vec!["run", "--quiet", "--release", "--package", package, "--example", &example, "--", RESULTS];
     cargo.extend(args.iter().map(String::as_str));
     crate::cargo(&cargo)

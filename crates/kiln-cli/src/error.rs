@@ -24,6 +24,19 @@ pub enum CliError {
         /// The models that can, comma separated.
         explainers: String,
     },
+    /// A `kiln eval` robustness flag (`--certify`, `--attack`) that does not fit the run.
+    #[error(transparent)]
+    RobustFlag(#[from] crate::registry::RobustFlagError),
+    /// A `kiln eval` uncertainty flag (`--uncertainty`, `--samples`, `--ood`) that does not fit
+    /// the run.
+    #[error(transparent)]
+    UncertaintyFlag(#[from] crate::registry::UncertaintyFlagError),
+    /// From kiln-proto's Prob-PSENN (sampling, input width).
+    #[error(transparent)]
+    ProbPsenn(#[from] kiln_proto::prob_psenn::ProbPsennError),
+    /// From kiln-proto's certificates and attacks.
+    #[error(transparent)]
+    Robust(#[from] kiln_proto::RobustError),
     /// From kiln-core (device, engine, checkpoints).
     #[error(transparent)]
     Core(#[from] kiln_core::CoreError),

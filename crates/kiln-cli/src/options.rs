@@ -58,8 +58,8 @@ impl ClassifyOptions {
 /// Options of `kiln graph train` beyond the common ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeOptions {
-    /// Hidden width of the two-layer network.
-    pub hidden: usize,
+    /// Hidden width of the two-layer network; `None`: the model's preset.
+    pub hidden: Option<usize>,
     /// L2 penalty of Adam.
     pub weight_decay: f32,
     /// Fraction of the nodes held out for validation.

@@ -7,8 +7,10 @@
 //! - `gcn-10k` / `inference`: the same GCN's forward without autodiff.
 //! - `ncn-10k` / `batch prep`: building an NCN batch of 1,024 target links and 1,024 negatives
 //!   on the host (target-link removal, common neighbours by sorted-list intersection, upload).
-//! - `ncn-10k` / `train step`: NCN (the crate's scaled defaults: hidden 64, one propagation,
-//!   dropout 0) on that prepared batch: encoder, common-neighbour sums, MLPs, loss, backward, Adam.
+//! - `ncn-10k` / `train step`: plain NCN (hidden 64, one propagation, no dropout, none of the
+//!   official commands' `xlin`, jumping knowledge, LayerNorm or `tailact`: the model
+//!   `bench/pytorch/graph_step.py` builds) on that prepared batch: encoder, common-neighbour sums,
+//!   MLPs, loss, backward, Adam.
 //!
 //! One JSON object per line, like kiln-core's `train_step` bench, plus `peak_mb` (the process's
 //! VmHWM at the line) and `base_mb` (VmHWM once the data are generated, before any model): each
@@ -203,7 +205,7 @@ fn ncn(ctx: &Context, data: &Data) {
     // What `LinkTrainSource::batch` does for NCN: remove the positives, then build the batch.
     let prepare = || {
         let adj = task.adj.without(&data.pos);
-        task.batch(&adj, &data.pos, &data.neg, false, &ad)
+        task.batch(&adj, &adj, &data.pos, &data.neg, false, &ad)
     };
     let ms = time_steps(ctx.steps, || {
         let _ = prepare();
@@ -212,7 +214,18 @@ fn ncn(ctx: &Context, data: &Data) {
 
     let batch = prepare();
     eprintln!("graph_step: {} common-neighbour entries in the NCN batch", batch.targets.num_cn);
-    let mut model = Some(NcnConfig::new(DIM).init(&ad).train());
+    let plain = NcnConfig::new(DIM)
+        .with_hidden(64)
+        .with_input_dropout(0.0)
+        .with_encoder_dropout(0.0)
+        .with_tail_dropout(0.0)
+        .with_predictor_dropout(0.0)
+        .with_predictor_edge_dropout(0.0)
+        .with_jk(false)
+        .with_xlin(false)
+        .with_tailact(false)
+        .with_ln_predictor(false);
+    let mut model = Some(plain.init(&ad).train());
     let mut optim = AdamConfig::new().init();
     let ms = time_steps(ctx.steps, || {
         let m = model.take().expect("model");

@@ -4,6 +4,8 @@
 //! of a batch (pair, node) in COO form, which is what NCN's `adjoverlap` builds with
 //! `searchsorted` on GPU.
 
+use rand::Rng;
+
 use crate::graph::Graph;
 
 /// Compressed sparse rows: `col[rowptr[v]..rowptr[v + 1]]` are the out-neighbours of `v`,
@@ -88,6 +90,19 @@ impl Adjacency {
                 }
                 col.push(u);
             }
+            rowptr.push(col.len());
+        }
+        Self { rowptr, col }
+    }
+
+    /// The same adjacency with each directed entry kept with probability `1 − p`, drawn from
+    /// `rng` (NCN's predictor edge dropout: the rows it intersects lose entries independently).
+    pub fn drop_entries(&self, p: f64, rng: &mut impl Rng) -> Self {
+        let mut rowptr = Vec::with_capacity(self.rowptr.len());
+        let mut col = Vec::with_capacity(self.col.len());
+        rowptr.push(0);
+        for v in 0..self.num_nodes() {
+            col.extend(self.neighbors(v).iter().copied().filter(|_| rng.random::<f64>() >= p));
             rowptr.push(col.len());
         }
         Self { rowptr, col }

@@ -3,9 +3,10 @@
 //! A [`Graph`] holds `edge_index` as two parallel vectors (row 0 = source, row 1 = target; the
 //! flow is source → target as in PyTorch Geometric), optional node features, node labels, edge
 //! weights and, for a mini-batch of many graphs, the `batch` vector (node → graph). Undirected
-//! graphs store both directions. Structural work (degrees, normalisation, k-hop neighbourhoods,
-//! induced subgraphs, petgraph conversion) happens here on the CPU; [`Graph::to_tensors`] moves
-//! the edges to a device for message passing.
+//! graphs store both directions. Structural work (degrees, k-hop neighbourhoods,
+//! induced subgraphs, petgraph conversion) happens here on the CPU; self-loops and the GCN
+//! normalisation are in [`crate::normalize`]; [`Graph::to_tensors`] moves the edges to a device
+//! for message passing.
 
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
@@ -157,7 +158,7 @@ impl Graph {
 
     /// A copy with the edges `(source, target, weight, origin)`, where `origin` is the edge of
     /// `self` whose features the new edge takes (`None`: zeros, for added self-loops).
-    fn rebuild(&self, keep: impl Iterator<Item = (usize, usize, f32, Option<usize>)>) -> Self {
+    pub(crate) fn rebuild(&self, keep: impl Iterator<Item = (usize, usize, f32, Option<usize>)>) -> Self {
         let mut out = Self { num_nodes: self.num_nodes, ..self.clone() };
         out.edge_index = [Vec::new(), Vec::new()];
         let mut weights = Vec::new();
@@ -200,31 +201,6 @@ impl Graph {
         self.edges().all(|(s, t)| set.contains(&(t, s)))
     }
 
-    /// Drops every edge `(v, v)`.
-    pub fn remove_self_loops(&self) -> Self {
-        let kept: Vec<_> = self
-            .edges()
-            .enumerate()
-            .filter(|(_, (s, t))| s != t)
-            .map(|(e, (s, t))| (s, t, self.weight(e), Some(e)))
-            .collect();
-        self.rebuild(kept.into_iter())
-    }
-
-    /// Removes existing self-loops, then adds `(v, v)` with weight `fill` (and zero edge
-    /// features) for every node.
-    pub fn add_self_loops(&self, fill: f32) -> Self {
-        let g = self.remove_self_loops();
-        let mut kept: Vec<_> = g.edges().enumerate().map(|(e, (s, t))| (s, t, g.weight(e), Some(e))).collect();
-        kept.extend((0..self.num_nodes).map(|v| (v, v, fill, None)));
-        // `rebuild` keeps weights only when its receiver has some; the values come from `kept`.
-        let mut out = Self { edge_weight: Some(Vec::new()), ..g }.rebuild(kept.into_iter());
-        if self.edge_weight.is_none() && fill == 1.0 {
-            out.edge_weight = None;
-        }
-        out
-    }
-
     /// In-degree of every node (number of edges whose target it is).
     pub fn in_degree(&self) -> Vec<usize> {
         let mut d = vec![0; self.num_nodes];
@@ -241,20 +217,6 @@ impl Graph {
             d[s] += 1;
         }
         d
-    }
-
-    /// The symmetric normalisation of Kipf & Welling (2017, eq. 2):
-    /// `Â = D̃^{-1/2} (A + I) D̃^{-1/2}` with `D̃_ii = Σ_j (A + I)_ij` (weighted, by target). Returns
-    /// the graph with self-loops and the normalised weights as `edge_weight`.
-    pub fn gcn_norm(&self) -> Self {
-        let g = self.add_self_loops(1.0);
-        let mut deg = vec![0.0f32; g.num_nodes];
-        for (e, (_, t)) in g.edges().enumerate() {
-            deg[t] += g.weight(e);
-        }
-        let inv: Vec<f32> = deg.iter().map(|&d| if d > 0.0 { d.powf(-0.5) } else { 0.0 }).collect();
-        let w = g.edges().enumerate().map(|(e, (s, t))| inv[s] * g.weight(e) * inv[t]).collect();
-        Self { edge_weight: Some(w), ..g }
     }
 
     /// Nodes within `k` hops of `seeds` against the flow (nodes whose messages reach a seed in

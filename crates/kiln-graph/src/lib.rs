@@ -4,18 +4,23 @@
 //! conventions (`edge_index` 2 × E with rows source → target, `batch` vectors, `propagate`).
 //!
 //! - [`graph`]: [`Graph`], PyG's `Data` on the host: `edge_index`, features, labels, edge
-//!   weights, `batch`; undirected/self-loop handling, degrees, symmetric normalisation, k-hop
-//!   neighbourhoods, induced subgraphs, mini-batching, conversion to and from petgraph.
+//!   weights, `batch`; undirected handling, degrees, k-hop neighbourhoods, induced subgraphs,
+//!   mini-batching, conversion to and from petgraph.
+//! - [`normalize`]: self-loops (PyG's remaining-loops rule for GCN, remove-then-add for GAT) and
+//!   the symmetric GCN normalisation, on the host and on the device, in agreement.
 //! - [`adjacency`]: sorted adjacency (CSR) and common neighbours of a batch of target links by
 //!   sorted-list intersection.
 //! - [`message_passing`]: gather/scatter with sum, mean and (differentiable) max, segment
-//!   softmax, symmetric normalisation and the generic `propagate` step, on every device.
+//!   softmax and the generic `propagate` step, on every device.
 //! - [`layers`]: GCN, GraphSAGE (mean), GAT (multi-head), GIN, global sum/mean/max pooling.
-//! - [`link`]: leakage-free edge splits, negative sampling, Hits@K, MRR, ROC AUC, and the
+//! - [`link`]: leakage-free edge splits, negative sampling against the training edges, each
+//!   positive's own negatives, Hits@K, MRR (OGB's, per positive), ROC AUC, and the
 //!   common-neighbour, Adamic–Adar and resource-allocation heuristics.
-//! - [`ncn`]: NCN and NCNC (Wang et al., ICLR 2024) and the GCN dot-product baseline, trained
-//!   on the kiln-core engine from batches of target links.
-//! - [`tasks`]: node and graph classification on the engine.
+//! - [`ncn`]: NCN and NCNC (Wang et al., ICLR 2024) with the official commands' options and
+//!   Planetoid presets, and the GCN dot-product baseline, trained on the kiln-core engine from
+//!   batches of target links.
+//! - [`tasks`]: node classification (GAT's paper preset beside Kipf & Welling's setting), link
+//!   prediction and graph classification (GIN as its paper evaluated it) on the engine.
 //! - [`generate`]: seeded SBM (with class features), random geometric, Barabási–Albert and
 //!   Watts–Strogatz generators; [`karate`]: Zachary's karate club, embedded.
 //! - [`io`]: edge lists, LINQS citation data, the TU format and triples, with typed errors that
@@ -35,6 +40,7 @@ pub mod layers;
 pub mod link;
 pub mod message_passing;
 pub mod ncn;
+pub mod normalize;
 pub mod tasks;
 
 pub use error::{GraphError, Result};

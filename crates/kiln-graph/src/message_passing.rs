@@ -44,34 +44,6 @@ impl GraphTensors {
         }
     }
 
-    /// The same edges with a self-loop `(v, v)` of weight 1 added for every node (existing
-    /// self-loops are kept; use graphs without them, as [`crate::Graph::remove_self_loops`] gives).
-    pub fn with_self_loops(&self) -> Self {
-        let device = self.src.device();
-        let n = self.num_nodes;
-        let loops = Tensor::<1, Int>::arange(0..n as i64, &device);
-        let weight = self.weight.clone().map(|w| Tensor::cat(vec![w, Tensor::ones([n], &device)], 0));
-        Self {
-            src: Tensor::cat(vec![self.src.clone(), loops.clone()], 0),
-            dst: Tensor::cat(vec![self.dst.clone(), loops], 0),
-            weight,
-            num_nodes: n,
-            num_edges: self.num_edges + n,
-        }
-    }
-
-    /// Kipf & Welling's `D̃^{-1/2} (A + I) D̃^{-1/2}` as edge weights (degrees by target,
-    /// weighted), computed on the device.
-    pub fn gcn_norm(&self, add_self_loops: bool) -> Self {
-        let g = if add_self_loops { self.with_self_loops() } else { self.clone() };
-        let device = g.src.device();
-        let w = g.weight.clone().unwrap_or_else(|| Tensor::ones([g.num_edges], &device));
-        let deg = scatter_sum(w.clone().unsqueeze_dim::<2>(1), g.dst.clone(), g.num_nodes).squeeze_dim::<1>(1);
-        let inv = deg.clone().clamp_min(1e-12).powf_scalar(-0.5).mask_fill(deg.lower_equal_elem(0.0), 0.0);
-        let norm = inv.clone().select(0, g.src.clone()) * w * inv.select(0, g.dst.clone());
-        Self { weight: Some(norm), ..g }
-    }
-
     /// In-degree of every node `[N]` (unweighted).
     pub fn in_degree(&self) -> Tensor<1> {
         let device = self.src.device();

@@ -6,18 +6,29 @@
 //! [`cbc`] (Saralajew et al., AAAI 2025) with certified L2 radii ([`certify`]) and a PGD-L2
 //! attack ([`attack`]) for any classifier.
 //!
-//! The family's experiment (`docs/results/proto.md`) is `examples/reproduce_proto/`, run by
-//! `cargo xtask reproduce proto`.
+//! Also from Saralajew et al.: [`rbf`] (the RBF network and the robust RBF network, with the
+//! closed-form certified radius) and [`deep_cbc`] (deep CBC: a CNN backbone, a softmax over
+//! channels and a global max-pool as component detections, then the CBC head). [`prob_psenn`]
+//! (Vadillo et al., 2024) makes the prototypes of Li et al.'s PSENN distributions and splits
+//! its predictive uncertainty into aleatoric and epistemic parts.
+//!
+//! The family's experiments are `examples/reproduce_proto/` (`docs/results/proto.md`), run by
+//! `cargo xtask reproduce proto`, and `examples/reproduce_proto_robust/` (the robust models:
+//! clean, certified and PGD accuracy per radius; `docs/results/proto-robust.md`), run by
+//! `cargo xtask reproduce proto-robust`.
 
 pub mod attack;
 pub mod cbc;
 pub mod certify;
 pub mod class_identity;
+pub mod deep_cbc;
 pub mod error;
 pub mod explain;
 pub mod glvq;
+pub mod prob_psenn;
 pub mod protopnet;
 pub mod push_set;
+pub mod rbf;
 pub mod render;
 mod schedule;
 pub mod similarity;
@@ -30,4 +41,4 @@ pub use error::RobustError;
 pub use protopnet::{ProtoPNet, ProtoPNetConfig};
 pub use push_set::{PUSH_BATCH_SIZE, PrototypeSource, PushReport, PushSet};
 pub use schedule::{ProtoPNetSchedule, PrototypeStage, prune_action, push_action};
-pub use st_protopnet::{StProtoPNet, StProtoPNetConfig};
+pub use st_protopnet::{StProtoPNet, StProtoPNetConfig, StProtoPNetSchedule};

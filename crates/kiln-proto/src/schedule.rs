@@ -1,5 +1,6 @@
 //! The prototype-network training schedule on the shared engine: warm-up, joint, push, last
-//! layer (ProtoPNet's, which ST-ProtoPNet's cropped variant follows).
+//! layer (ProtoPNet's), and the phase builders ST-ProtoPNet's schedule
+//! ([`crate::st_protopnet::StProtoPNetSchedule`]) shares.
 //!
 //! Official code (`main.py`, `settings.py`): warm-up trains the add-on layers (Adam 3e-3, weight
 //! decay 1e-3) and the prototypes (3e-3) with the backbone and last layer frozen; joint trains
@@ -35,6 +36,13 @@ pub enum PrototypeStage {
     },
     /// Only the last layer trains (convex optimisation of the paper).
     LastLayer {
+        /// The push round this phase follows.
+        round: usize,
+    },
+    /// Backbone, add-on layers and prototypes train together again after a push and its
+    /// last-layer phase, with no push to follow (ST-ProtoPNet's cropped schedule, epochs
+    /// 21–29), so the final prototypes are no longer exact training patches.
+    JointAfterPush {
         /// The push round this phase follows.
         round: usize,
     },
@@ -114,26 +122,14 @@ impl ProtoPNetSchedule {
     /// `add_on_layers`, `prototype_vectors` and `last_layer` (at any depth), with `push` as the
     /// push action.
     pub fn phases_with<M: TrainModel<Stage = PrototypeStage>>(&self, push: Action<M>) -> Vec<Phase<M>> {
-        let adam = OptimizerConfig::adam();
-        let mut phases = vec![Phase::train(
-            "warm_up",
-            TrainPhase::new(self.warm_epochs, self.add_on_lr)
-                .with_optimizer(adam)
-                .with_trainable(Trainable::only(["add_on_layers", "prototype_vectors"]))
-                .with_group("add_on_layers", self.add_on_lr, self.weight_decay),
-        )];
+        let mut phases =
+            vec![Phase::train("warm_up", warm_up_phase(self.warm_epochs, self.add_on_lr, self.weight_decay))];
+        let step = LrSchedule::Step { every: self.joint_step.0, gamma: self.joint_step.1 };
+        let rates = JointRates { features: self.features_lr, add_on: self.add_on_lr, weight_decay: self.weight_decay };
         for round in 1..=self.push_rounds {
             phases.push(
-                Phase::train(
-                    format!("joint_{round}"),
-                    TrainPhase::new(self.joint_epochs, self.add_on_lr)
-                        .with_optimizer(adam)
-                        .with_trainable(Trainable::only(["features", "add_on_layers", "prototype_vectors"]))
-                        .with_group("features", self.features_lr, self.weight_decay)
-                        .with_group("add_on_layers", self.add_on_lr, self.weight_decay)
-                        .with_schedule(LrSchedule::Step { every: self.joint_step.0, gamma: self.joint_step.1 }),
-                )
-                .in_stage(PrototypeStage::Joint { round }),
+                Phase::train(format!("joint_{round}"), rates.phase(self.joint_epochs, step))
+                    .in_stage(PrototypeStage::Joint { round }),
             );
             let push = push.clone();
             phases.push(
@@ -143,15 +139,53 @@ impl ProtoPNetSchedule {
             phases.push(
                 Phase::train(
                     format!("last_layer_{round}"),
-                    TrainPhase::new(self.last_layer_epochs, self.last_layer_lr)
-                        .with_optimizer(adam)
-                        .with_trainable(Trainable::only(["last_layer"])),
+                    last_layer_phase(self.last_layer_epochs, self.last_layer_lr),
                 )
                 .in_stage(PrototypeStage::LastLayer { round }),
             );
         }
         phases
     }
+}
+
+/// Warm-up: Adam on the add-on layers (`lr`, `weight_decay`) and the prototypes (`lr`, no
+/// decay); backbone and last layer frozen.
+pub(crate) fn warm_up_phase(epochs: usize, lr: f64, weight_decay: f32) -> TrainPhase {
+    TrainPhase::new(epochs, lr)
+        .with_optimizer(OptimizerConfig::adam())
+        .with_trainable(Trainable::only(["add_on_layers", "prototype_vectors"]))
+        .with_group("add_on_layers", lr, weight_decay)
+}
+
+/// Base rates of a joint phase: backbone at `features`, add-on layers and prototypes at
+/// `add_on`, weight decay on backbone and add-on layers only.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JointRates {
+    pub features: f64,
+    pub add_on: f64,
+    pub weight_decay: f32,
+}
+
+impl JointRates {
+    /// A joint phase (Adam; last layer frozen) of `epochs` under `schedule`.
+    pub fn phase(self, epochs: usize, schedule: LrSchedule) -> TrainPhase {
+        TrainPhase::new(epochs, self.add_on)
+            .with_optimizer(OptimizerConfig::adam())
+            .with_trainable(Trainable::only(["features", "add_on_layers", "prototype_vectors"]))
+            .with_group("features", self.features, self.weight_decay)
+            .with_group("add_on_layers", self.add_on, self.weight_decay)
+            .with_schedule(schedule)
+    }
+
+    /// Every rate multiplied by `factor`.
+    pub fn scaled(self, factor: f64) -> Self {
+        Self { features: self.features * factor, add_on: self.add_on * factor, ..self }
+    }
+}
+
+/// Last layer alone, Adam at `lr`.
+pub(crate) fn last_layer_phase(epochs: usize, lr: f64) -> TrainPhase {
+    TrainPhase::new(epochs, lr).with_optimizer(OptimizerConfig::adam()).with_trainable(Trainable::only(["last_layer"]))
 }
 
 /// ProtoPNet's push as an engine action; writes the report into the run directory when there

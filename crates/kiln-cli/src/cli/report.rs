@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use kiln_core::train::Evaluation;
 
 use crate::artifact::TrainSummary;
-use crate::registry::ExplainOutput;
+use crate::registry::{ExplainOutput, RobustReport, UncertaintyReport};
 
 /// Confusion matrices of more classes than this are not printed (they stay in the run
 /// directory's `summary.json`).
@@ -33,6 +33,42 @@ pub fn print_evaluation(eval: &Evaluation, metrics: &BTreeMap<String, f64>) {
                 println!("  {}", row.iter().map(|v| format!("{v:>4}")).collect::<String>());
             }
         }
+    }
+}
+
+/// Clean, certified and attacked accuracy per L2 radius, one line each.
+pub fn print_robustness(report: &RobustReport) {
+    println!("robustness on {} test images (L2 radius on pixels in [0, 1]):", report.total);
+    for row in &report.rows {
+        let attacked = row.attacked.map(|a| format!(", PGD {:.2}%", a * 100.0)).unwrap_or_default();
+        println!(
+            "radius {}: clean {:.2}%, certified {:.2}%{attacked}",
+            row.radius,
+            report.clean * 100.0,
+            row.certified * 100.0
+        );
+    }
+}
+
+/// Mean total, aleatoric and epistemic uncertainty on the test split, one line each, with the
+/// OOD set's mean and the AUROC of telling them apart when there is one.
+pub fn print_uncertainty(report: &UncertaintyReport) {
+    let ood = report.ood.map(|o| format!("; out of distribution: {} {} images", o.images, o.set.name()));
+    println!(
+        "uncertainty on {} test images over {} sampled prototype sets (mean, nats){}:",
+        report.images,
+        report.samples,
+        ood.unwrap_or_default()
+    );
+    let rows = [
+        ("total", report.test.total, report.ood.map(|o| (o.mean.total, o.auroc.total))),
+        ("aleatoric", report.test.aleatoric, report.ood.map(|o| (o.mean.aleatoric, o.auroc.aleatoric))),
+        ("epistemic", report.test.epistemic, report.ood.map(|o| (o.mean.epistemic, o.auroc.epistemic))),
+    ];
+    for (name, test, ood) in rows {
+        let set = report.ood.map_or("", |o| o.set.name());
+        let versus = ood.map(|(mean, auroc)| format!(", {set} {mean:.6}, AUROC {auroc:.4}")).unwrap_or_default();
+        println!("{name} uncertainty: test {test:.6}{versus}");
     }
 }
 

@@ -119,9 +119,10 @@ pub struct NodeArgs {
     /// L2 penalty.
     #[arg(long, default_value_t = 5e-4)]
     pub weight_decay: f32,
-    /// Hidden width.
-    #[arg(long, default_value_t = 16)]
-    pub hidden: usize,
+    /// Hidden width; default the model's preset (16, Kipf & Welling; GAT: 8 heads × 8 = 64,
+    /// Veličković et al.).
+    #[arg(long)]
+    pub hidden: Option<usize>,
     /// Fraction of the nodes held out for validation.
     #[arg(long, default_value_t = 0.2)]
     pub valid: f64,

@@ -13,6 +13,7 @@ use kiln_proto::glvq::{Glvq as GlvqModel, GlvqConfig};
 use serde::{Deserialize, Serialize};
 
 use super::classify::Classifier;
+use super::robust::CertificateOf;
 use crate::classify_data::{ClassifyData, Prepared};
 use crate::error::{CliError, Result};
 use crate::options::TrainOptions;
@@ -31,7 +32,8 @@ pub struct OnPixels<C> {
 }
 
 impl<C> OnPixels<C> {
-    fn of(model: C, data: &ClassifyData) -> Self {
+    /// The configuration `model` with the channel normalisation of `data`.
+    pub(super) fn of(model: C, data: &ClassifyData) -> Self {
         let [_, height, width] = data.input_shape;
         Self { model, mean: data.mean.clone(), std: data.std.clone(), plane: height * width }
     }
@@ -51,14 +53,15 @@ impl<C> OnPixels<C> {
 pub struct PixelInput<M: Module> {
     /// The model on pixels in `[0, 1]`.
     pub model: M,
-    /// Per-feature standard deviation (never trained).
+    /// Per-feature standard deviation (never trained: see [`PixelInput::pixels`]).
     pub scale: Param<Tensor<1>>,
-    /// Per-feature mean (never trained).
+    /// Per-feature mean (never trained: see [`PixelInput::pixels`]).
     pub shift: Param<Tensor<1>>,
 }
 
 impl<M: Module> PixelInput<M> {
-    fn new<C>(model: M, n: usize, config: &OnPixels<C>, device: &Device) -> Self {
+    /// `model` behind the per-feature scale and shift of `config`'s normalisation.
+    pub(super) fn new<C>(model: M, n: usize, config: &OnPixels<C>, device: &Device) -> Self {
         let (scale, shift) = config.feature_scale(n, device);
         Self {
             model,
@@ -67,9 +70,11 @@ impl<M: Module> PixelInput<M> {
         }
     }
 
-    /// Normalised vectors `[b, n]` back to pixels.
+    /// Normalised vectors `[b, n]` back to pixels. Scale and shift are detached, so they get
+    /// no gradient and the optimiser never moves them (the engine unfreezes every parameter):
+    /// the certified radii of the model are radii on the pixels.
     pub fn pixels(&self, x: Tensor<2>) -> Tensor<2> {
-        x * self.scale.val().unsqueeze::<2>() + self.shift.val().unsqueeze::<2>()
+        x * self.scale.val().detach().unsqueeze::<2>() + self.shift.val().detach().unsqueeze::<2>()
     }
 }
 
@@ -90,7 +95,7 @@ impl<M: TrainModel<Batch = VectorBatch> + ModuleDisplay> TrainModel for PixelInp
 
 /// One constant-rate Adam phase over `--epochs` at `--lr` in `stage` (the paper's recipe),
 /// refusing tables.
-fn pixel_phase<M: TrainModel>(
+pub(super) fn pixel_phase<M: TrainModel>(
     name: &str,
     stage: M::Stage,
     options: &TrainOptions,
@@ -131,6 +136,10 @@ macro_rules! stable_cbc_classifier {
             fn phases(options: &TrainOptions, data: &Prepared) -> Result<Vec<Phase<Self::Model>>> {
                 pixel_phase($name, $objective, options, data)
             }
+
+            fn certificate() -> Option<CertificateOf<Self::Model>> {
+                Some(|m| &m.model)
+            }
         }
     };
 }
@@ -165,5 +174,9 @@ impl Classifier for Glvq {
 
     fn phases(options: &TrainOptions, data: &Prepared) -> Result<Vec<Phase<Self::Model>>> {
         pixel_phase(Self::NAME, (), options, data)
+    }
+
+    fn certificate() -> Option<CertificateOf<Self::Model>> {
+        Some(|m| &m.model)
     }
 }

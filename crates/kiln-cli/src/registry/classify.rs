@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 
 use super::ModelEntry;
 use super::explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explainer, write_explanation};
+use super::robust::{CertificateOf, RobustReport, RobustRequest};
+use super::uncertainty::{UncertaintyFlagError, UncertaintyOf, UncertaintyReport, UncertaintyRequest};
 use crate::artifact::{self, EvalSummary, RunConfig, TrainSummary};
 use crate::classify_data::{ClassifyData, Input, Prepared, prepare, reload};
 use crate::error::{CliError, Result};
@@ -46,6 +48,18 @@ pub trait Classifier: Sync + 'static {
 
     /// How the model explains a prediction, when it can.
     fn explainer() -> Option<Explainer<Self::Model>> {
+        None
+    }
+
+    /// The model's certificate of L2 radii on pixels, when it proves any
+    /// (`kiln eval --certify`).
+    fn certificate() -> Option<CertificateOf<Self::Model>> {
+        None
+    }
+
+    /// The model's decomposition of its predictive uncertainty over sampled prototype sets,
+    /// when it has one (`kiln eval --uncertainty`).
+    fn uncertainty() -> Option<UncertaintyOf<Self::Model>> {
         None
     }
 }
@@ -102,6 +116,42 @@ impl<T: Classifier> ModelEntry for Classify<T> {
 
     fn explainer(&self) -> Option<&dyn Explain> {
         T::explainer().map(|_| self as &dyn Explain)
+    }
+
+    fn certifies(&self) -> bool {
+        T::certificate().is_some()
+    }
+
+    fn robustness(&self, run_dir: &Path, device: &Device, request: &RobustRequest) -> Result<RobustReport> {
+        let certificate = T::certificate().ok_or_else(|| super::robust::RobustFlagError::NoCertificate {
+            model: T::NAME.into(),
+            certified: super::certified_names(),
+        })?;
+        let (run, prepared, model) = Self::load(run_dir, device)?;
+        let Prepared::Images { test, .. } = prepared else {
+            return Err(CliError::Usage(format!("{}: certified radii are on image pixels", run_dir.display())));
+        };
+        // PGD's random starts come from the device's generator.
+        device.seed(run.options.seed);
+        super::robust::evaluate(certificate(&model), &test, request, device)
+    }
+
+    fn has_uncertainty(&self) -> bool {
+        T::uncertainty().is_some()
+    }
+
+    fn uncertainty(&self, run_dir: &Path, device: &Device, request: &UncertaintyRequest) -> Result<UncertaintyReport> {
+        let decompose = T::uncertainty().ok_or_else(|| UncertaintyFlagError::NoUncertainty {
+            model: T::NAME.into(),
+            uncertain: super::uncertain_names(),
+        })?;
+        let (run, prepared, model) = Self::load(run_dir, device)?;
+        let Prepared::Images { test, .. } = prepared else {
+            return Err(CliError::Usage(format!("{}: --uncertainty is evaluated on images", run_dir.display())));
+        };
+        let pixels: Vec<Vec<f32>> = test.into_iter().map(|e| e.image.pixels).collect();
+        let predict = |x| decompose(&model, x, request.samples);
+        super::uncertainty::evaluate(&predict, &pixels, run.data.input_shape, request, run.options.seed, device)
     }
 }
 

@@ -10,14 +10,24 @@
 //!   optionally its phases and explainer) and is listed as `&Classify(MyModel)`;
 //! - a node classifier is a GNN layer kind: `&NodeEntry { name: "gcn", layer: LayerKind::Gcn }`;
 //! - a link predictor: `&LinkEntry { name: "ncnc", completion: true }`.
+//!
+//! A classifier that proves L2 radii also returns its certificate
+//! ([`Classifier::certificate`]), and `kiln eval --certify` reports its certified accuracy
+//! ([`robust`]). One that samples its prototypes also returns its uncertainty decomposition
+//! ([`Classifier::uncertainty`]), and `kiln eval --uncertainty` reports it ([`uncertainty`]).
 
 mod cbc;
 mod classifiers;
 mod classify;
+mod deep_cbc;
 mod explain;
 mod link;
 mod node;
+mod prob_psenn;
 mod proto;
+mod rbf;
+pub mod robust;
+pub mod uncertainty;
 
 use std::path::Path;
 
@@ -27,10 +37,15 @@ use kiln_graph::layers::LayerKind;
 pub use cbc::{Cbc, Glvq, OnPixels, PixelInput, RobustCbc};
 pub use classifiers::{Cnn, Mlp, ResNet};
 pub use classify::{Classifier, Classify};
+pub use deep_cbc::DeepCbc;
 pub use explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explained, Explainer};
 pub use link::LinkEntry;
 pub use node::NodeEntry;
+pub use prob_psenn::ProbPsenn;
 pub use proto::{ProtoPNet, StProtoPNet};
+pub use rbf::{Rbf, RobustRbf};
+pub use robust::{RobustFlagError, RobustReport, RobustRequest};
+pub use uncertainty::{UncertaintyFlagError, UncertaintyReport, UncertaintyRequest};
 
 use crate::artifact::{EvalSummary, TrainSummary};
 use crate::error::{CliError, Result};
@@ -57,6 +72,34 @@ pub trait ModelEntry: Sync {
     fn explainer(&self) -> Option<&dyn Explain> {
         None
     }
+
+    /// Whether the model proves certified L2 radii (`kiln eval --certify`).
+    fn certifies(&self) -> bool {
+        false
+    }
+
+    /// Clean, certified and attacked accuracy of the run in `run_dir` on its test split at
+    /// the radii of `request`. Default: the model proves no radius.
+    fn robustness(&self, _run_dir: &Path, _device: &Device, _request: &RobustRequest) -> Result<RobustReport> {
+        Err(robust::RobustFlagError::NoCertificate { model: self.name().into(), certified: certified_names() }.into())
+    }
+
+    /// Whether the model decomposes its predictive uncertainty (`kiln eval --uncertainty`).
+    fn has_uncertainty(&self) -> bool {
+        false
+    }
+
+    /// Mean total, aleatoric and epistemic uncertainty of the run in `run_dir` on its test
+    /// split, and against the out-of-distribution set of `request`. Default: the model has no
+    /// uncertainty decomposition.
+    fn uncertainty(
+        &self,
+        _run_dir: &Path,
+        _device: &Device,
+        _request: &UncertaintyRequest,
+    ) -> Result<UncertaintyReport> {
+        Err(UncertaintyFlagError::NoUncertainty { model: self.name().into(), uncertain: uncertain_names() }.into())
+    }
 }
 
 /// Every model, in the order of listings.
@@ -69,6 +112,10 @@ pub static MODELS: &[&dyn ModelEntry] = &[
     &Classify(RobustCbc),
     &Classify(Cbc),
     &Classify(Glvq),
+    &Classify(Rbf),
+    &Classify(RobustRbf),
+    &Classify(DeepCbc),
+    &Classify(ProbPsenn),
     &NodeEntry { name: "gcn", layer: LayerKind::Gcn },
     &NodeEntry { name: "sage", layer: LayerKind::Sage },
     &NodeEntry { name: "gat", layer: LayerKind::Gat },
@@ -85,6 +132,16 @@ fn names(keep: impl Fn(&dyn ModelEntry) -> bool) -> String {
 /// The names of the models of `task`, comma separated (for `--help` and errors).
 pub fn names_for(task: Task) -> String {
     names(|m| m.task() == task)
+}
+
+/// The names of the models that prove certified radii, comma separated.
+pub fn certified_names() -> String {
+    names(|m| m.certifies())
+}
+
+/// The names of the models with an uncertainty decomposition, comma separated.
+pub fn uncertain_names() -> String {
+    names(|m| m.has_uncertainty())
 }
 
 /// The names of the models that can explain themselves, comma separated.

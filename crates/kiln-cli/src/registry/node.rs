@@ -82,7 +82,17 @@ impl ModelEntry for NodeEntry {
         let options = &request.options;
         let node = options.task.node()?;
         let (graph, split, data) = prepare(options)?;
-        let config = NodeClassifierConfig::new(self.layer, data.features, data.labels.len()).with_hidden(node.hidden);
+        // GAT is the paper's preset (8 heads × 8, ELU, attention dropout 0.6); the others Kipf &
+        // Welling's setting.
+        let (input, classes) = (data.features, data.labels.len());
+        let preset = match self.layer {
+            LayerKind::Gat => NodeClassifierConfig::gat(input, classes),
+            kind => NodeClassifierConfig::new(kind, input, classes),
+        };
+        let config = match node.hidden {
+            Some(hidden) => preset.with_hidden(hidden),
+            None => preset,
+        };
         let run = RunConfig { options: options.clone(), config, data };
         let trainer = artifact::start_run(request, device, &run)?;
         let training = NodeTraining {

@@ -1,12 +1,12 @@
 //! The prototype networks of `kiln train`: ProtoPNet and ST-ProtoPNet on the small preset, with
-//! the warm-up → joint → push → last-layer schedule, and their "this looks like that"
-//! explanations.
+//! the warm-up → joint → push → last-layer schedule (ST-ProtoPNet's adds a joint phase after the
+//! push, as its official code does), and their "this looks like that" explanations.
 
 use burn::prelude::Device;
 use kiln_core::train::{ImageBatch, Phase};
 use kiln_data::ImageBatcher;
-use kiln_proto::st_protopnet::{self, StPushReport};
-use kiln_proto::{ProtoPNetConfig, ProtoPNetSchedule, PushReport, PushSet, StProtoPNetConfig};
+use kiln_proto::st_protopnet::StPushReport;
+use kiln_proto::{ProtoPNetConfig, ProtoPNetSchedule, PushReport, PushSet, StProtoPNetConfig, StProtoPNetSchedule};
 
 use super::classify::Classifier;
 use super::explain::{ExplainInput, Explained, Explainer, latest_push};
@@ -14,9 +14,15 @@ use crate::classify_data::{ClassifyData, Prepared};
 use crate::error::{CliError, Result};
 use crate::options::TrainOptions;
 
-/// The small preset's schedule with `--epochs` joint epochs.
+/// ProtoPNet's small preset schedule with `--epochs` joint epochs.
 fn schedule(options: &TrainOptions) -> ProtoPNetSchedule {
     ProtoPNetSchedule { joint_epochs: options.epochs, ..ProtoPNetSchedule::small() }
+}
+
+/// ST-ProtoPNet's small preset schedule with `--epochs` joint epochs before the push (the joint
+/// phase after the push keeps the preset's length).
+fn st_schedule(options: &TrainOptions) -> StProtoPNetSchedule {
+    StProtoPNetSchedule { joint_epochs: options.epochs, ..StProtoPNetSchedule::small() }
 }
 
 /// The training images as a push set (prototypes are projected onto their patches).
@@ -59,7 +65,8 @@ pub struct StProtoPNet;
 
 impl Classifier for StProtoPNet {
     const NAME: &'static str = "st-protopnet";
-    const ABOUT: &'static str = "ST-ProtoPNet, small preset; both prototype sets pushed; explains itself";
+    const ABOUT: &'static str =
+        "ST-ProtoPNet, small preset; both prototype sets pushed, joint phase after push; explains itself";
     type Batch = ImageBatch;
     type Model = kiln_proto::StProtoPNet;
     type Config = StProtoPNetConfig;
@@ -73,7 +80,7 @@ impl Classifier for StProtoPNet {
     }
 
     fn phases(options: &TrainOptions, data: &Prepared) -> Result<Vec<Phase<kiln_proto::StProtoPNet>>> {
-        Ok(schedule(options).phases_with(st_protopnet::push_action(push_set(data)?)))
+        Ok(st_schedule(options).phases(push_set(data)?))
     }
 
     fn explainer() -> Option<Explainer<kiln_proto::StProtoPNet>> {

@@ -275,6 +275,7 @@ impl Trainer {
                 stage: phase.stage.clone(),
                 epoch: state.epochs_done,
                 global_step: state.global_step,
+                step_in_epoch: index,
                 step_seed: derive_seed(self.seed, STEP_SEED_STREAM + state.global_step),
                 training: true,
             };
@@ -379,6 +380,7 @@ impl Trainer {
                 stage: stage.clone(),
                 epoch,
                 global_step,
+                step_in_epoch: index,
                 step_seed: derive_seed(self.seed, global_step),
                 training: false,
             };

@@ -20,6 +20,10 @@ pub struct StepContext<S = ()> {
     pub epoch: usize,
     /// Optimiser steps taken in the whole run so far.
     pub global_step: u64,
+    /// Index of this step within its epoch (0-based; in evaluation, the batch's index). It
+    /// restarts every epoch, unlike `global_step`: ST-ProtoPNet alternates its objectives by
+    /// it (the official `for i, batch in enumerate(loader): if i % 2 == 0`).
+    pub step_in_epoch: usize,
     /// A seed unique to this step, derived from the run's seed (e.g. to sample a subnet).
     pub step_seed: u64,
     /// `true` while training, `false` in evaluation.

@@ -12,3 +12,4 @@ mod layout;
 mod loader;
 mod procedural;
 mod robust;
+mod transform;

@@ -3,12 +3,14 @@
 //! Following NCN's Planetoid protocol (a random 70/10/20 split of the undirected edges, as many
 //! negative valid/test pairs as positive ones): valid and test edges are *removed* from the
 //! message-passing graph, which holds the training edges only, so no model or heuristic sees a
-//! held-out edge through its neighbourhood.
+//! held-out edge through its neighbourhood. For MRR each test positive also gets its own row of
+//! negatives ([`RankingNegatives`], OGB's citation2 protocol).
 
 use std::collections::HashSet;
 
 use rand::Rng;
 
+use super::ranking::RankingNegatives;
 use crate::adjacency::Adjacency;
 use crate::error::{GraphError, Result};
 use crate::graph::Graph;
@@ -28,6 +30,9 @@ pub struct LinkSplit {
     pub valid_neg: Vec<(usize, usize)>,
     /// Test negatives (non-edges of the full graph, disjoint from `valid_neg`).
     pub test_neg: Vec<(usize, usize)>,
+    /// Each test positive's own negatives, for MRR
+    /// ([`RankingNegatives::DEFAULT_PER_POSITIVE`] per positive unless redrawn).
+    pub test_ranking: RankingNegatives,
 }
 
 impl LinkSplit {
@@ -51,7 +56,27 @@ impl LinkSplit {
         let mut rng = kiln_core::seed::rng(seed, 12);
         let valid_neg = sample_non_edges(graph.num_nodes, valid_pos.len(), &mut taken, &mut rng)?;
         let test_neg = sample_non_edges(graph.num_nodes, test_pos.len(), &mut taken, &mut rng)?;
-        Ok(Self { num_nodes: graph.num_nodes, train, valid: valid_pos, test: test_pos, valid_neg, test_neg })
+        let full_adjacency = Adjacency::undirected(graph.num_nodes, &graph.undirected_pairs());
+        let test_ranking =
+            RankingNegatives::draw(&full_adjacency, &test_pos, RankingNegatives::DEFAULT_PER_POSITIVE, seed)?;
+        Ok(Self {
+            num_nodes: graph.num_nodes,
+            train,
+            valid: valid_pos,
+            test: test_pos,
+            valid_neg,
+            test_neg,
+            test_ranking,
+        })
+    }
+
+    /// The split with `per_positive` negatives drawn with `seed` for every test positive, none
+    /// a neighbour of its source among the split's edges (train, valid and test).
+    pub fn with_ranking_negatives(mut self, per_positive: usize, seed: u64) -> Result<Self> {
+        let edges: Vec<(usize, usize)> = self.train.iter().chain(&self.valid).chain(&self.test).copied().collect();
+        let full = Adjacency::undirected(self.num_nodes, &edges);
+        self.test_ranking = RankingNegatives::draw(&full, &self.test, per_positive, seed)?;
+        Ok(self)
     }
 
     /// The message-passing graph: the training edges in both directions, with the features and
@@ -90,11 +115,34 @@ fn sample_non_edges(
     Ok(out)
 }
 
-/// `count` uniform random pairs `i ≠ j` that are not edges of `adj` (PyG's
-/// `negative_sampling`, undirected, without replacement among themselves).
-pub fn negative_sampling(adj: &Adjacency, count: usize, seed: u64) -> Result<Vec<(usize, usize)>> {
+/// `count` uniform random pairs `(i, j)`, `i < j`, that are not edges of `adj` and differ from
+/// each other, drawn from `rng` (PyG's `negative_sampling` on an undirected graph, which NCN
+/// calls on the training edges every epoch). Errors when fewer than `count` such pairs exist.
+pub fn sample_negatives(adj: &Adjacency, count: usize, rng: &mut impl Rng) -> Result<Vec<(usize, usize)>> {
     let n = adj.num_nodes();
-    let mut taken: HashSet<(usize, usize)> = adj.edges().into_iter().filter(|(a, b)| a < b).collect();
-    let mut rng = kiln_core::seed::rng(seed, 13);
-    sample_non_edges(n, count, &mut taken, &mut rng)
+    let pairs = n * n.saturating_sub(1) / 2;
+    // Unordered pairs joined in either direction.
+    let edges: usize =
+        (0..n).map(|v| adj.neighbors(v).iter().filter(|&&u| u > v || (u < v && !adj.has_edge(u, v))).count()).sum();
+    if edges + count > pairs {
+        return Err(GraphError::Invalid(format!(
+            "cannot sample {count} negatives: {n} nodes have {} pairs that are not edges",
+            pairs - edges.min(pairs)
+        )));
+    }
+    let mut drawn = HashSet::with_capacity(count);
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
+        let pair = (a.min(b), a.max(b));
+        if a != b && !adj.has_edge(a, b) && !adj.has_edge(b, a) && drawn.insert(pair) {
+            out.push(pair);
+        }
+    }
+    Ok(out)
+}
+
+/// [`sample_negatives`] with the random stream of `seed`.
+pub fn negative_sampling(adj: &Adjacency, count: usize, seed: u64) -> Result<Vec<(usize, usize)>> {
+    sample_negatives(adj, count, &mut kiln_core::seed::rng(seed, 13))
 }

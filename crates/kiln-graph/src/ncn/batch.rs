@@ -4,17 +4,19 @@
 //! the node features, the target pairs with their labels, the common-neighbour matrix of the
 //! targets (COO, from sorted-adjacency intersection) and, for NCNC, the completion candidates:
 //! for target `(i, j)` every `u ∈ N(i) \ N(j)` paired with `j` and every `u ∈ N(j) \ N(i)`
-//! paired with `i`, each with its own common neighbours so the model can score it.
+//! paired with `i`, each with its own common neighbours so the model can score it. Common
+//! neighbours and candidates come from the predictor's adjacency, which in training may have
+//! lost edges to the predictor's edge dropout (the official `--preedp`).
 
 use std::sync::Arc;
 
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use kiln_core::seed::epoch_order;
 use kiln_core::train::BatchSource;
-use rand::Rng;
 
 use crate::adjacency::{Adjacency, CommonNeighborSets};
 use crate::graph::Features;
+use crate::link::sample_negatives;
 use crate::message_passing::{GraphTensors, index_tensor};
 
 /// Host-side target pairs with their common neighbours.
@@ -132,10 +134,12 @@ impl LinkTask {
     }
 
     /// A batch scoring `pos` then `neg` in the graph `adj` (the full training graph at
-    /// evaluation, the graph minus the targets in training).
+    /// evaluation, the graph minus the targets in training), with common neighbours and
+    /// completion candidates from `predictor_adj` (`adj` itself but in training).
     pub fn batch(
         &self,
         adj: &Adjacency,
+        predictor_adj: &Adjacency,
         pos: &[(usize, usize)],
         neg: &[(usize, usize)],
         completion: bool,
@@ -145,7 +149,7 @@ impl LinkTask {
         let mut labels = vec![1.0f32; pos.len()];
         labels.resize(pairs.len(), 0.0);
         let completion = completion.then(|| {
-            let (prepared, target, node) = completion_candidates(adj, &pairs);
+            let (prepared, target, node) = completion_candidates(predictor_adj, &pairs);
             CompletionTensors {
                 pairs: prepared.to_tensors(device),
                 target: index_tensor(&target, device),
@@ -159,7 +163,7 @@ impl LinkTask {
         LinkBatch {
             x: Tensor::from_data(TensorData::new(self.x.values.clone(), [self.num_nodes(), self.x.dim]), device),
             graph: GraphTensors::from_edges(&src, &dst, None, self.num_nodes(), device),
-            targets: PreparedPairs::new(adj, pairs).to_tensors(device),
+            targets: PreparedPairs::new(predictor_adj, pairs).to_tensors(device),
             labels: Tensor::from_data(TensorData::new(labels, [n]), device),
             num_pos: pos.len(),
             completion,
@@ -168,16 +172,19 @@ impl LinkTask {
 }
 
 /// What a training batch holds besides the targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BatchOptions {
     /// Remove the batch's positive links from the graph before encoding (NCN's `maskinput`).
     pub remove_targets: bool,
     /// Add NCNC's completion candidates.
     pub completion: bool,
+    /// Drop each directed edge of the predictor's adjacency with this probability (`--preedp`).
+    pub predictor_edge_dropout: f64,
 }
 
 /// Training batches: the training edges shuffled per epoch, `batch_size` positives and as many
-/// uniform random negatives per batch (resampled every epoch, as NCN does).
+/// negatives per batch, uniform pairs that are not training edges (PyG's `negative_sampling`,
+/// which NCN calls every epoch), drawn anew for every batch.
 #[derive(Debug, Clone)]
 pub struct LinkTrainSource {
     /// The task.
@@ -200,20 +207,14 @@ impl BatchSource<LinkBatch> for LinkTrainSource {
         let order = epoch_order(train.len(), Some(self.seed), epoch);
         let bs = self.batch_size.max(1);
         let pos: Vec<(usize, usize)> = order.iter().skip(index * bs).take(bs).map(|&e| train[e]).collect();
-        let n = self.task.num_nodes();
         let mut rng = kiln_core::seed::rng(self.seed, 1_000_003 * (epoch as u64 + 1) + index as u64);
-        let neg: Vec<(usize, usize)> = (0..pos.len())
-            .map(|_| {
-                let a = rng.random_range(0..n);
-                let b = (a + 1 + rng.random_range(0..n.max(2) - 1)) % n;
-                (a, b)
-            })
-            .collect();
-        Ok(if self.options.remove_targets {
-            let adj = self.task.adj.without(&pos);
-            self.task.batch(&adj, &pos, &neg, self.options.completion, device)
-        } else {
-            self.task.batch(&self.task.adj, &pos, &neg, self.options.completion, device)
-        })
+        let neg = sample_negatives(&self.task.adj, pos.len(), &mut rng)
+            .map_err(|e| kiln_core::CoreError::batch(epoch, index, e))?;
+        let adj = if self.options.remove_targets { self.task.adj.without(&pos) } else { self.task.adj.clone() };
+        let predictor_adj = match self.options.predictor_edge_dropout {
+            p if p > 0.0 => adj.drop_entries(p, &mut rng),
+            _ => adj.clone(),
+        };
+        Ok(self.task.batch(&adj, &predictor_adj, &pos, &neg, self.options.completion, device))
     }
 }

@@ -42,6 +42,6 @@ impl BatchSource<LinkBatch> for HeldOutSource {
 
     fn batch(&self, _epoch: usize, index: usize, device: &Device) -> kiln_core::Result<LinkBatch> {
         let (pos, neg) = (self.slice(&self.pos, index), self.slice(&self.neg, index));
-        Ok(self.task.batch(&self.task.adj, &pos, &neg, self.completion, device))
+        Ok(self.task.batch(&self.task.adj, &self.task.adj, &pos, &neg, self.completion, device))
     }
 }

@@ -1,9 +1,11 @@
 //! Training and evaluating link predictors on the shared engine.
 //!
-//! Loss (NCN's): `L = −mean log σ(s⁺) − mean log σ(−s⁻)`, one uniform negative per positive,
-//! resampled every epoch. Adam, with the predictor at its own learning rate (NCN tunes the
-//! encoder and predictor rates separately). Evaluation scores held-out positives and negatives
-//! on the full training graph (no target removal) and reports Hits@K, MRR and AUC.
+//! Loss (NCN's): `L = −mean log σ(s⁺) − mean log σ(−s⁻)`, one negative per positive, a uniform
+//! pair that is not a training edge, resampled every epoch. Adam, with the predictor at its own
+//! learning rate (NCN tunes the encoder and predictor rates separately). Evaluation scores
+//! held-out positives and negatives on the full training graph (no target removal) and reports
+//! Hits@K and AUC against the shared negatives and MRR against each positive's own negatives,
+//! as OGB computes them.
 
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use super::batch::{BatchOptions, LinkBatch, LinkTask, LinkTrainSource};
 use super::gae::Gae;
 use super::model::Ncn;
 use crate::error::Result;
-use crate::link::LinkMetrics;
+use crate::link::{LinkMetrics, RankingNegatives};
 
 /// `−mean_{pos} log σ(s) − mean_{neg} log σ(−s)`; positives come first in `logits`.
 pub fn link_loss(logits: Tensor<1>, labels: Tensor<1>, num_pos: usize) -> Tensor<1> {
@@ -47,11 +49,20 @@ impl LinkScorer for Ncn {
     }
 
     fn batch_options(&self) -> BatchOptions {
-        BatchOptions { remove_targets: true, completion: self.completes() }
+        BatchOptions {
+            remove_targets: self.masks_input(),
+            completion: self.completes(),
+            predictor_edge_dropout: self.predictor_edge_dropout(),
+        }
     }
 
     fn predictor_paths(&self) -> &'static [&'static str] {
-        &["cn_mlp", "ij_mlp", "out_mlp", "beta"]
+        // The official optimiser's second group: every parameter of the predictor.
+        if self.has_xlin() {
+            &["xlin", "cn_mlp", "ij_mlp", "out_mlp", "beta"]
+        } else {
+            &["cn_mlp", "ij_mlp", "out_mlp", "beta"]
+        }
     }
 }
 
@@ -62,7 +73,7 @@ impl LinkScorer for Gae {
     }
 
     fn batch_options(&self) -> BatchOptions {
-        BatchOptions { remove_targets: false, completion: false }
+        BatchOptions { remove_targets: false, completion: false, predictor_edge_dropout: 0.0 }
     }
 
     fn predictor_paths(&self) -> &'static [&'static str] {
@@ -150,20 +161,24 @@ pub fn score_pairs(model: &impl LinkScorer, task: &LinkTask, pairs: &[(usize, us
     let completion = model.batch_options().completion;
     pairs
         .chunks(2048)
-        .flat_map(|chunk| to_vec(model.link_logits(&task.batch(&task.adj, chunk, &[], completion, device))))
+        .flat_map(|chunk| to_vec(model.link_logits(&task.batch(&task.adj, &task.adj, chunk, &[], completion, device))))
         .collect()
 }
 
-/// Hits@`k`, MRR and AUC of `model` on positives `pos` against negatives `neg`.
+/// Hits@`k` and AUC of `model` on positives `pos` against the shared negatives `neg`, and MRR
+/// against each positive's own negatives `ranking` (OGB's); errors unless `ranking` has a row
+/// per positive.
 pub fn evaluate_link_model(
     model: &impl LinkScorer,
     task: &LinkTask,
     pos: &[(usize, usize)],
     neg: &[(usize, usize)],
+    ranking: &RankingNegatives,
     k: usize,
     device: &Device,
-) -> LinkMetrics {
+) -> Result<LinkMetrics> {
     let p = score_pairs(model, task, pos, device);
     let n = score_pairs(model, task, neg, device);
-    LinkMetrics::compute(&p, &n, k)
+    let own = score_pairs(model, task, &ranking.pairs, device);
+    LinkMetrics::compute(&p, &n, &own, ranking.per_positive, k)
 }

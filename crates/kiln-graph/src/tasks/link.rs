@@ -1,6 +1,7 @@
 //! Link prediction as a product: NCN or NCNC trained on a graph's edges through the engine
 //! (run directory, metrics log, checkpoints, resume) on NCN's leak-free split, with the
-//! validation loss logged every epoch and Hits@K, MRR and AUC on the held-out test links.
+//! validation loss logged every epoch and Hits@K, MRR and AUC on the held-out test links (MRR
+//! with each test link's own negatives, [`crate::link::RankingNegatives`]).
 
 use std::sync::Arc;
 
@@ -109,6 +110,7 @@ pub fn train_link_predictor(
     training: &LinkTraining,
     trainer: &Trainer,
 ) -> Result<LinkOutcome> {
+    config.check()?;
     let seed = training.train.seed;
     let problem = LinkProblem::new(graph, training.valid, training.test, seed)?;
     if problem.task.x.dim != config.input {
@@ -141,6 +143,7 @@ pub fn evaluate_link_predictor(
     let source = problem.test_source(model.batch_options().completion);
     let loss = trainer.evaluate(model, &source)?.loss;
     let (pos, neg) = (&problem.split.test, &problem.split.test_neg);
-    let metrics = evaluate_link_model(model, &problem.task, pos, neg, k, trainer.device());
+    let ranking = &problem.split.test_ranking;
+    let metrics = evaluate_link_model(model, &problem.task, pos, neg, ranking, k, trainer.device())?;
     Ok(LinkEvaluation { loss, metrics })
 }

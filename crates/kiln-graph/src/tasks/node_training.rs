@@ -33,6 +33,12 @@ impl Default for NodeTraining {
 }
 
 impl NodeTraining {
+    /// GAT's schedule on Cora (Veličković et al. 2018, §3.3; PyG's `examples/gat.py`): Adam at
+    /// 0.005 with weight decay 5e-4, 200 epochs (the paper stops early with patience 100).
+    pub fn gat() -> Self {
+        Self { epochs: 200, lr: 0.005, weight_decay: 5e-4, seed: 0 }
+    }
+
     /// The run's single phase.
     pub fn phases(&self) -> Vec<Phase<NodeClassifier>> {
         let phase =

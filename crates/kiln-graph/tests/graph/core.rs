@@ -43,6 +43,41 @@ fn gcn_norm_matches_hand_computed_weights() {
     }
 }
 
+/// Path 0-1-2 as an edge list that keeps loops: `(1, 1)` once and `(2, 2)` twice.
+pub fn path3_with_loops() -> Graph {
+    Graph::new(3, &[(0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (2, 2)]).expect("valid graph")
+}
+
+#[test]
+fn gcn_norm_counts_existing_self_loops_once() {
+    // PyG's add_remaining_self_loops: one loop per node, so the degrees stay 2, 3, 2.
+    let g = path3_with_loops().gcn_norm();
+    assert_eq!(g.num_edges(), 4 + 3);
+    assert_eq!(g.edges().filter(|(s, t)| s == t).count(), 3);
+    let d = [2.0f32, 3.0, 2.0];
+    for (e, (s, t)) in g.edges().enumerate() {
+        let expected = 1.0 / (d[s] * d[t]).sqrt();
+        assert!((g.weight(e) - expected).abs() < 1e-6, "edge {s}->{t}: {} vs {expected}", g.weight(e));
+    }
+    // A weighted loop keeps its weight: 0-1 (weight 1) with (1, 1) of weight 3 gives degrees
+    // 1 + 1 and 1 + 3, so Â = [[1/2, 1/√8], [1/√8, 3/4]].
+    let weighted =
+        Graph::new(2, &[(0, 1), (1, 0), (1, 1)]).expect("valid").with_edge_weight(vec![1.0, 1.0, 3.0]).expect("w");
+    let looped = weighted.add_remaining_self_loops(1.0);
+    let mut e: Vec<_> = looped.edges().enumerate().map(|(k, (s, t))| (s, t, looped.weight(k))).collect();
+    e.sort_by_key(|&(s, t, _)| (s, t));
+    assert_eq!(e, vec![(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 3.0)]);
+    let norm = weighted.gcn_norm();
+    for (k, (s, t)) in norm.edges().enumerate() {
+        let expected = match (s, t) {
+            (0, 0) => 0.5,
+            (1, 1) => 0.75,
+            _ => 1.0 / 8f32.sqrt(),
+        };
+        assert!((norm.weight(k) - expected).abs() < 1e-6, "edge {s}->{t}");
+    }
+}
+
 #[test]
 fn k_hop_and_induced_subgraph() {
     let g = Graph::undirected(6, &[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]).expect("valid");

@@ -1,11 +1,13 @@
-//! Common neighbours against petgraph, leakage-free splits, negative sampling and metrics.
+//! Common neighbours against petgraph, leakage-free splits, negative sampling (never a training
+//! edge), each positive's own negatives, and the metrics against hand-computed values.
 
 use std::collections::HashSet;
 
 use kiln_graph::adjacency::{Adjacency, CommonNeighborSets};
 use kiln_graph::generate::{barabasi_albert, stochastic_block_model};
 use kiln_graph::link::{
-    LinkSplit, adamic_adar, common_neighbor_count, hits_at_k, mrr, negative_sampling, resource_allocation, roc_auc,
+    LinkMetrics, LinkSplit, RankingNegatives, adamic_adar, common_neighbor_count, hits_at_k, mrr, negative_sampling,
+    pooled_mrr, resource_allocation, roc_auc,
 };
 
 #[test]
@@ -76,8 +78,8 @@ fn ranking_metrics_match_hand_computed_values() {
     assert!((hits_at_k(&pos, &neg, 1) - 1.0 / 3.0).abs() < 1e-12);
     assert!((hits_at_k(&pos, &neg, 2) - 2.0 / 3.0).abs() < 1e-12);
     assert_eq!(hits_at_k(&pos, &neg, 10), 1.0);
-    // Ranks 1, 2, 4.
-    assert!((mrr(&pos, &neg) - (1.0 + 0.5 + 0.25) / 3.0).abs() < 1e-12);
+    // Against the whole pool: ranks 1, 2, 4.
+    assert!((pooled_mrr(&pos, &neg) - (1.0 + 0.5 + 0.25) / 3.0).abs() < 1e-12);
     // Wins: 4 + 3 + 1 of 12.
     assert!((roc_auc(&pos, &neg) - 8.0 / 12.0).abs() < 1e-12);
     assert!((roc_auc(&[1.0], &[1.0]) - 0.5).abs() < 1e-12);
@@ -98,4 +100,50 @@ fn common_neighbors_of_a_batch_on_a_100k_edge_graph() {
         assert_eq!(counts[p], expected);
     }
     assert!(cn.pair.windows(2).all(|w| w[0] <= w[1]), "entries grouped by target");
+}
+
+#[test]
+fn mrr_ranks_each_positive_against_its_own_negatives() {
+    // OGB's [n_pos, n_neg] layout, 3 negatives per positive.
+    let pos = [0.5, 0.2, 0.9];
+    let own = [
+        0.9, 0.1, 0.5, // 0.9 above, 0.5 tied: rank 1 + 1 + ½ = 2.5
+        0.1, 0.0, 0.15, // nothing above: rank 1
+        0.95, 0.99, 0.2, // two above: rank 3
+    ];
+    let expected = (1.0 / 2.5 + 1.0 + 1.0 / 3.0) / 3.0;
+    assert!((mrr(&pos, &own, 3).unwrap() - expected).abs() < 1e-12);
+    // The pooled form ranks every positive against all nine: ranks 4.5, 5.5, 3.5.
+    let pooled = (1.0 / 4.5 + 1.0 / 5.5 + 1.0 / 3.5) / 3.0;
+    assert!((pooled_mrr(&pos, &own) - pooled).abs() < 1e-12);
+    // A NaN score ranks last.
+    assert!((mrr(&[f32::NAN], &[0.0, 1.0], 2).unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    // Rows must fill [n_pos, per_positive].
+    assert!(mrr(&pos, &own[..8], 3).is_err());
+    assert!(mrr(&pos, &[], 0).is_err());
+    let metrics = LinkMetrics::compute(&pos, &[0.3, 0.1], &own, 3, 1).unwrap();
+    assert!((metrics.mrr - expected).abs() < 1e-12);
+    assert!((metrics.hits - 2.0 / 3.0).abs() < 1e-12);
+}
+
+#[test]
+fn ranking_negatives_corrupt_the_target_and_avoid_every_true_link() {
+    let g = stochastic_block_model(&[30, 30], 0.3, 0.05, 4).expect("graph");
+    let split = LinkSplit::new(&g, 0.1, 0.2, 5).expect("split");
+    let ranking = &split.test_ranking;
+    assert_eq!(ranking.per_positive, RankingNegatives::DEFAULT_PER_POSITIVE);
+    assert_eq!(ranking.pairs.len(), split.test.len() * ranking.per_positive);
+    let full = Adjacency::from_graph(&g);
+    for (p, &(i, _)) in split.test.iter().enumerate() {
+        for &(a, u) in ranking.row(p).expect("a row per positive") {
+            assert_eq!(a, i, "the source is kept");
+            assert!(u != i && !full.has_edge(i, u), "({i}, {u}) is a link of the graph");
+        }
+    }
+    let fewer = split.clone().with_ranking_negatives(7, 1).expect("redrawn");
+    assert_eq!(fewer.test_ranking.pairs.len(), split.test.len() * 7);
+    // A source joined to every other node has no negative.
+    let star = Adjacency::undirected(3, &[(0, 1), (0, 2)]);
+    assert!(RankingNegatives::draw(&star, &[(0, 1)], 2, 0).is_err());
+    assert!(RankingNegatives::draw(&star, &[(1, 0)], 0, 0).is_err());
 }

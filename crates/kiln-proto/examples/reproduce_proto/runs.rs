@@ -1,5 +1,6 @@
-//! One run of each model: train to the first push, push, last layer (and for ProtoPNet prune),
-//! measuring test accuracy after each step and where the prototypes landed.
+//! One run of each model: train to the first push, push, last layer (then for ProtoPNet prune,
+//! for ST-ProtoPNet joint training again, as its official schedule does), measuring test
+//! accuracy after each step and where the prototypes landed.
 
 use burn::prelude::Device;
 use kiln_core::tensor::try_to_vec;
@@ -9,7 +10,7 @@ use kiln_data::{Batcher, ImageBatch, ImageExample};
 use kiln_proto::protopnet::{prune, push};
 use kiln_proto::render::upsample_bilinear;
 use kiln_proto::similarity::log_similarity;
-use kiln_proto::st_protopnet::{self, StProtoPNetConfig, mean_distance_to_other_class};
+use kiln_proto::st_protopnet::{self, StProtoPNetConfig, StProtoPNetSchedule, mean_distance_to_other_class};
 use kiln_proto::{ProtoPNet, ProtoPNetConfig, ProtoPNetSchedule, PrototypeStage, PushReport};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,8 @@ pub struct RunResult {
     pub after_push: f64,
     /// After the last-layer phase.
     pub after_last_layer: f64,
+    /// After the joint phase that follows the last layer (ST-ProtoPNet).
+    pub after_joint_after_push: Option<f64>,
     /// After pruning (k = 6, τ = 3) and another last-layer phase (ProtoPNet).
     pub after_pruning: Option<f64>,
     /// Prototypes removed by pruning.
@@ -46,11 +49,30 @@ pub struct RunResult {
     pub trivial_distance_before_push: Option<f64>,
 }
 
-/// The phases of the schedule before the first push, and the first last-layer phase: the run
-/// pushes itself in between, to measure accuracy on both sides.
-pub fn split_phases<M: TrainModel<Stage = PrototypeStage>>(phases: &[Phase<M>]) -> (Vec<Phase<M>>, Vec<Phase<M>>) {
+/// The phases of the schedule before the first push, the first last-layer phase and the joint
+/// phase after it (none for ProtoPNet): the run pushes itself after the first group, to
+/// measure accuracy on both sides.
+pub fn split_phases<M: TrainModel<Stage = PrototypeStage>>(phases: &[Phase<M>]) -> [Vec<Phase<M>>; 3] {
     let select = |keep: &dyn Fn(&PrototypeStage) -> bool| phases.iter().filter(|p| keep(&p.stage)).cloned().collect();
-    (select(&|s| s.before_first_push()), select(&|s| *s == PrototypeStage::LastLayer { round: 1 }))
+    [
+        select(&|s| s.before_first_push()),
+        select(&|s| *s == PrototypeStage::LastLayer { round: 1 }),
+        select(&|s| *s == PrototypeStage::JointAfterPush { round: 1 }),
+    ]
+}
+
+/// ST-ProtoPNet's small preset: `n` prototypes per class in each of its two sets.
+pub fn st_protopnet_config(data: &ExperimentData) -> StProtoPNetConfig {
+    StProtoPNetConfig::small(data.classes, data.channels)
+}
+
+/// ProtoPNet's small preset with `2n` prototypes per class, as many as ST-ProtoPNet has over
+/// both sets. The official configurations match them so: ProtoPNet 2000 prototypes for 200
+/// classes (`settings.py`, 10 per class), ST-ProtoPNet 1000 per set (`settings_CUB_CAR.py`,
+/// 5 + 5 per class).
+pub fn protopnet_config(data: &ExperimentData) -> ProtoPNetConfig {
+    let per_class = 2 * st_protopnet_config(data).prototypes_per_class;
+    ProtoPNetConfig::small(data.classes, data.channels).with_prototypes_per_class(per_class)
 }
 
 /// ProtoPNet trained up to its first push and through it, then its first last-layer phase:
@@ -64,10 +86,10 @@ pub fn train_protopnet(
 ) -> kiln_core::Result<(ProtoPNet, PushReport, [f64; 3])> {
     device.seed(seed);
     let set = data.push_set();
-    let (before, last_layer) = split_phases(&schedule.phases(set.clone()));
+    let [before, last_layer, _] = split_phases(&schedule.phases(set.clone()));
     let loader = data.loader(seed);
     let trainer = Trainer::new(device.clone()).with_seed(seed);
-    let model = ProtoPNetConfig::small(data.classes, data.channels).init(device);
+    let model = protopnet_config(data).init(device);
     let (model, _) = trainer.fit(model, &before, &loader, None)?;
     let before_push = accuracy(&trainer, &model, data)?;
     let (model, report) = push(model, &set, device);
@@ -131,7 +153,7 @@ pub fn run_protopnet(
         })?),
         None => None,
     };
-    let (_, last_layer) = split_phases(&schedule.phases(set.clone()));
+    let [_, last_layer, _] = split_phases(&schedule.phases(set.clone()));
     let (pruned_model, prune_report) = prune(model, &set, device, 6, 3);
     let trainer = Trainer::new(device.clone()).with_seed(seed);
     let (pruned_model, _) = trainer.fit(pruned_model, &last_layer, &data.loader(seed), None)?;
@@ -149,19 +171,19 @@ pub fn run_protopnet(
     })
 }
 
-/// ST-ProtoPNet at the same budget: warm-up + joint, push (both sets), last layers.
+/// ST-ProtoPNet: warm-up + joint, push (both sets), last layers, joint after push.
 pub fn run_st_protopnet(
     data: &ExperimentData,
-    schedule: &ProtoPNetSchedule,
+    schedule: &StProtoPNetSchedule,
     seed: u64,
     device: &Device,
 ) -> kiln_core::Result<RunResult> {
     device.seed(seed);
     let set = data.push_set();
-    let (before, last_layer) = split_phases(&schedule.phases_with(st_protopnet::push_action(set.clone())));
+    let [before, last_layer, joint_after_push] = split_phases(&schedule.phases(set.clone()));
     let loader = data.loader(seed);
     let trainer = Trainer::new(device.clone()).with_seed(seed);
-    let model = StProtoPNetConfig::small(data.classes, data.channels).init(device);
+    let model = st_protopnet_config(data).init(device);
     let (model, _) = trainer.fit(model, &before, &loader, None)?;
     let before_push = accuracy(&trainer, &model, data)?;
     let classes = model.prototype_classes();
@@ -186,6 +208,7 @@ pub fn run_st_protopnet(
         }
         None => None,
     };
+    let (model, _) = trainer.fit(model, &joint_after_push, &loader, None)?;
     Ok(RunResult {
         dataset: data.name.into(),
         model: "ST-ProtoPNet".into(),
@@ -193,6 +216,7 @@ pub fn run_st_protopnet(
         before_push,
         after_push,
         after_last_layer,
+        after_joint_after_push: Some(accuracy(&trainer, &model, data)?),
         on_class_part: on_part,
         support_distance: Some(mean_distance_to_other_class(model.support.prototype_vectors.val(), &classes)),
         trivial_distance: Some(mean_distance_to_other_class(model.trivial.prototype_vectors.val(), &classes)),

@@ -10,8 +10,10 @@
 //!   the most similar cross-class pair apart,
 //! - orthogonality `= Σ_c ‖P_c P_cᵀ − I‖₁` (each branch), L1 on wrong-class weights.
 //!
-//! Even steps optimise the trivial branch's loss, odd steps the support branch's (the official
-//! `if i % 2 == 0`); both are logged every step.
+//! Step `i` of each epoch optimises the trivial branch's loss when `i` is even and the support
+//! branch's when it is odd (the official `for i, (image, label) in enumerate(dataloader): if
+//! i % 2 == 0`): the parity restarts with every epoch, so after an epoch with an odd number of
+//! steps the run's global step and `i` disagree. Both branches' terms are logged every step.
 
 use crate::schedule::PrototypeStage;
 use burn::prelude::{Int, Tensor};
@@ -109,9 +111,10 @@ impl StProtoPNet {
         BranchLoss { total, ce, cluster, separation, prototype_term, orthogonality }
     }
 
-    /// Both branches' losses for a batch; the optimised total is the trivial branch's on even
-    /// steps and the support branch's on odd steps.
-    pub fn losses(&self, images: Tensor<4>, targets: Tensor<1, Int>, step: u64) -> StepOutput {
+    /// Both branches' losses for a batch; the optimised total is the trivial branch's when
+    /// `step_in_epoch` (the step's index within its epoch) is even, the support branch's when
+    /// it is odd.
+    pub fn losses(&self, images: Tensor<4>, targets: Tensor<1, Int>, step_in_epoch: usize) -> StepOutput {
         let out = self.forward(images);
         let identity = self.prototype_class_identity.val().detach();
         let own = own_class_mask(identity.clone(), targets.clone());
@@ -135,7 +138,7 @@ impl StProtoPNet {
             self.separation_support_coef,
             true,
         );
-        let total = if step.is_multiple_of(2) { t.total } else { s.total };
+        let total = if step_in_epoch.is_multiple_of(2) { t.total } else { s.total };
         StepOutput::classification(total, out.logits, targets)
             .with_term("cross_entropy", (t.ce + s.ce) * 0.5)
             .with_term("cluster_trivial", t.cluster)
@@ -153,7 +156,7 @@ impl TrainModel for StProtoPNet {
     type Stage = PrototypeStage;
 
     fn step(&self, batch: ImageBatch, ctx: &StepContext<PrototypeStage>) -> StepOutput {
-        self.losses(batch.images, batch.targets, ctx.global_step)
+        self.losses(batch.images, batch.targets, ctx.step_in_epoch)
     }
 
     fn after_optimizer_step(mut self) -> Self {

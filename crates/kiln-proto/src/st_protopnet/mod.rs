@@ -11,13 +11,15 @@
 //! - [`push()`]: projection onto the most similar own-class patch;
 //!   [`mean_distance_to_other_class`]: the boundary claim, measurable.
 //!
-//! Training uses [`crate::ProtoPNetSchedule::phases_with`] with [`push_action`].
+//! - [`StProtoPNetSchedule`]: the official cropped schedule (warm-up, joint, push, last layer,
+//!   joint again after push) as engine phases.
 
 mod config;
 mod explain;
 pub mod loss;
 mod model;
 mod push;
+mod schedule;
 
 use std::sync::Arc;
 
@@ -26,6 +28,7 @@ use kiln_core::train::{Action, ActionContext};
 pub use config::StProtoPNetConfig;
 pub use model::{BranchOutput, PrototypeBranch, StProtoPNet, StProtoPNetOutput, TanhAddOn, normalize_rows};
 pub use push::{StPushReport, mean_distance_to_other_class, push};
+pub use schedule::StProtoPNetSchedule;
 
 use crate::push_set::PushSet;
 
