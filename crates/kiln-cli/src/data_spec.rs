@@ -10,7 +10,7 @@ use kiln_data::formats::{
     idx::load_idx_dir,
     image_folder::{ImageFolderOptions, load_image_folder},
 };
-use kiln_data::procedural::{ProceduralConfig, generate};
+use kiln_data::procedural::{PartImage, ProceduralConfig, generate};
 use kiln_data::{ImageExample, Splits, VectorExample, digits, split};
 
 use crate::error::{CliError, Result};
@@ -92,6 +92,16 @@ pub enum Loaded {
     },
 }
 
+/// The images of `procedural:CLASSES` with their part annotations, split as [`load`] splits
+/// them: `200 × classes` creatures of 32 px, seeded and split by `seed`.
+///
+/// # Errors
+/// [`CliError::Data`] for a number of classes the generator does not support.
+pub fn procedural_splits(classes: usize, seed: u64) -> Result<Splits<PartImage>> {
+    let cfg = ProceduralConfig::new(classes).with_image_size(32).with_num_images(200 * classes).with_seed(seed);
+    Ok(split(generate(&cfg)?, 0.1, 0.2, seed))
+}
+
 /// Loads `spec`; `csv` names the CSV target column and delimiter. Splits are seeded: 10%
 /// validation, 20% test (IDX keeps its own `t10k` test set; gaps in its labels are warned about
 /// on stderr). A CSV's categorical features are one-hot encoded; missing values stay NaN.
@@ -100,9 +110,11 @@ pub fn load(spec: &DataSpec, csv: &ClassifyOptions, seed: u64) -> Result<Loaded>
     Ok(match spec {
         DataSpec::Digits => Loaded::Images { splits: split(digits()?, 0.1, 0.2, seed), classes: classes_of(10) },
         DataSpec::Procedural(n) => {
-            let cfg = ProceduralConfig::new(*n).with_image_size(32).with_num_images(200 * n).with_seed(seed);
-            let images = generate(&cfg)?.iter().map(|p| p.to_example()).collect();
-            Loaded::Images { splits: split(images, 0.1, 0.2, seed), classes: classes_of(*n) }
+            let parts = procedural_splits(*n, seed)?;
+            let examples = |set: &[PartImage]| set.iter().map(PartImage::to_example).collect();
+            let splits =
+                Splits { train: examples(&parts.train), valid: examples(&parts.valid), test: examples(&parts.test) };
+            Loaded::Images { splits, classes: classes_of(*n) }
         }
         DataSpec::Idx(dir) => {
             let train = load_idx_dir(dir, "train")?;

@@ -31,6 +31,18 @@ pub enum CliError {
     /// the run.
     #[error(transparent)]
     UncertaintyFlag(#[from] crate::registry::UncertaintyFlagError),
+    /// A `kiln eval --interpretability` that does not fit the run (no prototypes, no parts).
+    #[error(transparent)]
+    InterpretabilityFlag(#[from] crate::registry::InterpretabilityFlagError),
+    /// From kiln-proto's interpretability metrics (unpaired or unannotated images).
+    #[error(transparent)]
+    Interpretability(#[from] kiln_proto::interpretability::InterpretabilityError),
+    /// A `kiln explain --characteristics` on a run of a model without prototypes.
+    #[error(transparent)]
+    CharacteristicsFlag(#[from] crate::registry::CharacteristicsFlagError),
+    /// From kiln-proto's characteristics (a modification that does not apply to the images).
+    #[error(transparent)]
+    Characteristics(#[from] kiln_proto::characteristics::CharacteristicsError),
     /// From kiln-proto's Prob-PSENN (sampling, input width).
     #[error(transparent)]
     ProbPsenn(#[from] kiln_proto::prob_psenn::ProbPsennError),

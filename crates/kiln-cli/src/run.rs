@@ -5,13 +5,16 @@ use std::path::Path;
 
 use burn::prelude::Device;
 
+use crate::artifact::RunConfig;
 pub(crate) use crate::artifact::write_json;
 pub use crate::artifact::{EvalSummary, TrainSummary};
 use crate::error::Result;
 pub use crate::options::{TrainOptions, TrainRequest};
 use crate::registry::{
-    self, ExplainOutput, ExplainRequest, RobustReport, RobustRequest, UncertaintyReport, UncertaintyRequest,
+    self, ExplainOutput, ExplainRequest, InterpretabilityRequest, RobustReport, RobustRequest, UncertaintyReport,
+    UncertaintyRequest,
 };
+use kiln_proto::interpretability::InterpretabilityReport;
 
 /// Trains the run `request` describes with its model's entry.
 pub fn train(request: &TrainRequest, device: &Device) -> Result<TrainSummary> {
@@ -39,6 +42,8 @@ pub struct EvalRequest {
     pub samples: Option<usize>,
     /// `--ood`: the out-of-distribution set `--uncertainty` is compared with (`procedural`).
     pub ood: Option<String>,
+    /// `--interpretability`: consistency and stability of the prototypes on part annotations.
+    pub interpretability: bool,
 }
 
 /// The outcome of `kiln eval` with its flags.
@@ -50,14 +55,17 @@ pub struct EvalOutcome {
     pub robustness: Option<RobustReport>,
     /// The uncertainty decomposition, when `--uncertainty` was given.
     pub uncertainty: Option<UncertaintyReport>,
+    /// Consistency and stability with their chance levels, when `--interpretability` was given.
+    pub interpretability: Option<InterpretabilityReport>,
 }
 
-/// Evaluates the run in `run_dir` as [`eval`] does, and its robustness and uncertainty as
-/// `request` asks. The flags are checked against the run's model before anything is evaluated.
+/// Evaluates the run in `run_dir` as [`eval`] does, and its robustness, uncertainty and
+/// interpretability as `request` asks. The flags are checked against the run's model before anything is evaluated.
 ///
 /// # Errors
-/// [`crate::CliError::RobustFlag`] and [`crate::CliError::UncertaintyFlag`] for flags that do
-/// not fit the model, and what [`eval`] returns.
+/// [`crate::CliError::RobustFlag`], [`crate::CliError::UncertaintyFlag`] and
+/// [`crate::CliError::InterpretabilityFlag`] for flags that do not fit the run, and what
+/// [`eval`] returns.
 pub fn eval_with(run_dir: &Path, device: &Device, request: &EvalRequest) -> Result<EvalOutcome> {
     let entry = registry::find_run(run_dir)?;
     let robust =
@@ -69,15 +77,26 @@ pub fn eval_with(run_dir: &Path, device: &Device, request: &EvalRequest) -> Resu
         request.ood.as_deref(),
         entry.has_uncertainty(),
     )?;
+    let parts = match request.interpretability {
+        false => None,
+        true => {
+            let run: RunConfig<serde_json::Value, serde_json::Value> = crate::artifact::read_config(run_dir)?;
+            InterpretabilityRequest::parse(entry.name(), true, entry.has_prototypes(), &run.options.data)?
+        }
+    };
     let summary = entry.eval(run_dir, device)?;
     let robustness = robust.map(|r| entry.robustness(run_dir, device, &r)).transpose()?;
     let uncertainty = uncertain.map(|u| entry.uncertainty(run_dir, device, &u)).transpose()?;
-    Ok(EvalOutcome { summary, robustness, uncertainty })
+    let interpretability = parts.map(|p| entry.interpretability(run_dir, device, &p)).transpose()?;
+    Ok(EvalOutcome { summary, robustness, uncertainty, interpretability })
 }
 
 /// Explains a prediction of the run in `run_dir`; errors when its model cannot explain itself.
 pub fn explain(run_dir: &Path, device: &Device, request: &ExplainRequest) -> Result<ExplainOutput> {
     let entry = registry::find_run(run_dir)?;
+    if request.characteristics && !(entry.has_prototypes() && entry.explainer().is_some()) {
+        return Err(registry::no_prototypes(entry.name()).into());
+    }
     let explainer = entry.explainer().ok_or_else(|| registry::cannot_explain(entry.name()))?;
     explainer.explain(run_dir, device, request)
 }

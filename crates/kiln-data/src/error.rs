@@ -284,6 +284,20 @@ pub enum DataError {
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
 
+    /// An image too small for a transform's window (non-local means compares windows of side
+    /// `minimum`).
+    #[error("a {height}×{width} image is smaller than the {minimum}×{minimum} {window}")]
+    ImageTooSmall {
+        /// Image height in pixels.
+        height: usize,
+        /// Image width in pixels.
+        width: usize,
+        /// The smallest side the transform accepts.
+        minimum: usize,
+        /// The window, e.g. `"non-local means search window"`.
+        window: &'static str,
+    },
+
     /// A required file of a CUB-200-2011 directory is absent.
     #[error("{}: required CUB-200-2011 file is missing ({what})", .path.display())]
     CubMissingFile {

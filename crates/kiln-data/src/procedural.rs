@@ -9,6 +9,8 @@
 //!
 //! Class `l` has head shape `l mod 4` and wing colour `(l + l / 4) mod 6`, so every class is a
 //! distinct combination and, from three classes on, neither part alone tells all classes apart.
+//! [`ProceduralConfig::with_class_cue`] makes one part alone the class instead ([`ClassCue`]:
+//! the wing colour with a random head shape, or the head shape with a random wing colour).
 //! Everything else (body and tail colour, whether there is a tail, its shape, the head's near-white
 //! tint, the background, position, scale, facing, pixel noise) varies at random and carries no
 //! class information. Distractors are kept away from the class cues: backgrounds, bodies and
@@ -25,6 +27,7 @@
 //! [`layout`] holds a second generator: two parts whose relative position is the class, for
 //! testing whether a model relates distant parts of an image.
 
+mod cue;
 pub mod layout;
 mod scene;
 
@@ -34,7 +37,10 @@ use rand::rngs::StdRng;
 use crate::error::{DataError, Result};
 use crate::item::{Image, ImageExample};
 
-/// Number of distinct classes available (4 head shapes × 6 wing colours).
+pub use cue::ClassCue;
+
+/// Number of distinct classes available with the default cue (4 head shapes × 6 wing colours);
+/// see [`ClassCue::max_classes`] for the others.
 pub const MAX_CLASSES: usize = scene::HEAD_SHAPES.len() * scene::WING_COLOURS.len();
 
 /// Smallest supported image side, in pixels.
@@ -59,12 +65,20 @@ pub struct ProceduralConfig {
     pub num_images: usize,
     /// Seed of the generator (default 0).
     pub seed: u64,
+    /// Which parts define the class (default [`ClassCue::HeadAndWing`]).
+    pub class_cue: ClassCue,
 }
 
 impl ProceduralConfig {
     /// A configuration for `num_classes` classes: 64-pixel images, 200 images per class, seed 0.
     pub fn new(num_classes: usize) -> Self {
-        Self { image_size: 64, num_classes, num_images: num_classes.saturating_mul(200), seed: 0 }
+        Self {
+            image_size: 64,
+            num_classes,
+            num_images: num_classes.saturating_mul(200),
+            seed: 0,
+            class_cue: ClassCue::HeadAndWing,
+        }
     }
 
     /// Sets the image side in pixels.
@@ -91,16 +105,33 @@ impl ProceduralConfig {
         self
     }
 
+    /// Sets which parts define the class.
+    pub fn with_class_cue(mut self, class_cue: ClassCue) -> Self {
+        self.class_cue = class_cue;
+        self
+    }
+
+    /// A description of class `label` under this configuration's cue, e.g.
+    /// `"triangle head, red wing"` or `"red wing, any head"`; for a label outside
+    /// `0..num_classes` (or beyond the cue's classes) it says the class is unknown.
+    pub fn class_description(&self, label: usize) -> String {
+        if label >= self.num_classes.min(self.class_cue.max_classes()) {
+            return format!("unknown class {label} (of {})", self.num_classes);
+        }
+        self.class_cue.describe(label)
+    }
+
     /// Checks that every field is in range.
     ///
     /// # Errors
     /// [`DataError::InvalidConfig`] naming the field and its allowed range.
     pub fn validate(&self) -> Result<()> {
         check_image_size(self.image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)?;
-        if !(2..=MAX_CLASSES).contains(&self.num_classes) {
+        let max = self.class_cue.max_classes();
+        if !(2..=max).contains(&self.num_classes) {
             return Err(DataError::InvalidConfig(format!(
-                "num_classes must be in 2..={MAX_CLASSES}, got {}",
-                self.num_classes
+                "num_classes must be in 2..={max} with class cue {:?}, got {}",
+                self.class_cue, self.num_classes
             )));
         }
         if self.num_images == 0 {
@@ -127,7 +158,8 @@ pub struct PartAnnotation {
     pub keypoint: (f32, f32),
     /// `height * width` flags, row-major: `true` exactly where this part is visible.
     pub mask: Vec<bool>,
-    /// Whether the part determines the class (head and wing) or is a distractor (body, tail).
+    /// Whether the part determines the class (head and wing, or the one of them the
+    /// [`ClassCue`] names) or is a distractor (body, tail, the other one).
     pub defines_class: bool,
 }
 
@@ -140,6 +172,10 @@ pub struct PartImage {
     pub label: usize,
     /// The visible parts, in drawing order (see [`PART_NAMES`]); masks never overlap.
     pub parts: Vec<PartAnnotation>,
+    /// The head's shape: `circle`, `square`, `triangle` or `diamond`.
+    pub head_shape: &'static str,
+    /// The wing's colour: `red`, `blue`, `yellow`, `green`, `magenta` or `cyan`.
+    pub wing_colour: &'static str,
 }
 
 impl PartImage {
@@ -177,19 +213,22 @@ pub fn generate_one(cfg: &ProceduralConfig, index: usize) -> Result<PartImage> {
 
 /// A human-readable description of class `label`, e.g. `"triangle head, red wing"`; for a label
 /// outside `0..num_classes` (or beyond [`MAX_CLASSES`]) it says the class is unknown.
+/// (The default cue; [`ProceduralConfig::class_description`] describes any.)
 pub fn class_description(num_classes: usize, label: usize) -> String {
-    if label >= num_classes.min(MAX_CLASSES) {
-        return format!("unknown class {label} (of {num_classes})");
-    }
-    let (shape, wing) = scene::class_parts(label);
-    format!("{} head, {} wing", shape.name(), wing.name)
+    ProceduralConfig::new(num_classes).class_description(label)
 }
 
-/// Renders image `index` of a validated configuration.
+/// Renders image `index` of a validated configuration. The cue's random part is drawn from its
+/// own stream, so the scene's stream (and the default cue's images) are the same as without it.
 fn render(cfg: &ProceduralConfig, index: usize) -> PartImage {
-    let mut rng = StdRng::seed_from_u64(image_seed(cfg.seed, index));
-    scene::render(cfg.image_size, index % cfg.num_classes, &mut rng)
+    let seed = image_seed(cfg.seed, index);
+    let label = index % cfg.num_classes;
+    let class = cfg.class_cue.parts(label, &mut StdRng::seed_from_u64(scene::mix(seed ^ CUE_STREAM)));
+    scene::render(cfg.image_size, label, &class, &mut StdRng::seed_from_u64(seed))
 }
+
+/// Seed salt of the cue's stream.
+const CUE_STREAM: u64 = 0x4355_4553; // "CUES"
 
 /// The seed of image `index`: a SplitMix64 mix of the dataset seed and the index.
 fn image_seed(seed: u64, index: usize) -> u64 {

@@ -13,7 +13,7 @@ use crate::ProtoPNet;
 use crate::push_set::{PrototypeSource, PushReport, PushSet};
 use crate::render::{
     BLACK, Canvas, GREEN, Point, RED, Rect, WHITE, YELLOW, crop, grid, heatmap_overlay, high_activation_box,
-    scale_nearest, to_rgb, upsample_bilinear,
+    scale_nearest, text_size, to_rgb, upsample_bilinear, wrap_at_commas,
 };
 use crate::similarity::log_similarity;
 
@@ -157,10 +157,25 @@ impl Explanation {
     /// high-activation box (95th percentile), the source image with the prototype's patch, and
     /// the contribution as a bar. `push_set` supplies the source images.
     pub fn render(&self, image: &Image, push_set: Option<&PushSet>) -> RgbImage {
+        self.render_with_notes(image, push_set, |_| None)
+    }
+
+    /// [`render`](Self::render) with a note of text under each prototype's bar (such as its
+    /// characteristics, `prototype 7: hue 0.91, shape 0.12, ...`), wrapped at commas to the
+    /// text column; rows grow to fit their notes.
+    pub fn render_with_notes(
+        &self,
+        image: &Image,
+        push_set: Option<&PushSet>,
+        note: impl Fn(&PrototypeEvidence) -> Option<String>,
+    ) -> RgbImage {
         let tile = 96u32;
         let factor = (tile / image.height.max(image.width).max(1) as u32).max(1);
         let tile = factor * image.height.max(image.width) as u32;
-        let row_h = tile + 16;
+        let notes: Vec<Option<String>> =
+            self.evidence.iter().map(|e| note(e).map(|n| wrap_at_commas(&n, NOTE_COLUMNS))).collect();
+        let note_h = notes.iter().flatten().map(|n| text_size(n, 1).1 + NOTE_TOP + 4).max().unwrap_or(0);
+        let row_h = (tile + 16).max(note_h);
         let width = 2 * tile + 300;
         let height = 24 + row_h * self.evidence.len().max(1) as u32;
         let mut canvas = Canvas::new(width, height);
@@ -191,10 +206,19 @@ impl Explanation {
             );
             let bar = ((e.contribution.abs() / max_contribution) * 260.0) as i32;
             canvas.bar(Point::new(tx, y + 30), bar.max(1), 10, if e.contribution >= 0.0 { GREEN } else { RED });
+            if let Some(text) = &notes[r] {
+                canvas.text(Point::new(tx, y + NOTE_TOP as i32), text, BLACK, 1);
+            }
         }
         canvas.into_image()
     }
 }
+
+/// Characters per line of a note (the 300-pixel text column at 6 pixels a character).
+const NOTE_COLUMNS: usize = 48;
+
+/// Where a note starts below its row's top, under the contribution bar.
+const NOTE_TOP: u32 = 46;
 
 /// Outlines the inclusive pixel box `(y0, x0, y1, x1)` (rows, then columns, as receptive fields
 /// are stored) of an image drawn `factor` times larger.

@@ -38,6 +38,20 @@ pub fn cosine_similarities(latent: Tensor<4>, prototypes: Tensor<2>) -> Tensor<4
     (p.matmul(z) / z_norm).reshape([b, m, h, w])
 }
 
+/// TesNet's projection of every latent patch onto every unit prototype, `⟨z_hw, p_j/‖p_j‖⟩`
+/// (the latent vector is not normalised), `[b, m, H, W]`: the activation maps of ST-ProtoPNet's
+/// cropped variant and of EvalProtoPNet (`_project2basis`).
+///
+/// # Shapes
+/// `latent [b, D, H, W]`, `prototypes [m, D]` → `[b, m, H, W]`
+pub fn projection_similarities(latent: Tensor<4>, prototypes: Tensor<2>) -> Tensor<4> {
+    let [b, d, h, w] = latent.dims();
+    let m = prototypes.dims()[0];
+    let p_norm = prototypes.clone().powi_scalar(2).sum_dim(1).sqrt().clamp_min(1e-12); // [m, 1]
+    let unit = (prototypes / p_norm).unsqueeze::<3>();
+    unit.matmul(latent.reshape([b, d, h * w])).reshape([b, m, h, w])
+}
+
 /// Minimum over the spatial positions: `[b, m, H, W] → [b, m]`.
 pub fn spatial_min(maps: Tensor<4>) -> Tensor<2> {
     let [b, m, h, w] = maps.dims();

@@ -41,7 +41,7 @@ pub use heatmap::{blend_heatmap, colormap_jet, heatmap_rgb, normalize_min_max};
 pub use line::draw_line;
 pub use marker::{Marker, draw_marker};
 pub use png::{dim, save_png, unit_to_u8};
-pub use resample::upsample_bilinear;
+pub use resample::{upsample_bicubic, upsample_bilinear};
 
 /// The pixel and image types everything here draws on, re-exported so callers need not depend
 /// on `image` themselves.

@@ -38,11 +38,14 @@ pub enum Command {
     Train(TrainArgs),
     /// Evaluate a trained run (any model) on its held-out test data; for models that prove
     /// L2 radii (robust-cbc, cbc, glvq, rbf, robust-rbf), also certified and attacked accuracy;
-    /// for models with sampled prototypes (prob-psenn), also their uncertainty.
+    /// for models with sampled prototypes (prob-psenn), also their uncertainty; for prototype
+    /// networks on part-annotated data, how consistently and stably their prototypes hit parts.
     ///
     /// Example: kiln eval --checkpoint runs/cbc --certify 0.15,0.3,0.45 --attack pgd
     ///
     /// Example: kiln eval --checkpoint runs/psenn --uncertainty --samples 20 --ood procedural
+    ///
+    /// Example: kiln eval --checkpoint runs/proto --interpretability
     Eval {
         /// Run directory written by `kiln train` or `kiln graph`.
         #[arg(long)]
@@ -69,6 +72,13 @@ pub enum Command {
         /// greyscale for a one-channel model).
         #[arg(long, allow_hyphen_values = true)]
         ood: Option<String>,
+        /// For prototype networks (protopnet, st-protopnet, eval-protopnet) on data with part
+        /// annotations (procedural): the consistency score (% of prototypes whose activated
+        /// region hits one part on ≥ 80% of their class's test images) and the stability score
+        /// (mean % of images whose hit parts survive Gaussian noise), each beside its chance
+        /// level (a random pixel as every activation maximum).
+        #[arg(long)]
+        interpretability: bool,
         /// Device (default: $KILN_DEVICE or auto).
         #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
         device: String,
@@ -89,6 +99,12 @@ pub enum Command {
         /// Number of prototypes to show.
         #[arg(long, default_value_t = 3)]
         top: usize,
+        /// Also measure what each prototype's similarity rests on (Nauta et al.): the drop in
+        /// similarity under hue, contrast, saturation, brightness, texture (non-local means) and
+        /// shape (a sinusoidal warp) modifications, on this image and over the test split (its
+        /// first 200 images); printed, written as JSON and drawn beside each prototype.
+        #[arg(long)]
+        characteristics: bool,
         /// Device (default: $KILN_DEVICE or auto).
         #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
         device: String,
@@ -159,8 +175,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Train(args) => train_and_report(&args.request(), &args.run.device)?,
         Command::Graph { command: GraphCommand::Train(args) } => train_and_report(&args.request(), &args.run.device)?,
         Command::Graph { command: GraphCommand::Link(args) } => train_and_report(&args.request(), &args.run.device)?,
-        Command::Eval { checkpoint, certify, attack, uncertainty, samples, ood, device: d } => {
-            let request = EvalRequest { certify, attack, uncertainty, samples, ood };
+        Command::Eval { checkpoint, certify, attack, uncertainty, samples, ood, interpretability, device: d } => {
+            let request = EvalRequest { certify, attack, uncertainty, samples, ood, interpretability };
             let outcome = eval_with(&checkpoint, &device(&d)?, &request)?;
             report::print_evaluation(&outcome.summary.test, &outcome.summary.metrics);
             if let Some(robustness) = &outcome.robustness {
@@ -169,9 +185,13 @@ pub fn run(cli: Cli) -> Result<()> {
             if let Some(uncertainty) = &outcome.uncertainty {
                 report::print_uncertainty(uncertainty);
             }
+            if let Some(interpretability) = &outcome.interpretability {
+                report::print_interpretability(interpretability);
+            }
         }
-        Command::Explain { checkpoint, index, top, device: d } => {
-            let out = explain(&checkpoint, &device(&d)?, &ExplainRequest { index, top_k: top })?;
+        Command::Explain { checkpoint, index, top, characteristics, device: d } => {
+            let request = ExplainRequest { index, top_k: top, characteristics };
+            let out = explain(&checkpoint, &device(&d)?, &request)?;
             report::print_explanation(&out);
         }
         Command::Search(args) => tools::search(args)?,
@@ -180,7 +200,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Models => {
             for m in MODELS {
                 let explains = if m.explainer().is_some() { "explains" } else { "" };
-                println!("{:<13} {:<17} {:<9} {}", m.name(), m.task().command(), explains, m.about());
+                println!("{:<14} {:<17} {:<9} {}", m.name(), m.task().command(), explains, m.about());
             }
         }
         Command::Devices => tools::devices()?,

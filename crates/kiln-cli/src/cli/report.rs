@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 
 use kiln_core::train::Evaluation;
+use kiln_proto::characteristics::Scope;
+use kiln_proto::explain::Explanation;
+use kiln_proto::interpretability::InterpretabilityReport;
 
 use crate::artifact::TrainSummary;
-use crate::registry::{ExplainOutput, RobustReport, UncertaintyReport};
+use crate::registry::{Characteristics, ExplainOutput, RobustReport, UncertaintyReport};
 
 /// Confusion matrices of more classes than this are not printed (they stay in the run
 /// directory's `summary.json`).
@@ -72,6 +75,14 @@ pub fn print_uncertainty(report: &UncertaintyReport) {
     }
 }
 
+/// Consistency and stability, each beside its chance level.
+pub fn print_interpretability(report: &InterpretabilityReport) {
+    println!("interpretability: {} prototypes on {} annotated test images", report.prototypes, report.images);
+    for (name, score) in [("consistency", report.consistency), ("stability", report.stability)] {
+        println!("{name}: {:.2}% (chance {:.2}%)", score.score, score.chance);
+    }
+}
+
 /// A training run's outcome: whether it completed, the last validation accuracy, the test
 /// evaluation.
 pub fn print_training(summary: &TrainSummary) {
@@ -88,6 +99,31 @@ pub fn print_training(summary: &TrainSummary) {
 pub fn print_explanation(out: &ExplainOutput) {
     println!("true class {}", out.label);
     print!("{}", out.explanation.to_text());
+    if let Some((characteristics, path)) = &out.characteristics {
+        print_characteristics(characteristics, &out.explanation);
+        println!("wrote {}", path.display());
+    }
     let gallery = out.gallery.as_ref().map(|g| format!(" and {}", g.display())).unwrap_or_default();
     println!("wrote {}, {}{gallery}", out.png.display(), out.json.display());
+}
+
+/// The characteristics of the explained prototypes: over the test split, then on this image.
+fn print_characteristics(characteristics: &Characteristics, explanation: &Explanation) {
+    let shown: Vec<usize> = explanation.evidence.iter().map(|e| e.prototype).collect();
+    let images = match characteristics.global.scope {
+        Scope::Set { images } => images,
+        Scope::Image => 1,
+    };
+    println!("characteristics (similarity drop when modified), over {images} test images:");
+    for &j in &shown {
+        if let Some(line) = characteristics.global.line(j) {
+            println!("  {line}");
+        }
+    }
+    println!("on this image:");
+    for &j in &shown {
+        if let Some(line) = characteristics.local.line(j) {
+            println!("  {line}");
+        }
+    }
 }

@@ -8,11 +8,13 @@ use burn::prelude::Device;
 use kiln_core::train::{LrSchedule, Phase, TrainModel, TrainPhase, Trainer};
 use kiln_data::ImageBatcher;
 use kiln_proto::PushSet;
+use kiln_proto::interpretability::InterpretabilityReport;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::ModelEntry;
 use super::explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explainer, write_explanation};
+use super::interpretability::{InterpretabilityFlagError, InterpretabilityRequest, PrototypesOf};
 use super::robust::{CertificateOf, RobustReport, RobustRequest};
 use super::uncertainty::{UncertaintyFlagError, UncertaintyOf, UncertaintyReport, UncertaintyRequest};
 use crate::artifact::{self, EvalSummary, RunConfig, TrainSummary};
@@ -60,6 +62,12 @@ pub trait Classifier: Sync + 'static {
     /// The model's decomposition of its predictive uncertainty over sampled prototype sets,
     /// when it has one (`kiln eval --uncertainty`).
     fn uncertainty() -> Option<UncertaintyOf<Self::Model>> {
+        None
+    }
+
+    /// The model's prototypes as the part metrics see them (similarity maps and classes), when
+    /// it has any (`kiln eval --interpretability`).
+    fn prototypes() -> Option<PrototypesOf<Self::Model>> {
         None
     }
 }
@@ -136,6 +144,28 @@ impl<T: Classifier> ModelEntry for Classify<T> {
         super::robust::evaluate(certificate(&model), &test, request, device)
     }
 
+    fn has_prototypes(&self) -> bool {
+        T::prototypes().is_some()
+    }
+
+    fn interpretability(
+        &self,
+        run_dir: &Path,
+        device: &Device,
+        request: &InterpretabilityRequest,
+    ) -> Result<InterpretabilityReport> {
+        let prototypes = T::prototypes().ok_or_else(|| InterpretabilityFlagError::NoPrototypes {
+            model: T::NAME.into(),
+            prototype_models: super::prototype_names(),
+        })?;
+        let (run, prepared, model) = Self::load(run_dir, device)?;
+        let Prepared::Images { test, norm, .. } = prepared else {
+            return Err(CliError::Usage(format!("{}: --interpretability scores images", run_dir.display())));
+        };
+        let batcher = ImageBatcher::new(norm);
+        super::interpretability::score(prototypes(&model), &test, &batcher, request, run.options.seed, run_dir, device)
+    }
+
     fn has_uncertainty(&self) -> bool {
         T::uncertainty().is_some()
     }
@@ -168,7 +198,15 @@ impl<T: Classifier> Explain for Classify<T> {
         let batcher = ImageBatcher::new(norm);
         let input = ExplainInput { run_dir, image: &example.image, batcher: &batcher, device, top_k: request.top_k };
         let explained = explainer(&model, &input)?;
+        let characteristics = match (request.characteristics, T::prototypes()) {
+            (false, _) => None,
+            (true, Some(prototypes)) => {
+                Some(super::characteristics::measure(prototypes(&model), &example.image, &test, &batcher, device)?)
+            }
+            (true, None) => return Err(super::no_prototypes(T::NAME).into()),
+        };
         let push_set = PushSet::new(train, batcher);
-        write_explanation(run_dir, request.index, example, explained, &push_set, run.data.num_classes())
+        let example = (request.index, example);
+        write_explanation(run_dir, example, explained, &push_set, run.data.num_classes(), characteristics)
     }
 }

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use burn::prelude::Device;
 use kiln_data::{Image, ImageBatcher, ImageExample};
-use kiln_proto::explain::{Explanation, prototype_gallery};
+use kiln_proto::explain::{Explanation, PrototypeEvidence, prototype_gallery};
 use kiln_proto::render::save_png;
 use kiln_proto::{PushReport, PushSet};
 use serde::de::DeserializeOwned;
 
+use super::characteristics::Characteristics;
 use crate::artifact::{read_json, write_json};
 use crate::error::{CliError, Result};
 
@@ -20,6 +21,8 @@ pub struct ExplainRequest {
     pub index: usize,
     /// Number of prototypes to show.
     pub top_k: usize,
+    /// Also measure the prototypes' characteristics (`--characteristics`).
+    pub characteristics: bool,
 }
 
 /// A registry entry's explanation of one test image of a run.
@@ -67,6 +70,8 @@ pub struct ExplainOutput {
     pub json: PathBuf,
     /// The prototype gallery PNG, when the run has a push report.
     pub gallery: Option<PathBuf>,
+    /// The prototypes' characteristics and their JSON, with `--characteristics`.
+    pub characteristics: Option<(Characteristics, PathBuf)>,
 }
 
 /// The newest push report of a run (`push/phase-NN.json`), of the model's report type.
@@ -87,22 +92,33 @@ fn not_written<E: std::fmt::Display>(path: &Path) -> impl FnOnce(E) -> CliError 
 }
 
 /// Writes `explain/test-<index>.{png,json}` and, with push sources, `gallery.png` (one row per
-/// class) into `run_dir`.
+/// class) into `run_dir`; with `characteristics`, also `explain/test-<index>-characteristics.json`,
+/// and each prototype's characteristics are drawn beside it in the PNG.
 pub fn write_explanation(
     run_dir: &Path,
-    index: usize,
-    example: &ImageExample,
+    (index, example): (usize, &ImageExample),
     explained: Explained,
     push_set: &PushSet,
     num_classes: usize,
+    characteristics: Option<Characteristics>,
 ) -> Result<ExplainOutput> {
     let out_dir = run_dir.join("explain");
     std::fs::create_dir_all(&out_dir).map_err(|e| kiln_core::CoreError::io(&out_dir, e))?;
     let png = out_dir.join(format!("test-{index}.png"));
     let json = out_dir.join(format!("test-{index}.json"));
     let Explained { explanation, prototypes } = explained;
-    save_png(&explanation.render(&example.image, Some(push_set)), &png).map_err(not_written(&png))?;
+    let note = |e: &PrototypeEvidence| characteristics.as_ref().and_then(|c| c.note(e.prototype));
+    let picture = explanation.render_with_notes(&example.image, Some(push_set), note);
+    save_png(&picture, &png).map_err(not_written(&png))?;
     write_json(&json, &explanation)?;
+    let characteristics = match characteristics {
+        Some(c) => {
+            let path = out_dir.join(format!("test-{index}-characteristics.json"));
+            write_json(&path, &c)?;
+            Some((c, path))
+        }
+        None => None,
+    };
     let gallery = match &prototypes {
         Some(report) => {
             let path = run_dir.join("gallery.png");
@@ -112,5 +128,5 @@ pub fn write_explanation(
         }
         None => None,
     };
-    Ok(ExplainOutput { explanation, label: example.label, png, json, gallery })
+    Ok(ExplainOutput { explanation, label: example.label, png, json, gallery, characteristics })
 }

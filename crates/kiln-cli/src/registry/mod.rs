@@ -15,12 +15,16 @@
 //! ([`Classifier::certificate`]), and `kiln eval --certify` reports its certified accuracy
 //! ([`robust`]). One that samples its prototypes also returns its uncertainty decomposition
 //! ([`Classifier::uncertainty`]), and `kiln eval --uncertainty` reports it ([`uncertainty`]).
+//! A prototype network returns its prototypes ([`Classifier::prototypes`]), and `kiln eval
+//! --interpretability` scores them against part annotations ([`interpretability`]).
 
 mod cbc;
+mod characteristics;
 mod classifiers;
 mod classify;
 mod deep_cbc;
 mod explain;
+pub mod interpretability;
 mod link;
 mod node;
 mod prob_psenn;
@@ -33,16 +37,19 @@ use std::path::Path;
 
 use burn::prelude::Device;
 use kiln_graph::layers::LayerKind;
+use kiln_proto::interpretability::InterpretabilityReport;
 
 pub use cbc::{Cbc, Glvq, OnPixels, PixelInput, RobustCbc};
+pub use characteristics::{Characteristics, CharacteristicsFlagError, no_prototypes};
 pub use classifiers::{Cnn, Mlp, ResNet};
 pub use classify::{Classifier, Classify};
 pub use deep_cbc::DeepCbc;
 pub use explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explained, Explainer};
+pub use interpretability::{InterpretabilityFlagError, InterpretabilityRequest};
 pub use link::LinkEntry;
 pub use node::NodeEntry;
 pub use prob_psenn::ProbPsenn;
-pub use proto::{ProtoPNet, StProtoPNet};
+pub use proto::{EvalProtoPNet, ProtoPNet, StProtoPNet};
 pub use rbf::{Rbf, RobustRbf};
 pub use robust::{RobustFlagError, RobustReport, RobustRequest};
 pub use uncertainty::{UncertaintyFlagError, UncertaintyReport, UncertaintyRequest};
@@ -84,6 +91,24 @@ pub trait ModelEntry: Sync {
         Err(robust::RobustFlagError::NoCertificate { model: self.name().into(), certified: certified_names() }.into())
     }
 
+    /// Whether the model has prototypes the part metrics can score (`kiln eval
+    /// --interpretability`).
+    fn has_prototypes(&self) -> bool {
+        false
+    }
+
+    /// Consistency and stability of the prototypes of the run in `run_dir` on its annotated
+    /// test split, with their chance levels. Default: the model has no prototypes.
+    fn interpretability(
+        &self,
+        _run_dir: &Path,
+        _device: &Device,
+        _request: &InterpretabilityRequest,
+    ) -> Result<InterpretabilityReport> {
+        Err(InterpretabilityFlagError::NoPrototypes { model: self.name().into(), prototype_models: prototype_names() }
+            .into())
+    }
+
     /// Whether the model decomposes its predictive uncertainty (`kiln eval --uncertainty`).
     fn has_uncertainty(&self) -> bool {
         false
@@ -109,6 +134,7 @@ pub static MODELS: &[&dyn ModelEntry] = &[
     &Classify(ResNet),
     &Classify(ProtoPNet),
     &Classify(StProtoPNet),
+    &Classify(EvalProtoPNet),
     &Classify(RobustCbc),
     &Classify(Cbc),
     &Classify(Glvq),
@@ -142,6 +168,11 @@ pub fn certified_names() -> String {
 /// The names of the models with an uncertainty decomposition, comma separated.
 pub fn uncertain_names() -> String {
     names(|m| m.has_uncertainty())
+}
+
+/// The names of the models with prototypes for the part metrics, comma separated.
+pub fn prototype_names() -> String {
+    names(|m| m.has_prototypes())
 }
 
 /// The names of the models that can explain themselves, comma separated.

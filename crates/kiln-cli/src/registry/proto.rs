@@ -1,15 +1,22 @@
 //! The prototype networks of `kiln train`: ProtoPNet and ST-ProtoPNet on the small preset, with
 //! the warm-up → joint → push → last-layer schedule (ST-ProtoPNet's adds a joint phase after the
-//! push, as its official code does), and their "this looks like that" explanations.
+//! push, as its official code does), and their "this looks like that" explanations; EvalProtoPNet
+//! (warm-up and joint, no push). All three expose their prototypes to `kiln eval
+//! --interpretability`.
 
 use burn::prelude::Device;
 use kiln_core::train::{ImageBatch, Phase};
 use kiln_data::ImageBatcher;
+use kiln_proto::interpretability::PrototypeClasses;
 use kiln_proto::st_protopnet::StPushReport;
-use kiln_proto::{ProtoPNetConfig, ProtoPNetSchedule, PushReport, PushSet, StProtoPNetConfig, StProtoPNetSchedule};
+use kiln_proto::{
+    EvalProtoPNetConfig, EvalProtoPNetSchedule, ProtoPNetConfig, ProtoPNetSchedule, PushReport, PushSet,
+    StProtoPNetConfig, StProtoPNetSchedule,
+};
 
 use super::classify::Classifier;
 use super::explain::{ExplainInput, Explained, Explainer, latest_push};
+use super::interpretability::PrototypesOf;
 use crate::classify_data::{ClassifyData, Prepared};
 use crate::error::{CliError, Result};
 use crate::options::TrainOptions;
@@ -58,6 +65,10 @@ impl Classifier for ProtoPNet {
     fn explainer() -> Option<Explainer<kiln_proto::ProtoPNet>> {
         Some(explain_protopnet)
     }
+
+    fn prototypes() -> Option<PrototypesOf<kiln_proto::ProtoPNet>> {
+        Some(|model| model as &dyn PrototypeClasses)
+    }
 }
 
 /// ST-ProtoPNet (Wang et al., ICCV 2023).
@@ -85,6 +96,42 @@ impl Classifier for StProtoPNet {
 
     fn explainer() -> Option<Explainer<kiln_proto::StProtoPNet>> {
         Some(explain_st_protopnet)
+    }
+
+    fn prototypes() -> Option<PrototypesOf<kiln_proto::StProtoPNet>> {
+        Some(|model| model as &dyn PrototypeClasses)
+    }
+}
+
+/// EvalProtoPNet's small preset schedule with `--epochs` joint epochs.
+fn eval_schedule(options: &TrainOptions) -> EvalProtoPNetSchedule {
+    EvalProtoPNetSchedule { joint_epochs: options.epochs, ..EvalProtoPNetSchedule::small() }
+}
+
+/// EvalProtoPNet (Huang et al., ICCV 2023): SDFA and SA on.
+pub struct EvalProtoPNet;
+
+impl Classifier for EvalProtoPNet {
+    const NAME: &'static str = "eval-protopnet";
+    const ABOUT: &'static str = "EvalProtoPNet, small preset with SDFA and SA; warm-up, joint, no push";
+    type Batch = ImageBatch;
+    type Model = kiln_proto::EvalProtoPNet;
+    type Config = EvalProtoPNetConfig;
+
+    fn config(data: &ClassifyData) -> EvalProtoPNetConfig {
+        EvalProtoPNetConfig::small(data.num_classes(), data.input_shape[0])
+    }
+
+    fn init(config: &EvalProtoPNetConfig, device: &Device) -> kiln_proto::EvalProtoPNet {
+        config.init(device)
+    }
+
+    fn phases(options: &TrainOptions, _data: &Prepared) -> Result<Vec<Phase<kiln_proto::EvalProtoPNet>>> {
+        Ok(eval_schedule(options).phases())
+    }
+
+    fn prototypes() -> Option<PrototypesOf<kiln_proto::EvalProtoPNet>> {
+        Some(|model| model as &dyn PrototypeClasses)
     }
 }
 

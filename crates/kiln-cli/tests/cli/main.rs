@@ -12,6 +12,7 @@ mod graph_citation;
 mod graph_files;
 mod graph_readers;
 mod idx_files;
+mod interpretability;
 mod malformed;
 mod registry;
 mod robust;

@@ -65,6 +65,19 @@ impl Backbone {
         }
     }
 
+    /// Every stage's output, in order: the CNN's blocks, the ResNet's stages (torchvision's
+    /// `layer1`, `layer2`, …). The first is the shallowest map (EvalProtoPNet's SDFA aligns the
+    /// deep map with it), the last is [`Backbone::features`].
+    ///
+    /// # Shapes
+    /// `[b, c, h, w] → [[b, c_i, h_i, w_i]; stages]`
+    pub fn stages(&self, x: Tensor<4>) -> Vec<Tensor<4>> {
+        match self {
+            Self::Cnn(m) => m.stages(x),
+            Self::ResNet(m) => m.stages(x),
+        }
+    }
+
     /// The receptive field of one feature-map position in the input.
     pub fn receptive_field(&self) -> ReceptiveField {
         let layers = match self {

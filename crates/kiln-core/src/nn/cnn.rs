@@ -167,6 +167,20 @@ impl Cnn {
         x
     }
 
+    /// Every block's output (after its pool, when it has one), in order; the last is
+    /// [`Cnn::features`]. A block is the CNN's stage.
+    ///
+    /// # Shapes
+    /// `[b, in_channels, h, w] → [[b, channels[i], h_i, w_i]; blocks]`
+    pub fn stages(&self, mut x: Tensor<4>) -> Vec<Tensor<4>> {
+        let mut stages = Vec::with_capacity(self.blocks.len());
+        for block in &self.blocks {
+            x = block.forward(x);
+            stages.push(x.clone());
+        }
+        stages
+    }
+
     /// `(kernel, stride, padding)` of every spatial layer, in order.
     pub fn layer_geometry(&self) -> Vec<(usize, usize, usize)> {
         self.blocks.iter().flat_map(|block| ConvBlock::geometry(block.conv.stride[0], block.pool.is_some())).collect()

@@ -198,14 +198,39 @@ impl ResNet {
     /// # Shapes
     /// `[b, in_channels, h, w] → [b, base_width · 2^(stages-1), h', w']`
     pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
-        let mut x = self.activation.forward(self.stem_norm.forward(self.stem.forward(x)));
-        if let Some(pool) = &self.stem_pool {
-            x = pool.forward(x);
-        }
+        let mut x = self.forward_stem(x);
         for block in &self.blocks {
             x = block.forward(x);
         }
         x
+    }
+
+    /// Every stage's output (the last block of each stage; a stage after the first begins with
+    /// a stride-2 block), in order; the last is [`ResNet::features`]. The stem is no stage:
+    /// stage 0 is torchvision's `layer1`.
+    ///
+    /// # Shapes
+    /// `[b, in_channels, h, w] → [[b, base_width · 2^i, h_i, w_i]; stages]`
+    pub fn stages(&self, x: Tensor<4>) -> Vec<Tensor<4>> {
+        let mut x = self.forward_stem(x);
+        let mut stages = Vec::new();
+        for (i, block) in self.blocks.iter().enumerate() {
+            x = block.forward(x);
+            let stage_ends = self.blocks.get(i + 1).is_none_or(|next| next.conv1.stride[0] > 1);
+            if stage_ends {
+                stages.push(x.clone());
+            }
+        }
+        stages
+    }
+
+    /// The stem: convolution, batch norm, ReLU and, with the ImageNet stem, the max-pool.
+    fn forward_stem(&self, x: Tensor<4>) -> Tensor<4> {
+        let x = self.activation.forward(self.stem_norm.forward(self.stem.forward(x)));
+        match &self.stem_pool {
+            Some(pool) => pool.forward(x),
+            None => x,
+        }
     }
 
     /// `(kernel, stride, padding)` of every spatial layer on the main path, in order.

@@ -7,4 +7,5 @@ mod engine;
 mod experiment;
 mod fit_input;
 mod layers;
+mod stages;
 mod timing;

@@ -7,8 +7,10 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use super::cue::ClassParts;
 use super::{PART_NAMES, PartAnnotation, PartImage};
 use crate::item::Image;
+use crate::transform::hsv_to_rgb as hsv;
 
 /// The class-defining head shapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,30 +227,16 @@ impl Background {
     }
 }
 
-/// HSV (all in `[0, 1]`, hue wrapping) to RGB.
-fn hsv(hue: f32, sat: f32, value: f32) -> [f32; 3] {
-    let h = hue.rem_euclid(1.0) * 6.0;
-    let f = h - h.floor();
-    let (p, q, t) = (value * (1.0 - sat), value * (1.0 - sat * f), value * (1.0 - sat * (1.0 - f)));
-    match h as u32 {
-        0 => [value, t, p],
-        1 => [q, value, p],
-        2 => [p, value, t],
-        3 => [p, q, value],
-        4 => [t, p, value],
-        _ => [value, p, q],
-    }
-}
-
 /// A random muted colour with saturation and value drawn from the given ranges.
 pub(super) fn muted(rng: &mut StdRng, sat: (f32, f32), value: (f32, f32)) -> [f32; 3] {
     let hue = rng.random_range(0.0..1.0);
     hsv(hue, rng.random_range(sat.0..sat.1), rng.random_range(value.0..value.1))
 }
 
-/// The creature of class `label` for images of side `s`, placed fully inside the image.
-fn creature(s: f32, label: usize, rng: &mut StdRng) -> Vec<Part> {
-    let (shape, wing) = class_parts(label);
+/// The creature with head shape and wing colour `class` for images of side `s`, placed fully
+/// inside the image.
+fn creature(s: f32, class: &ClassParts, rng: &mut StdRng) -> Vec<Part> {
+    let (shape, wing) = (class.shape, class.wing);
     let scale = rng.random_range(0.85..1.1);
     let dir: f32 = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
     let (a, b, r) = (0.2 * s * scale, 0.13 * s * scale, 0.13 * s * scale);
@@ -288,11 +276,12 @@ fn creature(s: f32, label: usize, rng: &mut StdRng) -> Vec<Part> {
     parts
 }
 
-/// Renders one scene of side `size` for class `label`.
-pub(super) fn render(size: usize, label: usize, rng: &mut StdRng) -> PartImage {
+/// Renders one scene of side `size` for class `label`, whose creature has the head shape and
+/// wing colour `class`.
+pub(super) fn render(size: usize, label: usize, class: &ClassParts, rng: &mut StdRng) -> PartImage {
     let s = size as f32;
     let background = Background::random(s, rng);
-    let parts = creature(s, label, rng);
+    let parts = creature(s, class, rng);
     let noise_seed: u64 = rng.random();
     let boxes: Vec<[f32; 4]> = parts.iter().map(|p| p.geometry.bbox()).collect();
 
@@ -331,15 +320,27 @@ pub(super) fn render(size: usize, label: usize, rng: &mut StdRng) -> PartImage {
         .zip(masks)
         .zip(stats)
         .filter_map(|((part, mask), (count, sx, sy))| {
-            (count > 0).then(|| annotate(part.kind, mask, size, (sx / count as f64, sy / count as f64)))
+            let defines_class = match part.kind {
+                2 => class.wing_defines,
+                3 => class.head_defines,
+                _ => false,
+            };
+            (count > 0)
+                .then(|| annotate((part.kind, defines_class), mask, size, (sx / count as f64, sy / count as f64)))
         })
         .collect();
-    PartImage { image, label, parts: annotations }
+    PartImage { image, label, parts: annotations, head_shape: class.shape.name(), wing_colour: class.wing.name }
 }
 
-/// The annotation of a part of kind `kind` whose (non-empty) visible pixels are `mask` and have
-/// centroid `(cx, cy)`: the keypoint is the visible pixel nearest to the centroid.
-fn annotate(kind: usize, mask: Vec<bool>, size: usize, (cx, cy): (f64, f64)) -> PartAnnotation {
+/// The annotation of a part of kind `kind` (defining the class or not) whose (non-empty) visible
+/// pixels are `mask` and have centroid `(cx, cy)`: the keypoint is the visible pixel nearest to
+/// the centroid.
+fn annotate(
+    (kind, defines_class): (usize, bool),
+    mask: Vec<bool>,
+    size: usize,
+    (cx, cy): (f64, f64),
+) -> PartAnnotation {
     let mut best = (f64::INFINITY, (0.0, 0.0));
     for (i, _) in mask.iter().enumerate().filter(|(_, on)| **on) {
         let (x, y) = ((i % size) as f64, (i / size) as f64);
@@ -348,5 +349,5 @@ fn annotate(kind: usize, mask: Vec<bool>, size: usize, (cx, cy): (f64, f64)) -> 
             best = (d, (x as f32, y as f32));
         }
     }
-    PartAnnotation { name: PART_NAMES[kind].to_string(), keypoint: best.1, mask, defines_class: kind >= 2 }
+    PartAnnotation { name: PART_NAMES[kind].to_string(), keypoint: best.1, mask, defines_class }
 }

@@ -10,10 +10,13 @@
 //! - Heat maps over images ([`heatmap_overlay`]) and ProtoPNet's high-activation bounding box
 //!   ([`high_activation_box`]).
 //! - Image helpers: [`to_rgb`], [`crop`], [`scale_nearest`].
+//! - Text: [`wrap_at_commas`] (notes beside prototypes).
 
 mod heatmap;
 mod image_ops;
+mod text;
 
 pub use heatmap::{heatmap_overlay, high_activation_box};
 pub use image_ops::{crop, scale_nearest, to_rgb};
 pub use kiln_render::*;
+pub use text::wrap_at_commas;

@@ -26,7 +26,9 @@ use std::sync::Arc;
 use kiln_core::train::{Action, ActionContext};
 
 pub use config::StProtoPNetConfig;
-pub use model::{BranchOutput, PrototypeBranch, StProtoPNet, StProtoPNetOutput, TanhAddOn, normalize_rows};
+pub use model::{
+    BranchOutput, PrototypeBranch, StProtoPNet, StProtoPNetOutput, TanhAddOn, normalize_rows, renormalized,
+};
 pub use push::{StPushReport, mean_distance_to_other_class, push};
 pub use schedule::StProtoPNetSchedule;
 

@@ -7,7 +7,7 @@ use burn::prelude::Tensor;
 use burn::tensor::activation::tanh;
 use kiln_core::nn::Backbone;
 
-use crate::similarity::{cosine_similarities, spatial_max};
+use crate::similarity::{cosine_similarities, projection_similarities, spatial_max};
 
 /// Add-on layers of the cropped variant: `Conv1×1 → Tanh → Conv1×1 → Tanh`.
 #[derive(Module, Debug)]
@@ -56,15 +56,22 @@ pub fn normalize_rows(x: Tensor<2>) -> Tensor<2> {
     x / norm
 }
 
+/// A prototype parameter with its rows set to unit length (`p.data = F.normalize(p, dim=1)`
+/// after an optimiser step), keeping whether it trains.
+pub fn renormalized(prototypes: Param<Tensor<2>>) -> Param<Tensor<2>> {
+    prototypes.map(|p| {
+        let trainable = p.is_require_grad();
+        let unit = normalize_rows(p).detach();
+        if trainable { unit.require_grad() } else { unit }
+    })
+}
+
 impl PrototypeBranch {
     /// The branch on backbone features `[b, C, H, W]`.
     pub fn forward(&self, features: Tensor<4>) -> BranchOutput {
         let latent = self.add_on_layers.forward(features);
-        let [b, d, h, w] = latent.dims();
         let prototypes = self.prototype_vectors.val();
-        let m = prototypes.dims()[0];
-        let unit = normalize_rows(prototypes.clone());
-        let projection_maps = unit.unsqueeze::<3>().matmul(latent.clone().reshape([b, d, h * w])).reshape([b, m, h, w]);
+        let projection_maps = projection_similarities(latent.clone(), prototypes.clone());
         let projections = spatial_max(projection_maps.clone());
         let cosines = spatial_max(cosine_similarities(latent, prototypes));
         let logits = self.last_layer.forward(projections.clone());
@@ -78,11 +85,7 @@ impl PrototypeBranch {
 
     /// This branch with its prototypes renormalised to unit length.
     pub fn renormalized(mut self) -> Self {
-        self.prototype_vectors = self.prototype_vectors.map(|p| {
-            let trainable = p.is_require_grad();
-            let unit = normalize_rows(p).detach();
-            if trainable { unit.require_grad() } else { unit }
-        });
+        self.prototype_vectors = renormalized(self.prototype_vectors);
         self
     }
 }

@@ -14,6 +14,7 @@ use super::model::{PrototypeBranch, StProtoPNet, normalize_rows};
 use kiln_core::nn::ReceptiveField;
 
 use crate::push_set::{PrototypeSource, PushReport, PushSet};
+use crate::similarity::projection_similarities;
 
 /// The push of both prototype sets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -36,9 +37,8 @@ pub fn push(mut model: StProtoPNet, set: &PushSet, device: &Device) -> (StProtoP
             let latent = branch.latent(features.clone());
             let [b, d, h, w] = latent.dims();
             grid = (h, w);
-            let unit = normalize_rows(branch.prototype_vectors.val());
-            let m = unit.dims()[0];
-            let maps = to_vec(unit.unsqueeze::<3>().matmul(latent.clone().reshape([b, d, h * w])));
+            let m = branch.prototype_vectors.dims()[0];
+            let maps = to_vec(projection_similarities(latent.clone(), branch.prototype_vectors.val()));
             let latent = to_vec(latent);
             for i in 0..b {
                 let label = set.images[first + i].label;

@@ -2,7 +2,9 @@
 
 mod attack;
 mod cbc;
+mod characteristics;
 mod deep_cbc;
+mod eval_protopnet;
 mod glvq;
 mod prob_psenn;
 mod protopnet;

@@ -1,7 +1,9 @@
 //! Heat-map panels: bilinear upsampling (against PyTorch), the jet colour map, min-max
 //! normalisation, heat maps as images and blended over images.
 
-use kiln_render::{RgbImage, WHITE, blend_heatmap, colormap_jet, heatmap_rgb, normalize_min_max, upsample_bilinear};
+use kiln_render::{
+    RgbImage, WHITE, blend_heatmap, colormap_jet, heatmap_rgb, normalize_min_max, upsample_bicubic, upsample_bilinear,
+};
 
 fn assert_close(got: &[f32], want: &[f32]) {
     assert_eq!(got.len(), want.len(), "length: got {got:?}, want {want:?}");
@@ -34,6 +36,22 @@ fn bilinear_non_square_and_downsampling() {
     // Same size is the identity.
     let map = [1.0, -2.0, 3.5, 4.0, 0.0, 7.0];
     assert_close(&upsample_bilinear(&map, 2, 3, 2, 3), &map);
+}
+
+/// OpenCV's `INTER_CUBIC` on `[[0, 1]]` to 1×4: half-pixel sources `−0.25, 0.25, 0.75, 1.25`,
+/// Keys' kernel with `A = −0.75` and replicated borders overshoot at both ends:
+/// `w₃(0.75) = −0.10546875`, `1 − w₀(0.25) − w₁(0.25) = 1 + 0.10546875 − 0.87890625`.
+#[test]
+fn bicubic_matches_opencv_by_hand_and_keeps_constants() {
+    assert_close(
+        &upsample_bicubic(&[0.0, 1.0], 1, 2, 1, 4),
+        &[-0.105_468_75, 0.226_562_5, 0.773_437_5, 1.0 + 0.105_468_75],
+    );
+    assert_close(&upsample_bicubic(&[2.5; 6], 2, 3, 5, 7), &[2.5; 35]);
+    let map = [1.0, -2.0, 3.5, 4.0, 0.0, 7.0];
+    assert_close(&upsample_bicubic(&map, 2, 3, 2, 3), &map);
+    assert!(upsample_bicubic(&map, 2, 3, 0, 3).is_empty());
+    assert_eq!(upsample_bicubic(&[], 0, 0, 2, 2), vec![0.0; 4]);
 }
 
 #[test]

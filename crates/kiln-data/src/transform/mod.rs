@@ -1,0 +1,25 @@
+//! Image transforms on the host: per-channel normalisation, augmentation (random crop, horizontal
+//! flip, small rotation), conversion to another input shape (area-averaging resize, greyscale),
+//! and the six whole-image modifications of Nauta, Jutte, Provoost and Seifert ("This Looks Like
+//! That, Because ... Explaining Prototypes for Interpretable Image Recognition", 2021): contrast,
+//! saturation, hue, shape, texture and brightness ([`Modification`]), built from torchvision's
+//! colour adjustments ([`adjust_contrast`] ...), a sinusoidal warp ([`sinusoidal_warp`]) and
+//! OpenCV's non-local-means denoising ([`nl_means`]).
+
+mod augment;
+mod colour;
+mod lab;
+mod modification;
+mod nl_means;
+mod normalize;
+mod resize;
+mod warp;
+
+pub use augment::Augment;
+pub use colour::{adjust_brightness, adjust_contrast, adjust_hue, adjust_saturation, hsv_to_rgb, rgb_to_hsv};
+pub use lab::{lab8_to_rgb, rgb_to_lab8};
+pub use modification::Modification;
+pub use nl_means::{NlMeans, nl_means};
+pub use normalize::Normalize;
+pub use resize::{greyscale, resize_area, to_shape};
+pub use warp::{sinusoidal_warp, warp_shift};

@@ -1,0 +1,4 @@
+//! Prototype characteristics (Nauta et al.): local and global importance of six modifications.
+
+mod learning;
+mod model;
