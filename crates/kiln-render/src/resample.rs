@@ -8,19 +8,13 @@
 /// as 0 and extra values are ignored; a zero-sized input gives an all-zero output, and a
 /// zero-sized output an empty vector.
 pub fn upsample_bilinear(map: &[f32], h: usize, w: usize, out_h: usize, out_w: usize) -> Vec<f32> {
-    let Some(n_out) = out_h.checked_mul(out_w) else {
-        return Vec::new();
+    let value = match trivial_output(h, w, out_h, out_w) {
+        Some(out) => return out,
+        None => |y: usize, x: usize| f64::from(map.get(y * w + x).copied().unwrap_or(0.0)),
     };
-    if n_out == 0 {
-        return Vec::new();
-    }
-    if h == 0 || w == 0 || h.checked_mul(w).is_none() {
-        return vec![0.0; n_out];
-    }
-    let value = |y: usize, x: usize| f64::from(map.get(y * w + x).copied().unwrap_or(0.0));
     let rows = axis_weights(h, out_h);
     let cols = axis_weights(w, out_w);
-    let mut out = Vec::with_capacity(n_out);
+    let mut out = Vec::with_capacity(out_h * out_w);
     for &(y0, y1, ly) in &rows {
         for &(x0, x1, lx) in &cols {
             let top = value(y0, x0) * (1.0 - lx) + value(y0, x1) * lx;
@@ -29,6 +23,16 @@ pub fn upsample_bilinear(map: &[f32], h: usize, w: usize, out_h: usize, out_w: u
         }
     }
     out
+}
+
+/// The output of a resampling whose sizes leave nothing to interpolate: empty for a zero-sized
+/// (or overflowing) output, zeros for a zero-sized input; `None` otherwise.
+fn trivial_output(h: usize, w: usize, out_h: usize, out_w: usize) -> Option<Vec<f32>> {
+    match out_h.checked_mul(out_w) {
+        None | Some(0) => Some(Vec::new()),
+        Some(n_out) if h == 0 || w == 0 || h.checked_mul(w).is_none() => Some(vec![0.0; n_out]),
+        Some(_) => None,
+    }
 }
 
 /// For each output index along one axis: the two source indices and the weight of the second.
@@ -58,23 +62,17 @@ fn axis_weights(input: usize, output: usize) -> Vec<(usize, usize, f64)> {
 /// Missing values read as 0 and extra values are ignored; a zero-sized input gives an
 /// all-zero output, and a zero-sized output an empty vector.
 pub fn upsample_bicubic(map: &[f32], h: usize, w: usize, out_h: usize, out_w: usize) -> Vec<f32> {
-    let Some(n_out) = out_h.checked_mul(out_w) else {
-        return Vec::new();
+    let value = match trivial_output(h, w, out_h, out_w) {
+        Some(out) => return out,
+        None => |y: usize, x: usize| f64::from(map.get(y * w + x).copied().unwrap_or(0.0)),
     };
-    if n_out == 0 {
-        return Vec::new();
-    }
-    if h == 0 || w == 0 || h.checked_mul(w).is_none() {
-        return vec![0.0; n_out];
-    }
-    let value = |y: usize, x: usize| f64::from(map.get(y * w + x).copied().unwrap_or(0.0));
     // Separable: along each input row first (`h × out_w`), then along the columns.
     let cols = cubic_taps(w, out_w);
     let mut wide = Vec::with_capacity(h * out_w);
     for y in 0..h {
         wide.extend(cols.iter().map(|(xs, wx)| xs.iter().zip(wx).map(|(&x, &b)| b * value(y, x)).sum::<f64>()));
     }
-    let mut out = Vec::with_capacity(n_out);
+    let mut out = Vec::with_capacity(out_h * out_w);
     for (ys, wy) in &cubic_taps(h, out_h) {
         for x in 0..out_w {
             out.push(ys.iter().zip(wy).map(|(&y, &a)| a * wide[y * out_w + x]).sum::<f64>() as f32);

@@ -4,6 +4,8 @@
 #[global_allocator]
 static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
+use kiln_data::Image;
+
 mod class_cue;
 mod cub;
 mod fit_input;
@@ -15,3 +17,16 @@ mod modification;
 mod procedural;
 mod robust;
 mod transform;
+
+/// A `channels × height × width` image whose pixel values are `f(c, y, x)`.
+pub fn image(channels: usize, height: usize, width: usize, f: impl Fn(usize, usize, usize) -> f32) -> Image {
+    let mut out = Image::zeros(channels, height, width);
+    for c in 0..channels {
+        for y in 0..height {
+            for x in 0..width {
+                *out.at_mut(c, y, x) = f(c, y, x);
+            }
+        }
+    }
+    out
+}

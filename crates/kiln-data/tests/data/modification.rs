@@ -5,18 +5,7 @@ use kiln_data::transform::{
 };
 use kiln_data::{DataError, Image};
 
-/// A `channels × height × width` image whose pixel values are `f(c, y, x)`.
-fn image(channels: usize, height: usize, width: usize, f: impl Fn(usize, usize, usize) -> f32) -> Image {
-    let mut out = Image::zeros(channels, height, width);
-    for c in 0..channels {
-        for y in 0..height {
-            for x in 0..width {
-                *out.at_mut(c, y, x) = f(c, y, x);
-            }
-        }
-    }
-    out
-}
+use crate::image;
 
 /// A colourful RGB image with values in `[0.05, 0.95]`.
 fn colourful(size: usize) -> Image {

@@ -1,20 +1,9 @@
 //! Converting an image to another input shape: area-averaging resize and greyscale.
 
 use kiln_data::Image;
-use kiln_data::transform::{greyscale, resize_area, to_shape};
 
-/// A `channels × height × width` image whose pixel values are `f(c, y, x)`.
-fn image(channels: usize, height: usize, width: usize, f: impl Fn(usize, usize, usize) -> f32) -> Image {
-    let mut out = Image::zeros(channels, height, width);
-    for c in 0..channels {
-        for y in 0..height {
-            for x in 0..width {
-                *out.at_mut(c, y, x) = f(c, y, x);
-            }
-        }
-    }
-    out
-}
+use crate::image;
+use kiln_data::transform::{greyscale, resize_area, to_shape};
 
 fn close(a: &[f32], b: &[f32]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6)
