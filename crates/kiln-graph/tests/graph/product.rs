@@ -15,24 +15,6 @@ use kiln_graph::tasks::{
 };
 use kiln_graph::{Graph, GraphError};
 
-/// Runs `body` in a process of its own: this test binary again, on the test `name` alone. The
-/// device RNG is one per process and the other tests of this binary draw from it at any time,
-/// so a test that compares two seeded runs must not share the process.
-fn in_own_process(name: &str, body: impl FnOnce()) {
-    const CHILD: &str = "KILN_GRAPH_TEST_ALONE";
-    if std::env::var_os(CHILD).is_some() {
-        return body();
-    }
-    let exe = std::env::current_exe().expect("the test binary");
-    let out = std::process::Command::new(exe)
-        .args([name, "--exact", "--test-threads", "1"])
-        .env(CHILD, "1")
-        .output()
-        .expect("run the test binary");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && text.contains("1 passed"), "{name} in its own process:\n{text}");
-}
-
 /// A fresh directory for one test, removed first.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kiln-graph-product-{}-{name}", std::process::id()));
@@ -64,7 +46,10 @@ fn node_splits_are_disjoint_and_cover_what_they_should() {
 
 #[test]
 fn node_classifier_resumed_after_a_halt_ends_like_an_uninterrupted_run() {
-    in_own_process("product::node_classifier_resumed_after_a_halt_ends_like_an_uninterrupted_run", resume_matches);
+    kiln_testkit::in_own_process(
+        "product::node_classifier_resumed_after_a_halt_ends_like_an_uninterrupted_run",
+        resume_matches,
+    );
 }
 
 fn resume_matches() {

@@ -97,6 +97,11 @@ fn deep_cbc_head_phase_trains_only_the_reasoning() {
 /// ignored). Measured: 0.854 in 20 s.
 #[test]
 fn deep_cbc_learns_procedural_parts() {
+    kiln_testkit::in_own_process("deep_cbc::deep_cbc_learns_procedural_parts", deep_cbc_learns_procedural_parts_alone);
+}
+
+/// The body of [`deep_cbc_learns_procedural_parts`], run in a process of its own (burn's device RNG to itself).
+fn deep_cbc_learns_procedural_parts_alone() {
     let device = Device::flex();
     let seed = 3;
     device.seed(seed);

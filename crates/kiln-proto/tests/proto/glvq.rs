@@ -27,6 +27,11 @@ fn glvq_radius_is_half_the_distance_gap() {
 
 #[test]
 fn glvq_learns_digits() {
+    kiln_testkit::in_own_process("glvq::glvq_learns_digits", glvq_learns_digits_alone);
+}
+
+/// The body of [`glvq_learns_digits`], run in a process of its own (burn's device RNG to itself).
+fn glvq_learns_digits_alone() {
     let device = Device::flex();
     device.seed(3);
     let (train, test) = crate::cbc::digit_vectors(3);

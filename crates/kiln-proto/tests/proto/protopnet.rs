@@ -157,6 +157,11 @@ fn save_load_round_trip() {
 
 #[test]
 fn learns_digits_with_push() {
+    kiln_testkit::in_own_process("protopnet::learns_digits_with_push", learns_digits_with_push_alone);
+}
+
+/// The body of [`learns_digits_with_push`], run in a process of its own (burn's device RNG to itself).
+fn learns_digits_with_push_alone() {
     let device = Device::flex();
     device.seed(3);
     let (train, test, batcher) = digits_data(3);
@@ -203,6 +208,14 @@ fn explanation_png_has_the_expected_size_and_is_not_blank() {
 /// engine must leave a working model.
 #[test]
 fn learns_procedural_parts_then_prunes() {
+    kiln_testkit::in_own_process(
+        "protopnet::learns_procedural_parts_then_prunes",
+        learns_procedural_parts_then_prunes_alone,
+    );
+}
+
+/// The body of [`learns_procedural_parts_then_prunes`], run in a process of its own (burn's device RNG to itself).
+fn learns_procedural_parts_then_prunes_alone() {
     use kiln_data::procedural::{ProceduralConfig, generate};
     let device = Device::flex();
     device.seed(4);

@@ -169,6 +169,11 @@ fn push_projects_onto_unit_patches_and_training_keeps_unit_prototypes() {
 
 #[test]
 fn learns_digits() {
+    kiln_testkit::in_own_process("st_protopnet::learns_digits", learns_digits_alone);
+}
+
+/// The body of [`learns_digits`], run in a process of its own (burn's device RNG to itself).
+fn learns_digits_alone() {
     let device = Device::flex();
     device.seed(6);
     let (set, loader, test, batcher) = digits_setup(6);

@@ -51,6 +51,14 @@ fn cbc_sigma_preset_is_the_rule_on_digits() {
 
 #[test]
 fn cbc_robust_loss_certifies_more_than_margin_loss_on_digits() {
+    kiln_testkit::in_own_process(
+        "cbc::learning::cbc_robust_loss_certifies_more_than_margin_loss_on_digits",
+        cbc_robust_loss_certifies_more_than_margin_loss_on_digits_alone,
+    );
+}
+
+/// The body of [`cbc_robust_loss_certifies_more_than_margin_loss_on_digits`], run in a process of its own (burn's device RNG to itself).
+fn cbc_robust_loss_certifies_more_than_margin_loss_on_digits_alone() {
     let device = Device::flex();
     let seed = 7;
     let (train_set, test_set) = digit_vectors(seed);

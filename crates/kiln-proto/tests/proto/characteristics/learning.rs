@@ -57,6 +57,14 @@ fn trained_report(cue: ClassCue, (images, joint_epochs): (usize, usize), seed: u
 
 #[test]
 fn wing_colour_classes_rely_on_hue_more_than_shape() {
+    kiln_testkit::in_own_process(
+        "characteristics::learning::wing_colour_classes_rely_on_hue_more_than_shape",
+        wing_colour_classes_rely_on_hue_more_than_shape_alone,
+    );
+}
+
+/// The body of [`wing_colour_classes_rely_on_hue_more_than_shape`], run in a process of its own (burn's device RNG to itself).
+fn wing_colour_classes_rely_on_hue_more_than_shape_alone() {
     let (accuracy, report) = trained_report(ClassCue::WingColourOnly, (400, 4), 9);
     let (hue, shape) = (report.mean("hue").unwrap(), report.mean("shape").unwrap());
     assert!(
@@ -69,6 +77,14 @@ fn wing_colour_classes_rely_on_hue_more_than_shape() {
 
 #[test]
 fn head_shape_classes_rely_on_shape_more_than_hue() {
+    kiln_testkit::in_own_process(
+        "characteristics::learning::head_shape_classes_rely_on_shape_more_than_hue",
+        head_shape_classes_rely_on_shape_more_than_hue_alone,
+    );
+}
+
+/// The body of [`head_shape_classes_rely_on_shape_more_than_hue`], run in a process of its own (burn's device RNG to itself).
+fn head_shape_classes_rely_on_shape_more_than_hue_alone() {
     let (accuracy, report) = trained_report(ClassCue::HeadShapeOnly, (800, 6), 6);
     let (hue, shape) = (report.mean("hue").unwrap(), report.mean("shape").unwrap());
     assert!(

@@ -9,6 +9,14 @@ use super::{creatures, examples};
 
 #[test]
 fn learns_procedural_creatures_with_sdfa_and_sa() {
+    kiln_testkit::in_own_process(
+        "eval_protopnet::learning::learns_procedural_creatures_with_sdfa_and_sa",
+        learns_procedural_creatures_with_sdfa_and_sa_alone,
+    );
+}
+
+/// The body of [`learns_procedural_creatures_with_sdfa_and_sa`], run in a process of its own (burn's device RNG to itself).
+fn learns_procedural_creatures_with_sdfa_and_sa_alone() {
     let device = Device::flex();
     device.seed(10);
     let classes = 4;
