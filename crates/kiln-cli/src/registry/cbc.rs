@@ -116,17 +116,20 @@ pub struct Cbc;
 /// GLVQ (the paper's prototype baseline, hypothesis-margin certificate).
 pub struct Glvq;
 
-macro_rules! stable_cbc_classifier {
-    ($entry:ident, $name:literal, $about:literal, $objective:expr) => {
+/// A `Classifier` on pixels in `[0, 1]` with a certificate: `$model` wrapped in [`PixelInput`],
+/// configured by `$make` from the data (bound to `$data`), trained by one [`pixel_phase`] in
+/// `$stage`. Serves stable CBC, GLVQ and the RBF networks (`registry/rbf.rs`).
+macro_rules! pixel_classifier {
+    ($entry:ident, $name:literal, $about:literal, $model:ty, $config:ty, |$data:ident| $make:expr, $stage:expr) => {
         impl Classifier for $entry {
             const NAME: &'static str = $name;
             const ABOUT: &'static str = $about;
             type Batch = VectorBatch;
-            type Model = PixelInput<StableCbc>;
-            type Config = OnPixels<RobustCbcConfig>;
+            type Model = PixelInput<$model>;
+            type Config = OnPixels<$config>;
 
-            fn config(data: &ClassifyData) -> Self::Config {
-                OnPixels::of(RobustCbcConfig::small(data.input_size(), data.num_classes()), data)
+            fn config($data: &ClassifyData) -> Self::Config {
+                OnPixels::of($make, $data)
             }
 
             fn init(config: &Self::Config, device: &Device) -> Self::Model {
@@ -134,7 +137,7 @@ macro_rules! stable_cbc_classifier {
             }
 
             fn phases(options: &TrainOptions, data: &Prepared) -> Result<Vec<Phase<Self::Model>>> {
-                pixel_phase($name, $objective, options, data)
+                pixel_phase($name, $stage, options, data)
             }
 
             fn certificate() -> Option<CertificateOf<Self::Model>> {
@@ -143,40 +146,32 @@ macro_rules! stable_cbc_classifier {
         }
     };
 }
+pub(super) use pixel_classifier;
 
-stable_cbc_classifier!(
+pixel_classifier!(
     RobustCbc,
     "robust-cbc",
     "robust stable CBC, small preset; robust loss, certified L2 radii",
+    StableCbc,
+    RobustCbcConfig,
+    |data| RobustCbcConfig::small(data.input_size(), data.num_classes()),
     CbcObjective::Robust
 );
-stable_cbc_classifier!(
+pixel_classifier!(
     Cbc,
     "cbc",
     "stable CBC, small preset; margin loss (robust CBC's baseline)",
+    StableCbc,
+    RobustCbcConfig,
+    |data| RobustCbcConfig::small(data.input_size(), data.num_classes()),
     CbcObjective::Margin
 );
-
-impl Classifier for Glvq {
-    const NAME: &'static str = "glvq";
-    const ABOUT: &'static str = "GLVQ, 2 prototypes per class; hypothesis-margin certificate";
-    type Batch = VectorBatch;
-    type Model = PixelInput<GlvqModel>;
-    type Config = OnPixels<GlvqConfig>;
-
-    fn config(data: &ClassifyData) -> Self::Config {
-        OnPixels::of(GlvqConfig::new(data.input_size(), data.num_classes()), data)
-    }
-
-    fn init(config: &Self::Config, device: &Device) -> Self::Model {
-        PixelInput::new(config.model.init(device), config.model.input_dim, config, device)
-    }
-
-    fn phases(options: &TrainOptions, data: &Prepared) -> Result<Vec<Phase<Self::Model>>> {
-        pixel_phase(Self::NAME, (), options, data)
-    }
-
-    fn certificate() -> Option<CertificateOf<Self::Model>> {
-        Some(|m| &m.model)
-    }
-}
+pixel_classifier!(
+    Glvq,
+    "glvq",
+    "GLVQ, 2 prototypes per class; hypothesis-margin certificate",
+    GlvqModel,
+    GlvqConfig,
+    |data| GlvqConfig::new(data.input_size(), data.num_classes()),
+    ()
+);
