@@ -128,3 +128,23 @@ pub fn checkpoints(run_dir: &Path) -> (Vec<String>, String) {
     names.sort();
     (names, std::fs::read_to_string(root.join("latest")).unwrap())
 }
+
+/// `kiln eval --checkpoint RUN` with `flags`, on the flex device.
+pub fn eval_flex(run: &Path, flags: &[&str]) -> Output {
+    let mut args = vec!["eval", "--checkpoint", arg(run), "--device", "flex"];
+    args.extend_from_slice(flags);
+    kiln(&args)
+}
+
+/// Each `(run, flags, expected)`: `kiln eval` on `run` with `flags` fails, its error holds every
+/// `expected` part, and it failed before evaluating (no test accuracy printed).
+pub fn assert_eval_refuses(cases: &[(&Path, &[&str], &[&str])]) {
+    for (run, flags, expected) in cases {
+        let output = eval_flex(run, flags);
+        let err = assert_fails(&output);
+        for part in *expected {
+            assert!(err.contains(part), "{flags:?}: `{part}` missing from {err}");
+        }
+        assert!(!stdout(&output).contains("test accuracy"), "{flags:?}: flags are checked before evaluating");
+    }
+}

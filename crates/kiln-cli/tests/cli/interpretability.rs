@@ -2,18 +2,10 @@
 //! beside chance) and its typed errors for runs without prototypes or without parts.
 
 use std::path::Path;
-use std::process::Output;
 
 use kiln_cli::registry::{InterpretabilityFlagError, InterpretabilityRequest};
 
-use crate::common::{Scratch, arg, assert_fails, assert_succeeds, kiln, stdout, train_briefly};
-
-/// `kiln eval --checkpoint RUN` with `flags`, on the flex device.
-fn eval(run: &Path, flags: &[&str]) -> Output {
-    let mut args = vec!["eval", "--checkpoint", arg(run), "--device", "flex"];
-    args.extend_from_slice(flags);
-    kiln(&args)
-}
+use crate::common::{Scratch, assert_fails, assert_succeeds, eval_flex as eval, kiln, stdout, train_briefly};
 
 /// `NAME: S% (chance C%)` as `(S, C)`.
 fn score_line(text: &str, name: &str) -> (f64, f64) {

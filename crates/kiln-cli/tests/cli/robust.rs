@@ -2,18 +2,13 @@
 //! flags that do not fit the run, and the RBF and deep CBC entries of `kiln train`.
 
 use std::path::Path;
-use std::process::Output;
 
 use kiln_cli::registry::{RobustFlagError, RobustRequest};
 
-use crate::common::{Scratch, accuracy_line, arg, assert_fails, assert_succeeds, kiln, stdout, train_briefly};
-
-/// `kiln eval --checkpoint RUN` with `flags`, on the flex device.
-fn eval(run: &Path, flags: &[&str]) -> Output {
-    let mut args = vec!["eval", "--checkpoint", arg(run), "--device", "flex"];
-    args.extend_from_slice(flags);
-    kiln(&args)
-}
+use crate::common::{
+    Scratch, accuracy_line, arg, assert_eval_refuses, assert_fails, assert_succeeds, eval_flex as eval, kiln,
+    train_briefly,
+};
 
 /// `(radius, clean, certified, PGD)` of every `radius ...` line, in percent.
 fn radius_rows(text: &str) -> Vec<(f64, f64, f64, f64)> {
@@ -87,14 +82,7 @@ fn eval_rejects_bad_robustness_flags_naming_flag_and_model() {
         (&cbc, &["--certify", "0.3", "--attack", "fgsm"], &["--attack fgsm", "unknown attack", "`robust-cbc`", "pgd"]),
         (&cbc, &["--attack", "pgd"], &["--attack pgd", "--certify", "`robust-cbc`"]),
     ];
-    for (run, flags, expected) in cases {
-        let output = eval(run, flags);
-        let err = assert_fails(&output);
-        for part in expected {
-            assert!(err.contains(part), "{flags:?}: `{part}` missing from {err}");
-        }
-        assert!(!stdout(&output).contains("test accuracy"), "{flags:?}: flags are checked before evaluating");
-    }
+    assert_eval_refuses(&cases);
 }
 
 #[test]

@@ -2,19 +2,13 @@
 //! typed errors for flags that do not fit the run.
 
 use std::path::Path;
-use std::process::Output;
 
 use kiln_cli::registry::uncertainty::{DEFAULT_SAMPLES, OodSet};
 use kiln_cli::registry::{UncertaintyFlagError, UncertaintyRequest};
 
-use crate::common::{Scratch, accuracy_line, arg, assert_fails, assert_succeeds, kiln, stdout, train_briefly};
-
-/// `kiln eval --checkpoint RUN` with `flags`, on the flex device.
-fn eval(run: &Path, flags: &[&str]) -> Output {
-    let mut args = vec!["eval", "--checkpoint", arg(run), "--device", "flex"];
-    args.extend_from_slice(flags);
-    kiln(&args)
-}
+use crate::common::{
+    Scratch, accuracy_line, arg, assert_eval_refuses, assert_succeeds, eval_flex as eval, kiln, stdout, train_briefly,
+};
 
 /// One `NAME uncertainty: test T[, SET M, AUROC A]` line: `(T, Some((M, A)))`.
 fn uncertainty_line(text: &str, name: &str) -> (f64, Option<(f64, f64)>) {
@@ -103,14 +97,7 @@ fn eval_rejects_bad_uncertainty_flags_naming_flag_and_model() {
         (&psenn, &["--samples", "5"], &["--samples 5", "needs --uncertainty", "`prob-psenn`"]),
         (&psenn, &["--ood", "procedural"], &["--ood procedural", "needs --uncertainty", "`prob-psenn`"]),
     ];
-    for (run, flags, expected) in cases {
-        let output = eval(run, flags);
-        let err = assert_fails(&output);
-        for part in expected {
-            assert!(err.contains(part), "{flags:?}: `{part}` missing from {err}");
-        }
-        assert!(!stdout(&output).contains("test accuracy"), "{flags:?}: flags are checked before evaluating");
-    }
+    assert_eval_refuses(&cases);
 }
 
 #[test]
