@@ -9,6 +9,7 @@ pub use learning::{digit_vectors, vector_batch};
 use burn::module::Param;
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use kiln_proto::cbc::{RobustCbcConfig, StableCbc};
+use kiln_proto::certify::Certificate;
 
 /// Host copy of a float tensor.
 pub fn host<const D: usize>(t: Tensor<D>) -> Vec<f32> {
@@ -42,4 +43,35 @@ pub fn random_2d_model(seed: u64, device: &Device) -> StableCbc {
     model.requiredness = Param::from_tensor(uniform([4, 4]));
     model.prior_logits = Param::from_tensor(uniform([4, 4]) * 4.0);
     model
+}
+
+/// On a 7×7 grid of points in `[0, 1]²`, every point with a certified radius above 1e-3 keeps
+/// its class on a polar grid (8 rings × 24 angles) strictly inside its certified ball, whose
+/// reach is capped at `cap`. Returns how many points were certified; `context` labels failures.
+pub fn assert_class_kept_within_radius<M: Certificate>(model: &M, cap: f64, context: &str, device: &Device) -> usize {
+    let points: Vec<[f32; 2]> = (0..7).flat_map(|i| (0..7).map(move |j| [i as f32 / 6.0, j as f32 / 6.0])).collect();
+    let rows: Vec<&[f32]> = points.iter().map(|p| p.as_slice()).collect();
+    let x = matrix(&rows, device);
+    let predicted = host_int(model.scores(x.clone()).argmax(1).squeeze_dim::<1>(1));
+    let radius = host(model.certified_radius(x));
+    let mut certified_points = 0;
+    for ((point, class), r) in points.iter().zip(&predicted).zip(&radius) {
+        if *r <= 1e-3 {
+            continue;
+        }
+        certified_points += 1;
+        let reach = f64::from(*r).min(cap) * 0.999;
+        let mut grid = Vec::new();
+        for step in 1..=8 {
+            for angle in 0..24 {
+                let t = f64::from(angle) * std::f64::consts::TAU / 24.0;
+                let rho = reach * f64::from(step) / 8.0;
+                grid.push([point[0] + (rho * t.cos()) as f32, point[1] + (rho * t.sin()) as f32]);
+            }
+        }
+        let grid_rows: Vec<&[f32]> = grid.iter().map(|p| p.as_slice()).collect();
+        let classes = host_int(model.scores(matrix(&grid_rows, device)).argmax(1).squeeze_dim::<1>(1));
+        assert!(classes.iter().all(|c| c == class), "{context}: class changed within radius {r} of {point:?}");
+    }
+    certified_points
 }

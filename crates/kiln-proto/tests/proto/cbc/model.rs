@@ -8,7 +8,7 @@ use kiln_proto::attack::Scores;
 use kiln_proto::cbc::{RobustCbcConfig, StableCbc};
 use kiln_proto::certify::Certificate;
 
-use super::{host, host_int, labels, matrix, random_2d_model};
+use super::{assert_class_kept_within_radius, host, labels, matrix, random_2d_model};
 
 /// Two components `w₀ = (0, 0)`, `w₁ = (1, 0)`, σ = 1, one concept per class; class 0
 /// requires component 0 and class 1 component 1 (`r = I`), uniform prior `π = ½`.
@@ -52,31 +52,9 @@ fn cbc_perturbations_inside_the_radius_never_change_the_class() {
     let device = Device::flex();
     let mut certified_points = 0;
     for seed in 0..6 {
+        // Polar grid strictly inside the certified ball (radius not clipped to [0, 1]²).
         let model = random_2d_model(seed, &device);
-        let points: Vec<[f32; 2]> =
-            (0..7).flat_map(|i| (0..7).map(move |j| [i as f32 / 6.0, j as f32 / 6.0])).collect();
-        let rows: Vec<&[f32]> = points.iter().map(|p| p.as_slice()).collect();
-        let x = matrix(&rows, &device);
-        let predicted = host_int(model.scores(x.clone()).argmax(1).squeeze_dim::<1>(1));
-        let radius = host(model.certified_radius(x));
-        for ((point, class), r) in points.iter().zip(&predicted).zip(&radius) {
-            if *r <= 1e-3 {
-                continue;
-            }
-            certified_points += 1;
-            // Polar grid strictly inside the certified ball (radius not clipped to [0, 1]²).
-            let mut grid = Vec::new();
-            for step in 1..=8 {
-                for angle in 0..24 {
-                    let t = f64::from(angle) * std::f64::consts::TAU / 24.0;
-                    let rho = f64::from(*r) * f64::from(step) / 8.0 * 0.999;
-                    grid.push([point[0] + (rho * t.cos()) as f32, point[1] + (rho * t.sin()) as f32]);
-                }
-            }
-            let grid_rows: Vec<&[f32]> = grid.iter().map(|p| p.as_slice()).collect();
-            let classes = host_int(model.scores(matrix(&grid_rows, &device)).argmax(1).squeeze_dim::<1>(1));
-            assert!(classes.iter().all(|c| c == class), "seed {seed}: class changed within radius {r} of {point:?}");
-        }
+        certified_points += assert_class_kept_within_radius(&model, f64::INFINITY, &format!("seed {seed}"), &device);
     }
     assert!(certified_points > 50, "only {certified_points} points had a positive radius");
 }

@@ -7,7 +7,7 @@ use kiln_proto::certify::Certificate;
 use kiln_proto::rbf::{Rbf, RbfConfig};
 
 use super::random_2d_rbf;
-use crate::cbc::{host, host_int, labels, matrix};
+use crate::cbc::{assert_class_kept_within_radius, host, host_int, labels, matrix};
 
 /// Two components `w₀ = (0, 0)`, `w₁ = (1, 0)`, σ = 1, raw weights `V`.
 fn hand_model(weights: &[&[f32]], layer_normalization: bool, device: &Device) -> Rbf {
@@ -66,35 +66,10 @@ fn rbf_perturbations_inside_the_radius_never_change_the_class() {
     for layer_normalization in [true, false] {
         let mut certified_points = 0;
         for seed in 0..6 {
+            // Polar grid strictly inside the certified ball, capped at 2 (beyond the square).
             let model = random_2d_rbf(seed, layer_normalization, &device);
-            let points: Vec<[f32; 2]> =
-                (0..7).flat_map(|i| (0..7).map(move |j| [i as f32 / 6.0, j as f32 / 6.0])).collect();
-            let rows: Vec<&[f32]> = points.iter().map(|p| p.as_slice()).collect();
-            let x = matrix(&rows, &device);
-            let predicted = host_int(model.scores(x.clone()).argmax(1).squeeze_dim::<1>(1));
-            let radius = host(model.certified_radius(x));
-            for ((point, class), r) in points.iter().zip(&predicted).zip(&radius) {
-                if *r <= 1e-3 {
-                    continue;
-                }
-                certified_points += 1;
-                // Polar grid strictly inside the certified ball, capped at 2 (beyond the square).
-                let reach = f64::from(*r).min(2.0) * 0.999;
-                let mut grid = Vec::new();
-                for step in 1..=8 {
-                    for angle in 0..24 {
-                        let t = f64::from(angle) * std::f64::consts::TAU / 24.0;
-                        let rho = reach * f64::from(step) / 8.0;
-                        grid.push([point[0] + (rho * t.cos()) as f32, point[1] + (rho * t.sin()) as f32]);
-                    }
-                }
-                let grid_rows: Vec<&[f32]> = grid.iter().map(|p| p.as_slice()).collect();
-                let classes = host_int(model.scores(matrix(&grid_rows, &device)).argmax(1).squeeze_dim::<1>(1));
-                assert!(
-                    classes.iter().all(|c| c == class),
-                    "normalised {layer_normalization}, seed {seed}: class changed within radius {r} of {point:?}"
-                );
-            }
+            let context = format!("normalised {layer_normalization}, seed {seed}");
+            certified_points += assert_class_kept_within_radius(&model, 2.0, &context, &device);
         }
         assert!(certified_points > 50, "normalised {layer_normalization}: only {certified_points} certified points");
     }
