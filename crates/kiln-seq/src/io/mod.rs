@@ -1,0 +1,4 @@
+//! Readers for the sequence files users bring.
+
+pub mod ett;
+pub mod ntu;

@@ -1,0 +1,4 @@
+//! Mirrors `src/io/`.
+
+mod ett;
+mod ntu;

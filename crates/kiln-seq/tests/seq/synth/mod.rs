@@ -1,0 +1,5 @@
+//! Mirrors `src/synth/`.
+
+mod points;
+mod series;
+mod skeleton;
