@@ -18,6 +18,8 @@ const FAMILIES: &[(&str, &str)] = &[
     ("graph", "kiln-graph"),
     ("geom", "kiln-geom"),
     ("tabular", "kiln-tabular"),
+    ("proto-eval", "kiln-proto"),
+    ("seq", "kiln-seq"),
 ];
 
 /// Where the results pages go.

@@ -30,8 +30,6 @@ pub struct ExperimentData {
     pub train: Vec<ImageExample>,
     /// Test images.
     pub test: Vec<ImageExample>,
-    /// Part annotations aligned with `train` (procedural only).
-    pub parts: Option<Vec<PartImage>>,
     /// Normalising batcher.
     pub batcher: ImageBatcher,
     /// Input channels.
@@ -67,20 +65,12 @@ pub fn procedural_data(size: &ProceduralSize, seed: u64) -> kiln_data::Result<Ex
     let train: Vec<ImageExample> = s.train.iter().map(PartImage::to_example).collect();
     let test = s.test.iter().map(PartImage::to_example).collect();
     let batcher = ImageBatcher::new(Normalize::fit(&train));
-    Ok(ExperimentData {
-        name: "procedural",
-        train,
-        test,
-        parts: Some(s.train),
-        batcher,
-        channels: 3,
-        classes: size.classes,
-    })
+    Ok(ExperimentData { name: "procedural", train, test, batcher, channels: 3, classes: size.classes })
 }
 
 /// The embedded digits, split 80/20 by `seed`.
 pub fn digits_data(seed: u64) -> kiln_data::Result<ExperimentData> {
     let s = split(digits()?, 0.0, 0.2, seed);
     let batcher = ImageBatcher::new(Normalize::fit(&s.train));
-    Ok(ExperimentData { name: "digits", train: s.train, test: s.test, parts: None, batcher, channels: 1, classes: 10 })
+    Ok(ExperimentData { name: "digits", train: s.train, test: s.test, batcher, channels: 1, classes: 10 })
 }

@@ -2,9 +2,7 @@
 //! the same number of prototypes per class on the procedural part-annotated images and on the
 //! embedded digits, several seeds. Measures test accuracy before and after push, after the
 //! last-layer phase, after pruning (ProtoPNet) and after the joint phase that follows the last
-//! layer in ST-ProtoPNet's official schedule; the share
-//! of prototypes whose highest activation on their source image falls on a class-defining part;
-//! and, for ST-ProtoPNet, the mean distance of support and trivial prototypes to the nearest
+//! layer in ST-ProtoPNet's official schedule; and, for ST-ProtoPNet, the mean distance of support and trivial prototypes to the nearest
 //! other-class prototype. Writes `docs/results/proto.md` with a prototype gallery and an
 //! explanation beside it, and the raw runs as `proto-results.json`.
 //!
@@ -91,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     page.table(&tables::accuracy_table(&results));
     page.paragraph("ST-ProtoPNet prototype geometry (unit prototypes; mean Euclidean distance to the nearest prototype of another class, lower = nearer the decision boundary):");
     page.table(&tables::geometry_table(&results));
-    page.paragraph("\"On class-defining part\": the share of prototypes whose highest activation on their push source image (similarity map upsampled to the image) falls in the mask of the head or the wing, the parts that define the class (procedural set only; ST-ProtoPNet: mean over its two sets). Paper claims: push costs little accuracy (ProtoPNet); support prototypes lie nearer the decision boundary than trivial ones (ST-ProtoPNet).");
+    page.paragraph("Paper claims: push costs little accuracy (ProtoPNet); support prototypes lie nearer the decision boundary than trivial ones (ST-ProtoPNet). Where the prototypes look and what they respond to (EvalProtoPNet's consistency and stability beside their chance levels, Nauta et al.'s characteristics) are measured on 64-px creatures in [proto-eval.md](proto-eval.md).");
     page.paragraph("Prototype gallery (ProtoPNet, procedural, seed 0; one row per class, each tile the prototype's receptive field on its source image):\n\n![gallery](proto-gallery.png)");
     page.paragraph("An explanation (`kiln explain` draws the same): input with similarity heatmap and high-activation box, prototype source with its receptive field, contribution `similarity × weight`:\n\n![explanation](proto-explanation.png)");
     page.write("flex")?;

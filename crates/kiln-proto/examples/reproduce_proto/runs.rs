@@ -3,13 +3,9 @@
 //! accuracy after each step and where the prototypes landed.
 
 use burn::prelude::Device;
-use kiln_core::tensor::try_to_vec;
 use kiln_core::train::{Phase, TrainModel, Trainer};
-use kiln_data::procedural::PartImage;
-use kiln_data::{Batcher, ImageBatch, ImageExample};
+use kiln_data::ImageBatch;
 use kiln_proto::protopnet::{prune, push};
-use kiln_proto::render::upsample_bilinear;
-use kiln_proto::similarity::log_similarity;
 use kiln_proto::st_protopnet::{self, StProtoPNetConfig, StProtoPNetSchedule, mean_distance_to_other_class};
 use kiln_proto::{ProtoPNet, ProtoPNetConfig, ProtoPNetSchedule, PrototypeStage, PushReport};
 use serde::{Deserialize, Serialize};
@@ -37,8 +33,6 @@ pub struct RunResult {
     pub after_pruning: Option<f64>,
     /// Prototypes removed by pruning.
     pub pruned: Option<usize>,
-    /// Share of prototypes on a class-defining part (procedural only).
-    pub on_class_part: Option<f64>,
     /// Mean distance of support prototypes to the nearest other-class prototype (ST).
     pub support_distance: Option<f64>,
     /// Same for trivial prototypes (ST).
@@ -107,34 +101,6 @@ fn accuracy<M: TrainModel<Batch = ImageBatch>>(
     Ok(trainer.evaluate(model, &data.test_loader())?.accuracy().unwrap_or(0.0))
 }
 
-/// Share of prototypes whose highest activation on their source image (the similarity map
-/// upsampled to the image) falls on a class-defining part.
-fn on_class_part(
-    report: &PushReport,
-    parts: &[PartImage],
-    activation: impl Fn(&ImageExample, usize) -> kiln_core::Result<(Vec<f32>, usize, usize)>,
-) -> kiln_core::Result<f64> {
-    let mut on = 0usize;
-    let mut total = 0usize;
-    for source in &report.sources {
-        let Some(part_image) = source.image_index.and_then(|i| parts.get(i)) else { continue };
-        let (map, h, w) = activation(&part_image.to_example(), source.prototype)?;
-        let (ih, iw) = (part_image.image.height, part_image.image.width);
-        let heat = upsample_bilinear(&map, h, w, ih, iw);
-        let pixel = kiln_core::metrics::argmax(&heat);
-        total += 1;
-        on += usize::from(
-            part_image.parts.iter().any(|p| p.defines_class && p.mask.get(pixel).copied().unwrap_or(false)),
-        );
-    }
-    Ok(if total == 0 { 0.0 } else { on as f64 / total as f64 })
-}
-
-/// The `h × w` map of prototype `j` in a `[1, P, h, w]` tensor of maps.
-fn map_of(maps: Vec<f32>, j: usize, h: usize, w: usize) -> (Vec<f32>, usize, usize) {
-    (maps[j * h * w..(j + 1) * h * w].to_vec(), h, w)
-}
-
 /// ProtoPNet: warm-up + joint, push, last layer, prune + last layer.
 pub fn run_protopnet(
     data: &ExperimentData,
@@ -142,17 +108,8 @@ pub fn run_protopnet(
     seed: u64,
     device: &Device,
 ) -> kiln_core::Result<RunResult> {
-    let (model, report, [before_push, after_push, after_last_layer]) = train_protopnet(data, schedule, seed, device)?;
+    let (model, _, [before_push, after_push, after_last_layer]) = train_protopnet(data, schedule, seed, device)?;
     let set = data.push_set();
-    let on_part = match &data.parts {
-        Some(parts) => Some(on_class_part(&report, parts, |example, j| {
-            let batch = data.batcher.batch(std::slice::from_ref(example), device, None);
-            let maps = model.forward(batch.images).distance_maps;
-            let [_, _, h, w] = maps.dims();
-            Ok(map_of(try_to_vec(log_similarity(maps, model.epsilon))?, j, h, w))
-        })?),
-        None => None,
-    };
     let [_, last_layer, _] = split_phases(&schedule.phases(set.clone()));
     let (pruned_model, prune_report) = prune(model, &set, device, 6, 3);
     let trainer = Trainer::new(device.clone()).with_seed(seed);
@@ -166,7 +123,6 @@ pub fn run_protopnet(
         after_last_layer,
         after_pruning: Some(accuracy(&trainer, &pruned_model, data)?),
         pruned: Some(prune_report.removed.len()),
-        on_class_part: on_part,
         ..RunResult::default()
     })
 }
@@ -189,25 +145,10 @@ pub fn run_st_protopnet(
     let classes = model.prototype_classes();
     let support_before = mean_distance_to_other_class(model.support.prototype_vectors.val(), &classes);
     let trivial_before = mean_distance_to_other_class(model.trivial.prototype_vectors.val(), &classes);
-    let (model, report) = st_protopnet::push(model, &set, device);
+    let (model, _) = st_protopnet::push(model, &set, device);
     let after_push = accuracy(&trainer, &model, data)?;
     let (model, _) = trainer.fit(model, &last_layer, &loader, None)?;
     let after_last_layer = accuracy(&trainer, &model, data)?;
-    let on_part = match &data.parts {
-        Some(parts) => {
-            let share = |support: bool, report: &PushReport| {
-                on_class_part(report, parts, |example, j| {
-                    let batch = data.batcher.batch(std::slice::from_ref(example), device, None);
-                    let out = model.forward(batch.images);
-                    let maps = if support { out.support.projection_maps } else { out.trivial.projection_maps };
-                    let [_, _, h, w] = maps.dims();
-                    Ok(map_of(try_to_vec(maps)?, j, h, w))
-                })
-            };
-            Some((share(false, &report.trivial)? + share(true, &report.support)?) / 2.0)
-        }
-        None => None,
-    };
     let (model, _) = trainer.fit(model, &joint_after_push, &loader, None)?;
     Ok(RunResult {
         dataset: data.name.into(),
@@ -217,7 +158,6 @@ pub fn run_st_protopnet(
         after_push,
         after_last_layer,
         after_joint_after_push: Some(accuracy(&trainer, &model, data)?),
-        on_class_part: on_part,
         support_distance: Some(mean_distance_to_other_class(model.support.prototype_vectors.val(), &classes)),
         trivial_distance: Some(mean_distance_to_other_class(model.trivial.prototype_vectors.val(), &classes)),
         support_distance_before_push: Some(support_before),

@@ -32,7 +32,6 @@ pub fn accuracy_table(results: &[RunResult]) -> Table {
         "after joint after push",
         "after pruning",
         "pruned",
-        "on class-defining part",
     ]);
     for (dataset, model, runs) in groups(results) {
         let col = |f: &dyn Fn(&RunResult) -> Option<f64>| runs.iter().filter_map(|r| f(r)).collect::<Vec<f64>>();
@@ -45,7 +44,6 @@ pub fn accuracy_table(results: &[RunResult]) -> Table {
             cell(&col(&|r| r.after_joint_after_push), true),
             cell(&col(&|r| r.after_pruning), true),
             cell(&col(&|r| r.pruned.map(|p| p as f64)), false),
-            cell(&col(&|r| r.on_class_part), true),
         ]);
     }
     table
