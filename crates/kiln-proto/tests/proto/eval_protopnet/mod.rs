@@ -2,6 +2,7 @@
 //! the interpretability metrics (consistency, stability, chance) on planted and random maps
 //! and on models.
 
+mod cub;
 mod interpretability;
 mod learning;
 mod losses;
