@@ -60,8 +60,10 @@ pub struct TrainArgs {
     /// Model: mlp, cnn, resnet, protopnet, st-protopnet (`kiln models` lists every model).
     #[arg(long, default_value = "cnn")]
     pub model: String,
-    /// Data: digits (embedded 8×8 digits), procedural[:CLASSES], idx:DIR (MNIST-style
-    /// train-*/t10k-* files), folder:DIR (ImageFolder), csv:FILE (see --target).
+    /// Data: digits (embedded 8×8 digits), procedural[:CLASSES[:cue=CUE][:size=PX]]
+    /// (part-annotated creatures; CUE: head-and-wing (default), wing-colour, head-shape; PX:
+    /// side, default 32), idx:DIR (MNIST-style train-*/t10k-* files), folder:DIR
+    /// (ImageFolder), csv:FILE (see --target).
     #[arg(long, default_value = "digits")]
     pub data: String,
     /// Target column of a CSV file (numbers: integer class values; text: class names).

@@ -14,14 +14,14 @@ use kiln_proto::interpretability::{
     AnnotatedImages, InterpretabilityConfig, InterpretabilityReport, PartKeypoints, PrototypeClasses, evaluate,
 };
 
-use crate::data_spec::{DataSpec, procedural_splits};
+use crate::data_spec::{DataSpec, ProceduralSpec, procedural_splits};
 use crate::error::{CliError, Result};
 
 /// How a classifier exposes its prototypes to the part metrics.
 pub type PrototypesOf<M> = fn(&M) -> &dyn PrototypeClasses;
 
 /// The data `--interpretability` can score: data with part annotations.
-pub const PART_DATA: &str = "procedural[:CLASSES]";
+pub const PART_DATA: &str = "procedural[:CLASSES[:cue=CUE][:size=PX]]";
 
 /// A `kiln eval --interpretability` that does not fit the run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,8 +49,8 @@ pub enum InterpretabilityFlagError {
 /// What `kiln eval --interpretability` scores: the annotated data of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InterpretabilityRequest {
-    /// Classes of the run's procedural data.
-    pub classes: usize,
+    /// The run's procedural data (classes, cue, size).
+    pub spec: ProceduralSpec,
 }
 
 impl InterpretabilityRequest {
@@ -75,7 +75,7 @@ impl InterpretabilityRequest {
             });
         }
         match data.parse::<DataSpec>() {
-            Ok(DataSpec::Procedural(classes)) => Ok(Some(Self { classes })),
+            Ok(DataSpec::Procedural(spec)) => Ok(Some(Self { spec })),
             _ => Err(InterpretabilityFlagError::NoParts { model: model.into(), data: data.into(), parts: PART_DATA }),
         }
     }
@@ -96,7 +96,7 @@ pub fn score(
     run_dir: &std::path::Path,
     device: &Device,
 ) -> Result<InterpretabilityReport> {
-    let parts = procedural_splits(request.classes, seed)?.test;
+    let parts = procedural_splits(&request.spec, seed)?.test;
     let paired = parts.len() == test.len() && parts.iter().zip(test).all(|(p, e)| p.label == e.label);
     if !paired {
         return Err(CliError::DataChanged {
