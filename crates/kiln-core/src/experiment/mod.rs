@@ -5,6 +5,8 @@
 //!   `[OUT_DIR] [--quick] [--seeds N | --seeds A,B,...]` and the program's own `--NAME VALUE`.
 //! - [`MeanStd`] and [`mean_std`]: mean and sample standard deviation over seeds, formatted as
 //!   a `mean ± std` cell.
+//! - [`welch_t_test`] and [`shapiro_wilk`]: whether two sets of measurements differ in mean,
+//!   and whether a set looks normal (the t-test's assumption), with p-values.
 //! - [`Table`]: Markdown tables (header, alignment, rows) rendered to an exact string.
 //! - [`Provenance`]: the commit, machine and date behind a page.
 //! - [`ResultsPage`]: `docs/results/<family>.md` with its provenance line, and the pictures and
@@ -30,11 +32,16 @@
 mod args;
 mod page;
 mod provenance;
+mod significance;
 mod stats;
 mod table;
 
 pub use args::{Accepts, ArgsError, DEFAULT_OUT_DIR, ExperimentArgs};
 pub use page::ResultsPage;
 pub use provenance::Provenance;
+pub use significance::{
+    ShapiroWilk, WelchTest, normal_quantile, normal_upper_tail, regularized_incomplete_beta, shapiro_wilk,
+    student_t_two_sided, welch_t_test,
+};
 pub use stats::{MeanStd, mean, mean_std};
 pub use table::{Align, Table, list_cell};

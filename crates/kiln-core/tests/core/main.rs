@@ -7,5 +7,6 @@ mod engine;
 mod experiment;
 mod fit_input;
 mod layers;
+mod significance;
 mod stages;
 mod timing;
