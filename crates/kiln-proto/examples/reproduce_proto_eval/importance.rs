@@ -3,7 +3,7 @@
 //! test images separately, as the paper does, to see whether they generalise.
 
 use burn::prelude::Device;
-use kiln_core::experiment::MeanStd;
+use kiln_core::experiment::{MeanStd, WelchTest, shapiro_wilk, welch_t_test};
 use kiln_core::nn::BackboneConfig;
 use kiln_core::train::{Phase, Trainer};
 use kiln_data::Image;
@@ -34,6 +34,10 @@ pub struct CueResult {
     /// Pearson correlation of the train and test importances over every (prototype,
     /// characteristic) pair.
     pub correlation: f64,
+    /// Every prototype's importance per characteristic (order of [`NAMES`]) on training images.
+    pub train_by_prototype: Vec<Vec<f64>>,
+    /// The same on test images.
+    pub test_by_prototype: Vec<Vec<f64>>,
 }
 
 /// Creatures, images per set for the importances, and training lengths.
@@ -85,7 +89,21 @@ pub fn run(
     let pairs = |r: &CharacteristicReport| -> Vec<f64> {
         r.prototypes.iter().flat_map(|p| p.importance.iter().map(|&v| f64::from(v))).collect()
     };
+    let by_prototype = |r: &CharacteristicReport| -> Vec<Vec<f64>> {
+        NAMES
+            .iter()
+            .map(|n| {
+                let k = r.modifications.iter().position(|m| m.name() == *n);
+                r.prototypes
+                    .iter()
+                    .map(|p| k.and_then(|k| p.importance.get(k)).map_or(f64::NAN, |&v| f64::from(v)))
+                    .collect()
+            })
+            .collect()
+    };
     let result = CueResult {
+        train_by_prototype: by_prototype(&train),
+        test_by_prototype: by_prototype(&test),
         cue: format!("{cue:?}"),
         seed,
         accuracy,
@@ -119,4 +137,21 @@ pub fn importance(results: &[CueResult], cue: &str, k: usize, test: bool) -> Mea
     let v: Vec<f64> =
         results.iter().filter(|r| r.cue == cue).map(|r| if test { r.test[k] } else { r.train[k] }).collect();
     MeanStd::of(&v)
+}
+
+/// Welch's t-test of train vs test importances of characteristic `k` under `cue`, every
+/// prototype of every seed pooled, and the smaller Shapiro–Wilk p-value of the two samples.
+pub fn generalisation_test(results: &[CueResult], cue: &str, k: usize) -> Option<(WelchTest, f64)> {
+    let pooled = |test: bool| -> Vec<f64> {
+        results
+            .iter()
+            .filter(|r| r.cue == cue)
+            .flat_map(|r| if test { &r.test_by_prototype[k] } else { &r.train_by_prototype[k] })
+            .copied()
+            .collect()
+    };
+    let (train, test) = (pooled(false), pooled(true));
+    let welch = welch_t_test(&train, &test)?;
+    let normal = [&train, &test].iter().filter_map(|x| shapiro_wilk(x)).map(|s| s.p).fold(f64::NAN, f64::min);
+    Some((welch, normal))
 }

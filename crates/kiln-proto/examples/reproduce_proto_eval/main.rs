@@ -78,6 +78,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ));
     page.table(&importance_table(&cues));
     page.paragraph(&importance_verdict(&cues));
+    page.paragraph("As the paper tests generalisation: per characteristic, Welch's t-test of the training against the test importances (every prototype of every seed pooled), its p-value in each cell; in brackets the smaller Shapiro–Wilk p-value of the two samples (below 0.05: the normality the t-test assumes is doubtful). A large p means no detectable difference between the sets.");
+    page.table(&generalisation_table(&cues));
     page.paragraph("One test creature and its six modifications (64 px, the warp scaled to the image):\n\n![modifications](proto-eval-modifications.png)");
     page.paragraph("An explanation (`kiln explain --characteristics` draws the same) by a ProtoPNet trained on wing-colour creatures (seed 0): beside each prototype its global importances over the test images and its local ones on this image:\n\n![explanation](proto-eval-explanation.png)");
     page.write("flex")?;
@@ -101,6 +103,20 @@ fn importance_table(cues: &[importance::CueResult]) -> Table {
             row.push(if test { String::new() } else { format!("{:.2}", of(|r| r.correlation)) });
             t.row(row);
         }
+    }
+    t
+}
+
+/// Welch's p (Shapiro–Wilk's) per cue and characteristic.
+fn generalisation_table(cues: &[importance::CueResult]) -> Table {
+    let mut t = Table::new(["class cue"].into_iter().chain(NAMES));
+    for cue in ["WingColourOnly", "HeadShapeOnly"] {
+        let mut row = vec![cue.to_string()];
+        row.extend((0..NAMES.len()).map(|k| match importance::generalisation_test(cues, cue, k) {
+            Some((welch, normal)) => format!("{:.2} ({:.2})", welch.p, normal),
+            None => "–".to_string(),
+        }));
+        t.row(row);
     }
     t
 }
