@@ -1,0 +1,3 @@
+//! `cargo xtask reproduce fed` (in progress).
+
+fn main() {}

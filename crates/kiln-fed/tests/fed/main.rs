@@ -1,0 +1,1 @@
+//! kiln-fed integration tests (one binary), mirroring `src/`.
