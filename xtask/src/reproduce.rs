@@ -20,6 +20,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("tabular", "kiln-tabular"),
     ("proto-eval", "kiln-proto"),
     ("seq", "kiln-seq"),
+    ("fed", "kiln-fed"),
 ];
 
 /// Where the results pages go.

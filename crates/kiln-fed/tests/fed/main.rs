@@ -1,1 +1,9 @@
 //! kiln-fed integration tests (one binary), mirroring `src/`.
+
+mod codec;
+mod common;
+mod fedavg;
+mod federation;
+mod fedrecon;
+mod params;
+mod split;
