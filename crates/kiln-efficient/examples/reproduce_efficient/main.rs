@@ -1,0 +1,3 @@
+//! `cargo xtask reproduce efficient` (in progress).
+
+fn main() {}

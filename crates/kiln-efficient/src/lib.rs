@@ -1,0 +1,1 @@
+//! # kiln-efficient (in progress)

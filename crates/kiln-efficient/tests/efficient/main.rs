@@ -1,0 +1,1 @@
+//! kiln-efficient integration tests (one binary), mirroring `src/`.
