@@ -64,6 +64,9 @@ pub enum CliError {
     /// From kiln-tabular (a malformed CSV, a table beyond the model's limits).
     #[error(transparent)]
     Tabular(#[from] kiln_tabular::TabularError),
+    /// From kiln-fed (a split that cannot be made, bad round settings, a failed round).
+    #[error(transparent)]
+    Fed(#[from] kiln_fed::FedError),
     /// Reading or writing the run's metadata.
     #[error("{path}: {message}")]
     Metadata {

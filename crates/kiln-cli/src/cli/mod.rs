@@ -1,5 +1,6 @@
 //! The command line: the commands and their flags, and what each runs.
 
+mod fed;
 mod report;
 mod tools;
 mod train_args;
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use kiln_core::device::{DeviceSpec, select};
 
+pub use fed::FedArgs;
 pub use tools::{GeomCommand, SearchArgs, TabularArgs};
 pub use train_args::{LinkArgs, NodeArgs, RunFlags, TrainArgs};
 
@@ -132,6 +134,12 @@ pub enum Command {
     ///
     /// Example: kiln tabular --train train.csv --test test.csv --target label --out predictions.csv
     Tabular(TabularArgs),
+    /// Federated learning simulated on this machine: FedAvg over clients holding IID or
+    /// Dirichlet label-skewed shards of the digits, every message encoded and counted, a
+    /// checkpoint per round.
+    ///
+    /// Example: kiln fed --algo fedavg --data digits --clients 10 --alpha 0.5 --rounds 20 --out runs/fed
+    Fed(FedArgs),
     /// List the models: name, the command that trains it, whether it can explain itself.
     Models,
     /// List the backends compiled into this build and the devices present.
@@ -197,6 +205,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Search(args) => tools::search(args)?,
         Command::Geom { command } => tools::geom(command)?,
         Command::Tabular(args) => tools::tabular(args)?,
+        Command::Fed(args) => fed::fed(args)?,
         Command::Models => {
             for m in MODELS {
                 let explains = if m.explainer().is_some() { "explains" } else { "" };

@@ -6,6 +6,7 @@ mod common;
 mod csv_files;
 mod devices;
 mod explain;
+mod fed;
 mod geom_files;
 mod graph;
 mod graph_citation;
