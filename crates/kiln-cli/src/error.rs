@@ -67,6 +67,9 @@ pub enum CliError {
     /// From kiln-fed (a split that cannot be made, bad round settings, a failed round).
     #[error(transparent)]
     Fed(#[from] kiln_fed::FedError),
+    /// From kiln-seq (a malformed CSV naming its row and column, a series too short).
+    #[error(transparent)]
+    Seq(#[from] kiln_seq::SeqError),
     /// Reading or writing the run's metadata.
     #[error("{path}: {message}")]
     Metadata {

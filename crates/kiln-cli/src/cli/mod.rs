@@ -2,6 +2,7 @@
 
 mod fed;
 mod report;
+mod seq;
 mod tools;
 mod train_args;
 
@@ -11,6 +12,7 @@ use clap::{Parser, Subcommand};
 use kiln_core::device::{DeviceSpec, select};
 
 pub use fed::FedArgs;
+pub use seq::{ForecastArgs, SeqCommand};
 pub use tools::{GeomCommand, SearchArgs, TabularArgs};
 pub use train_args::{LinkArgs, NodeArgs, RunFlags, TrainArgs};
 
@@ -140,6 +142,12 @@ pub enum Command {
     ///
     /// Example: kiln fed --algo fedavg --data digits --clients 10 --alpha 0.5 --rounds 20 --out runs/fed
     Fed(FedArgs),
+    /// Sequences: long-horizon forecasting of your CSV.
+    Seq {
+        /// The sequence command.
+        #[command(subcommand)]
+        command: SeqCommand,
+    },
     /// List the models: name, the command that trains it, whether it can explain itself.
     Models,
     /// List the backends compiled into this build and the devices present.
@@ -206,6 +214,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Geom { command } => tools::geom(command)?,
         Command::Tabular(args) => tools::tabular(args)?,
         Command::Fed(args) => fed::fed(args)?,
+        Command::Seq { command } => seq::seq(command)?,
         Command::Models => {
             for m in MODELS {
                 let explains = if m.explainer().is_some() { "explains" } else { "" };

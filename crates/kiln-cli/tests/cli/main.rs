@@ -18,5 +18,6 @@ mod malformed;
 mod registry;
 mod robust;
 mod run_dirs;
+mod seq;
 mod tools;
 mod uncertainty;
