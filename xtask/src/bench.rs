@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: Kiln's training-step benchmark beside PyTorch's, into docs/bench.md; then
 //! the graph benchmark (kiln-graph's `graph_step` beside `bench/pytorch/graph_step.py`, with
-//! PyTorch Geometric when installed) at every core and at one thread, with peak memory.
+//! PyTorch Geometric when installed) at every core and at one thread, with peak memory; then
+//! kiln-seq's forecasting pass (TPGN, PGN, GRU, LSTM) against the input length.
 
 use std::process::Command;
 
@@ -164,6 +165,48 @@ fn graph_section(threads: usize) -> Result<String, String> {
     Ok(md)
 }
 
+/// Runs kiln-seq's `forecast_step` bench; returns the markdown section: forward + backward time
+/// of TPGN, PGN, GRU and LSTM against the input length.
+fn forecast_section() -> Result<String, String> {
+    eprintln!("xtask: forecasting bench");
+    let load_before = load_average();
+    let lines = run_lines(Command::new(env!("CARGO")).args(["bench", "-p", "kiln-seq", "--bench", "forecast_step"]))?;
+    let load_after = load_average();
+    let mut lengths: Vec<u64> = lines.iter().filter_map(|l| l["length"].as_u64()).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    let mut md = String::from("\n## Forecasting: forward + backward against the input length\n\n");
+    md.push_str(
+        "`crates/kiln-seq/benches/forecast_step.rs`: one pass of forward, MSE and backward (no optimiser \
+         update), horizon 96, batch 32, one channel and four time features, median of 10 after 2 warm-up \
+         passes. TPGN and PGN (TPGN without its short branch) at the paper's `d = 32`; GRU and LSTM with \
+         32 units. PGN's history extraction is one convolution over the previous rows of the period grid, \
+         not a step-by-step recurrence, so its time should grow more slowly with `L` than the recurrent \
+         baselines'. Milliseconds:\n\n| model |",
+    );
+    for l in &lengths {
+        md.push_str(&format!(" L = {l} |"));
+    }
+    md.push_str(&format!("\n|---|{}\n", "---|".repeat(lengths.len())));
+    for model in ["tpgn", "pgn", "gru", "lstm"] {
+        md.push_str(&format!("| {model} |"));
+        for l in &lengths {
+            let ms = lines.iter().find(|v| v["model"] == model && v["length"].as_u64() == Some(*l));
+            match ms.and_then(|v| v["ms"].as_f64()) {
+                Some(ms) => md.push_str(&format!(" {ms:.1} |")),
+                None => md.push_str(" – |"),
+            }
+        }
+        md.push('\n');
+    }
+    md.push_str(&format!(
+        "\nDevice: {}. Load average (1 min): {load_before} before, {load_after} after (a load above the \
+         thread count means shared, noisy timings).\n",
+        lines.first().and_then(|v| v["device"].as_str()).unwrap_or("?")
+    ));
+    Ok(md)
+}
+
 /// Runs the benchmarks and writes `docs/bench.md`.
 pub fn run() -> Result<(), String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -215,6 +258,7 @@ pub fn run() -> Result<(), String> {
         md.push_str(&text);
     }
     md.push_str(&graph_section(threads)?);
+    md.push_str(&forecast_section()?);
     let path = root().join("docs/bench.md");
     std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("{md}");
