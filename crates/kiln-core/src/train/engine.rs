@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use burn::module::Module;
-use burn::optim::GradientsParams;
 use burn::prelude::Device;
 
 use super::checkpoint::{self, RunState};
@@ -282,10 +281,8 @@ impl Trainer {
             let lr = module_lr(tp, lr_factor);
             if self.replicas.is_empty() {
                 let batch = fetch(train, state.global_epoch, index, &autodiff)?;
-                let output = model.step(batch, &ctx);
-                let loss = output.loss.clone();
+                let (grads, output) = model.gradients(batch, &ctx, 1.0);
                 running.add(output);
-                let grads = GradientsParams::from_grads(loss.backward(), &model);
                 model = optim.step(lr, model, grads).after_optimizer_step();
             } else {
                 let (grads, outputs) = super::parallel::data_parallel_step(

@@ -29,8 +29,7 @@ pub(super) fn data_parallel_step<M: TrainModel>(
                 let replica = model.clone().fork(&autodiff);
                 scope.spawn(move || {
                     let batch = fetch(train, epoch, index * k + d, &autodiff)?;
-                    let output = replica.step(batch, ctx);
-                    let grads = GradientsParams::from_grads((output.loss.clone() * scale).backward(), &replica);
+                    let (grads, output) = replica.gradients(batch, ctx, scale);
                     Ok((grads, autodiff, output))
                 })
             })

@@ -3,6 +3,7 @@
 use std::fmt::Debug;
 
 use burn::module::Module;
+use burn::optim::GradientsParams;
 use burn::prelude::{Device, Int, Tensor};
 
 use crate::error::{CoreError, Result};
@@ -76,6 +77,20 @@ pub trait TrainModel: Module + 'static {
     /// Computes the loss (and optionally logits) for one batch. Called with autodiff while
     /// training and without it in evaluation (`ctx.training` says which).
     fn step(&self, batch: Self::Batch, ctx: &StepContext<Self::Stage>) -> StepOutput;
+
+    /// The gradients of one training step of `batch`, of the loss multiplied by `scale` (1 on
+    /// one device; `1/k` on each of `k` data-parallel replicas), and the step's output (its
+    /// loss unscaled). Default: [`step`](Self::step), then backpropagation through the graph
+    /// autodiff recorded. A model with its own backward overrides it: reversible networks
+    /// rebuild their activations from the outputs instead of storing them (RevCol).
+    fn gradients(&self, batch: Self::Batch, ctx: &StepContext<Self::Stage>, scale: f64) -> (GradientsParams, StepOutput)
+    where
+        Self: Sized,
+    {
+        let output = self.step(batch, ctx);
+        let loss = if scale == 1.0 { output.loss.clone() } else { output.loss.clone() * scale };
+        (GradientsParams::from_grads(loss.backward(), self), output)
+    }
 
     /// Called after every optimiser step, e.g. to re-project parameters onto a constraint set
     /// (ST-ProtoPNet renormalises its prototypes to unit length). Default: unchanged.

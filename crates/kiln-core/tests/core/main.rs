@@ -6,6 +6,7 @@ mod distill;
 mod engine;
 mod experiment;
 mod fit_input;
+mod gradients;
 mod layers;
 mod significance;
 mod stages;
