@@ -2,7 +2,8 @@
 //!
 //! - [`CountingAllocator`] and [`peak_bytes_during`]: how many heap bytes a reader needed, per
 //!   thread, so a test can check with [`assert_bounded`] that a file which merely *claims* a huge
-//!   count did not make the reader allocate it.
+//!   count did not make the reader allocate it; [`process_peak_bytes_during`]: the same over
+//!   every thread, for memory measurements of training steps.
 //! - [`cases`] and [`config`]: proptest settings shared by every reader test (the
 //!   `KILN_PROPTEST_CASES` knob, no persistence files).
 //! - [`mutated`] and [`mutate_with`]: damaged versions of a valid file (truncation, flipped bytes,
@@ -23,7 +24,7 @@ mod config;
 mod isolate;
 mod mutate;
 
-pub use alloc::{CountingAllocator, peak_bytes_during};
+pub use alloc::{CountingAllocator, peak_bytes_during, process_live_bytes, process_peak_bytes_during};
 pub use bound::assert_bounded;
 pub use config::{DEFAULT_CASES, cases, config};
 pub use isolate::in_own_process;

@@ -1,4 +1,4 @@
-use kiln_testkit::{assert_bounded, peak_bytes_during};
+use kiln_testkit::{assert_bounded, peak_bytes_during, process_peak_bytes_during};
 
 #[test]
 fn sees_a_one_megabyte_vec() {
@@ -10,6 +10,18 @@ fn sees_a_one_megabyte_vec() {
     assert_eq!(len, 1 << 20);
     assert!(peak >= 1 << 20, "peak {peak}");
     assert!(peak < 2 << 20, "peak {peak}");
+}
+
+/// Process-wide counting sees an allocation made on another thread, which the per-thread count
+/// does not.
+#[test]
+fn the_process_count_sees_other_threads() {
+    let measure = || std::thread::spawn(|| std::hint::black_box(vec![3u8; 4 << 20]).len()).join().unwrap();
+    let (len, thread_peak) = peak_bytes_during(measure);
+    assert_eq!(len, 4 << 20);
+    assert!(thread_peak < 1 << 20, "the spawned thread's buffer is not this thread's: {thread_peak}");
+    let (_, process_peak) = process_peak_bytes_during(measure);
+    assert!(process_peak >= 4 << 20, "process peak {process_peak}");
 }
 
 #[test]
