@@ -14,7 +14,9 @@
 //! - [`fedrecon`]: federated reconnaissance (Hendryx et al. 2021): class-incremental learning
 //!   by merging clients' class prototypes over a fixed embedding.
 //!
-//! SemiPFL is planned (`semipfl`) and not in this crate yet.
+//! - [`semipfl`]: SemiPFL (Tashakori et al., IEEE IoT J. 2023): a server hypernetwork
+//!   generates each client's autoencoder, trained on unlabelled data; a base model trained on
+//!   the server's few labels is personalised by the clients' encoders and labels.
 //!
 //! ```ignore
 //! use kiln_fed::core::{Federation, InProcess, clients_from_shards, split_dirichlet};
@@ -34,5 +36,6 @@ pub mod digits;
 pub mod error;
 pub mod fedavg;
 pub mod fedrecon;
+pub mod semipfl;
 
 pub use error::{FedError, Result};

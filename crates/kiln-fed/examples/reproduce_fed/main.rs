@@ -1,13 +1,15 @@
 //! `cargo xtask reproduce fed` runs this: FedAvg (McMahan et al., AISTATS 2017) on the
 //! embedded 8×8 digits split over 10 clients by a Dirichlet label skew (α ∈ {0.1, 0.5, 100})
 //! and IID; accuracy against rounds, mean ± std over seeds, with the megabytes exchanged; then
-//! federated reconnaissance (Hendryx et al. 2021), class-incremental by prototypes; writes
+//! federated reconnaissance (Hendryx et al. 2021), class-incremental by prototypes; SemiPFL
+//! (Tashakori et al. 2023) against three baselines by macro F1; writes
 //! `docs/results/fed.md` and `fed-accuracy.png`.
 //!
 //! Usage: `cargo xtask reproduce fed [--quick] [--seeds N | --seeds A,B,...]`
 
 mod curves;
 mod recon;
+mod semipfl;
 
 use kiln_core::experiment::{Accepts, ExperimentArgs, MeanStd, ResultsPage, Table, mean};
 use kiln_fed::digits::{DigitsFed, Partition};
@@ -87,6 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if ordered { "holds" } else { "does not hold" }
     ));
     recon::section(&mut page, &seeds)?;
+    semipfl::section(&mut page, &seeds)?;
     let total = page.elapsed_secs();
     page.paragraph(&format!("Total time {total:.0} s."));
     page.write("flex")?;

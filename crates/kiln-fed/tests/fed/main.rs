@@ -6,4 +6,5 @@ mod fedavg;
 mod federation;
 mod fedrecon;
 mod params;
+mod semipfl;
 mod split;
