@@ -16,6 +16,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("proto-robust", "kiln-proto"),
     ("nas", "kiln-nas"),
     ("graph", "kiln-graph"),
+    ("graph-hetero", "kiln-graph"),
     ("geom", "kiln-geom"),
     ("tabular", "kiln-tabular"),
     ("proto-eval", "kiln-proto"),

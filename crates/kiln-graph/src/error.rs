@@ -149,6 +149,30 @@ pub enum GraphError {
         /// The graph-indicator file.
         indicator: PathBuf,
     },
+    /// A typed-graph file names a node type that the graph does not have.
+    #[error("{path}:{line}: unknown node type `{name}`")]
+    UnknownType {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The type as written.
+        name: String,
+    },
+    /// A node's feature vector is not as long as the others of its type.
+    #[error("{path}:{line}: {found} features, but the nodes of type `{node_type}` before it have {expected}")]
+    FeatureWidth {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The node type.
+        node_type: String,
+        /// Features on this line.
+        found: usize,
+        /// Features of the type's first node.
+        expected: usize,
+    },
     /// An error from the training engine.
     #[error(transparent)]
     Core(#[from] kiln_core::CoreError),

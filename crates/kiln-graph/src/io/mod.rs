@@ -26,9 +26,11 @@
 
 mod coalesce;
 pub mod edge_list;
+pub mod hgb;
 pub mod linqs;
 mod text;
 pub mod triples;
 pub mod tu;
+pub mod typed_tsv;
 
 pub use coalesce::Duplicates;

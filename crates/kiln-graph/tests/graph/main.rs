@@ -7,9 +7,11 @@ static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
 mod core;
 mod generate;
+mod hetero;
 mod io;
 mod io_hostile;
 mod io_props;
+mod latte;
 mod layers;
 mod link;
 mod message_passing;
