@@ -29,5 +29,5 @@ pub mod tpgn;
 pub use batch::SeqBatch;
 pub use ensemble::{Ensemble, EnsembleConfig};
 pub use error::{Result, SeqError};
-pub use tpgn::{ForecastOptions, ForecastReport, Tpgn, TpgnConfig, forecast_csv};
 pub use pointer::{Decode, PointerNet, PointerNetConfig};
+pub use tpgn::{ForecastOptions, ForecastReport, Tpgn, TpgnConfig, forecast_csv};

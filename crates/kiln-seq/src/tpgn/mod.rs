@@ -37,15 +37,15 @@
 //!   (same result); the validation MSE is the mean over batches of 256 windows (the official
 //!   code averages batches of 32).
 
-pub mod csv;
 pub mod config;
+pub mod csv;
 pub mod model;
 pub mod pgn;
 pub mod short;
 pub mod train;
 
-pub use csv::{ForecastOptions, ForecastReport, forecast_csv};
 pub use config::TpgnConfig;
+pub use csv::{ForecastOptions, ForecastReport, forecast_csv};
 pub use model::Tpgn;
 pub use pgn::PgnBranch;
 pub use short::ShortBranch;
