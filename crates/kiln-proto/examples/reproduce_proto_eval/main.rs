@@ -150,6 +150,7 @@ fn importance_verdict(cues: &[importance::CueResult]) -> String {
     let wing = test("WingColourOnly", hue) > test("WingColourOnly", shape);
     let head = test("HeadShapeOnly", shape) > test("HeadShapeOnly", hue);
     let r: Vec<f64> = cues.iter().map(|c| c.correlation).collect();
+    let correlation = format!("{:.2}", MeanStd::of(&r));
     let top = |cue: &str| {
         let best = (0..NAMES.len()).max_by(|&a, &b| test(cue, a).total_cmp(&test(cue, b))).unwrap_or(0);
         NAMES[best]
@@ -162,7 +163,7 @@ fn importance_verdict(cues: &[importance::CueResult]) -> String {
         if head { "holds" } else { "does not hold" },
         test("HeadShapeOnly", shape),
         test("HeadShapeOnly", hue),
-        format!("{:.2}", MeanStd::of(&r)),
+        correlation,
         top("WingColourOnly"),
         top("HeadShapeOnly"),
     )
