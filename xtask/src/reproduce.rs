@@ -22,6 +22,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("proto-eval", "kiln-proto"),
     ("seq", "kiln-seq"),
     ("fed", "kiln-fed"),
+    ("efficient", "kiln-efficient"),
 ];
 
 /// Where the results pages go.

@@ -1,1 +1,10 @@
 //! kiln-efficient integration tests (one binary), mirroring `src/`.
+
+mod adapter;
+mod backbone;
+mod common;
+mod learning;
+mod revcol;
+mod task;
+mod transfer;
+mod unipt;
