@@ -15,6 +15,7 @@
 //! - [`memory`]: trainable-parameter counts, state sizes and one measured training step.
 //! - [`revcol`]: RevCol (Cai et al., ICLR 2023), reversible columns whose backward rebuilds
 //!   each column from the next instead of storing activations (`TrainModel::gradients`).
+//! - [`weights`]: saving and loading either network (burnpack), errors naming the file.
 
 pub mod adapter;
 pub mod backbone;
@@ -24,6 +25,7 @@ pub mod revcol;
 pub mod task;
 pub mod transfer;
 pub mod unipt;
+pub mod weights;
 
 pub use backbone::FrozenBackbone;
 pub use error::{EfficientError, Result};

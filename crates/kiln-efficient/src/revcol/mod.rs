@@ -10,7 +10,7 @@
 //!
 //! where F_k is a fusion (down-sampled lower level of this column plus up-sampled upper level
 //! of the previous one) followed by ConvNeXt blocks ([`level`], [`block`]), and α_k is a
-//! per-channel scale, 0.5 at first, used as sign(α)·max(|α|, 1e-3) ([`column`]). Because α_k is
+//! per-channel scale, 0.5 at first, used as sign(α)·max(|α|, 1e-3) ([`column`](mod@column)). Because α_k is
 //! invertible, `c_k^{i−1} = (c_k^i − F_k(c_{k−1}^i, c_{k+1}^{i−1})) / α_k` rebuilds every
 //! column from the next one ([`Column::inverse`]), so the backward ([`reversible`]) stores no
 //! activations: it re-runs one F_k at a time under autodiff. A classifier reads the top level

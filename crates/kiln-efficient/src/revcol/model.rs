@@ -177,9 +177,7 @@ impl RevCol {
     /// # Errors
     /// [`EfficientError::File`] naming the file.
     pub fn save(&self, path: &Path) -> Result<()> {
-        self.clone()
-            .save_file(path)
-            .map_err(|e| EfficientError::File { path: path.to_path_buf(), message: format!("{e:?}") })
+        crate::weights::save(self, path)
     }
 
     /// Loads weights saved by [`RevCol::save`] into this (same-shaped) network. Keep the file
@@ -188,8 +186,7 @@ impl RevCol {
     /// # Errors
     /// [`EfficientError::File`] naming the file.
     pub fn load(self, path: &Path) -> Result<Self> {
-        self.try_load_file(path)
-            .map_err(|e| EfficientError::File { path: path.to_path_buf(), message: format!("{e:?}") })
+        crate::weights::load(self, path)
     }
 }
 

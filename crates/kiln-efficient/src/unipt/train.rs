@@ -84,9 +84,7 @@ impl UniPtClassifier {
     /// # Errors
     /// [`EfficientError::File`] naming the file.
     pub fn save(&self, path: &Path) -> Result<()> {
-        self.clone()
-            .save_file(path)
-            .map_err(|e| EfficientError::File { path: path.to_path_buf(), message: format!("{e:?}") })
+        crate::weights::save(self, path)
     }
 
     /// Loads weights saved by [`UniPtClassifier::save`] into this (same-shaped) model. burn may
@@ -95,8 +93,7 @@ impl UniPtClassifier {
     /// # Errors
     /// [`EfficientError::File`] naming the file.
     pub fn load(self, path: &Path) -> Result<Self> {
-        self.try_load_file(path)
-            .map_err(|e| EfficientError::File { path: path.to_path_buf(), message: format!("{e:?}") })
+        crate::weights::load(self, path)
     }
 }
 
