@@ -34,6 +34,7 @@ pub mod adjacency;
 pub mod error;
 pub mod generate;
 pub mod graph;
+pub mod hei;
 pub mod hetero;
 pub mod io;
 pub mod karate;

@@ -13,6 +13,7 @@ use super::phase::{ActionContext, Phase, PhaseKind, TrainPhase};
 use super::progress::{MetricsLog, epoch_bar, summary_line};
 use super::report::{EpochRecord, Evaluation, Report};
 use super::running::{Running, module_lr};
+use super::selection::{Selection, Tracker};
 use super::step::{BatchSource, StepContext, TrainModel, fetch};
 use crate::error::{CoreError, Result};
 use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM, derive_seed};
@@ -37,6 +38,7 @@ pub struct Trainer {
     progress: bool,
     topk: usize,
     halt_after_epochs: Option<usize>,
+    selection: Option<Selection>,
 }
 
 impl Trainer {
@@ -53,6 +55,7 @@ impl Trainer {
             progress: false,
             topk: 5,
             halt_after_epochs: None,
+            selection: None,
         }
     }
 
@@ -113,6 +116,13 @@ impl Trainer {
         self
     }
 
+    /// Return the model of the best validation epoch rather than the last, and stop early
+    /// with the selection's patience ([`Selection`]). `fit` then needs validation data.
+    pub fn with_selection(mut self, selection: Selection) -> Self {
+        self.selection = Some(selection);
+        self
+    }
+
     /// The device the trainer runs on.
     pub fn device(&self) -> &Device {
         &self.device
@@ -167,8 +177,13 @@ impl Trainer {
         }
         let mut log = MetricsLog::open(self.run_dir.as_deref())?;
         let mut epochs_this_call = 0usize;
+        if self.selection.is_some() && valid.is_none() {
+            return Err(CoreError::InvalidConfig("Trainer::with_selection needs validation data".into()));
+        }
+        let mut tracker = self.selection.clone().map(Tracker::new);
+        let mut stopped_early = false;
 
-        while state.phase_index < phases.len() {
+        'phases: while state.phase_index < phases.len() {
             let phase = &phases[state.phase_index];
             match &phase.kind {
                 PhaseKind::Action(action) => {
@@ -195,10 +210,18 @@ impl Trainer {
                         valid: valid_eval.map(|e| e.scalars()),
                         seconds: start.elapsed().as_secs_f64(),
                     };
+                    let stop = match tracker.as_mut() {
+                        Some(t) => t.observe(&record, || model.clone())?,
+                        None => false,
+                    };
                     self.finish_epoch(&mut log, &mut state, record, 1);
                     state.phase_index += 1;
                     state.epochs_done = 0;
                     self.maybe_checkpoint(&model, None, &state, phases.len())?;
+                    if stop {
+                        stopped_early = true;
+                        break 'phases;
+                    }
                 }
                 PhaseKind::Train(tp) if tp.epochs == 0 => {
                     // An empty phase: nothing to train, move on.
@@ -224,12 +247,21 @@ impl Trainer {
                         (training, record) =
                             self.train_epoch(training, &mut optim, tp, phase, steps, &mut state, train, valid)?;
                         epochs_this_call += 1;
+                        let stop = match tracker.as_mut() {
+                            Some(t) => t.observe(&record, || training.valid())?,
+                            None => false,
+                        };
                         self.finish_epoch(&mut log, &mut state, record, tp.epochs);
                         if state.epochs_done == tp.epochs {
                             state.phase_index += 1;
                             state.epochs_done = 0;
                         }
                         self.maybe_checkpoint(&training.valid(), Some(&optim), &state, phases.len())?;
+                        if stop {
+                            stopped_early = true;
+                            model = training.valid();
+                            break 'phases;
+                        }
                         if state.epochs_done == 0 {
                             break;
                         }
@@ -238,7 +270,11 @@ impl Trainer {
                 }
             }
         }
-        let report = self.report(&state, true);
+        let mut report = self.report(&state, true);
+        report.stopped_early = stopped_early;
+        if let Some(t) = tracker {
+            (model, report.best_epoch) = t.finish(model);
+        }
         if let Some(dir) = &self.run_dir {
             let path = dir.join("report.json");
             let json = serde_json::to_string_pretty(&report)
@@ -345,7 +381,13 @@ impl Trainer {
     }
 
     fn report(&self, state: &RunState, completed: bool) -> Report {
-        Report { records: state.records.clone(), completed, global_step: state.global_step }
+        Report {
+            records: state.records.clone(),
+            completed,
+            global_step: state.global_step,
+            best_epoch: None,
+            stopped_early: false,
+        }
     }
 
     /// One pass over `data` without gradients in the model's default stage: mean loss, terms,

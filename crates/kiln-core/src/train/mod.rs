@@ -17,6 +17,7 @@ mod progress;
 pub mod report;
 mod running;
 pub mod schedule;
+mod selection;
 pub mod step;
 
 pub use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM};
@@ -25,4 +26,5 @@ pub use engine::Trainer;
 pub use phase::{Action, ActionContext, OptimizerConfig, ParamGroupSettings, Phase, PhaseKind, TrainPhase, Trainable};
 pub use report::{EpochRecord, Evaluation, Report};
 pub use schedule::LrSchedule;
+pub use selection::{Goal, Selection};
 pub use step::{BatchSource, StepContext, StepOutput, TrainModel};

@@ -63,6 +63,13 @@ pub struct Report {
     pub completed: bool,
     /// Optimiser steps over the run.
     pub global_step: u64,
+    /// The global epoch (1-based) whose model was returned, under a
+    /// [`Selection`](super::Selection); `None`: the last one.
+    #[serde(default)]
+    pub best_epoch: Option<usize>,
+    /// Whether the selection's patience ended the run before its last phase.
+    #[serde(default)]
+    pub stopped_early: bool,
 }
 
 impl Report {

@@ -8,6 +8,7 @@ mod experiment;
 mod fit_input;
 mod gradients;
 mod layers;
+mod selection;
 mod significance;
 mod stages;
 mod timing;

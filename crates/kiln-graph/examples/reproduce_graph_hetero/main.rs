@@ -1,9 +1,11 @@
 //! `cargo xtask reproduce graph-hetero` runs this: kiln-graph on typed graphs. So far LATTE
-//! (Tran & Gao) against a homogeneous GCN on the typed SBM; HEI, SPEN and W2PGNN join this page
+//! (Tran & Gao) against a homogeneous GCN on the typed SBM, and HEI (Yang et al.) against ERM
+//! under a heterophilic structure shift on a contextual SBM; SPEN and W2PGNN join this page
 //! as they land. Writes `docs/results/graph-hetero.md`.
 //!
 //! Usage: `cargo xtask reproduce graph-hetero [--quick] [--seeds N | --seeds A,B,...]`
 
+mod hei;
 mod latte;
 
 use kiln_core::experiment::{Accepts, ExperimentArgs, ResultsPage};
@@ -13,6 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seeds = args.seeds(&[0, 1, 2]);
     let mut page = ResultsPage::new(&args, "graph-hetero", "kiln-graph: typed graphs");
     latte::section(&args, &seeds, &mut page)?;
+    hei::section(&args, &seeds, &mut page)?;
     page.write("flex")?;
     Ok(())
 }

@@ -7,6 +7,7 @@ static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
 mod core;
 mod generate;
+mod hei;
 mod hetero;
 mod io;
 mod io_hostile;

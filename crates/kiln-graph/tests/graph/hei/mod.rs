@@ -1,0 +1,6 @@
+//! HEI: environment inference, the IRM penalty and its schedule, devices, learning.
+
+mod environment;
+mod learning;
+mod model;
+mod penalty;
