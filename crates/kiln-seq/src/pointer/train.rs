@@ -36,8 +36,12 @@ pub struct PointerTrainConfig {
     pub epochs: usize,
     /// Examples per optimiser step.
     pub batch_size: usize,
-    /// Learning rate.
+    /// Learning rate of the first epoch.
     pub lr: f64,
+    /// Factor on the learning rate after every epoch (epoch e trains at `lr · lr_decay^e`);
+    /// 1.0 keeps it constant, as the paper.
+    #[serde(default = "constant_lr")]
+    pub lr_decay: f64,
     /// The optimiser.
     pub optimizer: PointerOptimizer,
     /// L2 norm each parameter's gradient is clipped to (0: no clipping).
@@ -56,6 +60,7 @@ impl PointerTrainConfig {
             epochs: 1,
             batch_size: 128,
             lr: 1.0,
+            lr_decay: 1.0,
             optimizer: PointerOptimizer::Sgd,
             clip_norm: 2.0,
             teacher_forcing: TeacherForcing::Constant(1.0),
@@ -79,6 +84,10 @@ impl PointerTrainConfig {
         self.seed = seed;
         self
     }
+}
+
+fn constant_lr() -> f64 {
+    1.0
 }
 
 impl Default for PointerTrainConfig {
@@ -118,6 +127,13 @@ pub fn fit(
     if config.lr.is_nan() || config.lr <= 0.0 {
         return Err(SeqError::Config { field: "lr", value: config.lr.to_string(), reason: "must be positive" });
     }
+    if !(config.lr_decay > 0.0 && config.lr_decay <= 1.0) {
+        return Err(SeqError::Config {
+            field: "lr_decay",
+            value: config.lr_decay.to_string(),
+            reason: "must lie in (0, 1]",
+        });
+    }
     let mut optim = match config.optimizer {
         PointerOptimizer::Sgd => SgdConfig::new().init(),
         PointerOptimizer::Adam => AdamConfig::new().init(),
@@ -130,6 +146,7 @@ pub fn fit(
     let mut losses = Vec::with_capacity(config.epochs);
     let mut step = 0u64;
     for epoch in 0..config.epochs {
+        let lr = config.lr * config.lr_decay.powi(epoch as i32);
         let (mut sum, mut count) = (0.0f32, 0usize);
         for index in 0..data.num_batches() {
             let batch = data.batch(epoch, index, &autodiff)?;
@@ -145,7 +162,7 @@ pub fn fit(
             sum += value;
             count += 1;
             let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optim.step(config.lr, model, grads);
+            model = optim.step(lr, model, grads);
             step += 1;
         }
         losses.push(sum / count.max(1) as f32);
