@@ -170,6 +170,40 @@ pub enum GeomError {
         /// What went wrong.
         message: String,
     },
+    /// A fixed-stride binary file (KITTI `.bin`, SemanticKITTI `.label`) whose length is not a
+    /// multiple of its record size.
+    #[error("{path}: {len} bytes is not a multiple of the {stride}-byte record")]
+    Misaligned {
+        /// The file.
+        path: PathBuf,
+        /// The file's length in bytes.
+        len: usize,
+        /// Bytes per record.
+        stride: usize,
+    },
+    /// A LiDAR scan file without a single point.
+    #[error("{path}: the scan has no points")]
+    EmptyScan {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A SemanticKITTI `.label` file whose label count differs from its scan's point count.
+    #[error("{path}: {labels} labels for a scan of {points} points")]
+    LabelCountMismatch {
+        /// The label file.
+        path: PathBuf,
+        /// Labels in the file.
+        labels: usize,
+        /// Points in the scan.
+        points: usize,
+    },
+    /// A bird's-eye-view grid that has no cells, a resolution that is not positive and finite,
+    /// an extent that is not a whole number of cells, or more cells than allowed.
+    #[error("bad BEV grid: {message}")]
+    BadBevGrid {
+        /// What is wrong with the grid.
+        message: String,
+    },
 }
 
 impl GeomError {

@@ -26,6 +26,7 @@ pub mod cloud;
 pub mod convert;
 pub mod error;
 pub mod io;
+pub mod lidar;
 pub mod mesh;
 pub mod metrics;
 pub mod ops;

@@ -64,6 +64,18 @@ pub enum GeomCommand {
         #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
         device: String,
     },
+    /// Rasterise a LiDAR scan (KITTI `x y z intensity` .bin; nuScenes layout for *.pcd.bin) to
+    /// a bird's-eye-view PNG: 0.2 m cells over ±51.2 m, shaded by the highest point per cell.
+    ///
+    /// Example: kiln geom bev --input 000000.bin --out bev.png
+    Bev {
+        /// The scan.
+        #[arg(long)]
+        input: PathBuf,
+        /// The PNG to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// `kiln tabular`.
@@ -115,7 +127,15 @@ pub fn search(args: SearchArgs) -> Result<()> {
 
 /// Runs `kiln geom`.
 pub fn geom(command: GeomCommand) -> Result<()> {
-    let GeomCommand::Reconstruct { input, checkpoint, out, render, device: d } = command;
+    let (input, checkpoint, out, render, d) = match command {
+        GeomCommand::Reconstruct { input, checkpoint, out, render, device } => (input, checkpoint, out, render, device),
+        GeomCommand::Bev { input, out } => {
+            let bev = kiln_geom::lidar::bev_png_from_bin(&input, &out)?;
+            let occupied = bev.count.iter().filter(|&&c| c > 0).count();
+            println!("wrote {} ({}×{} cells, {occupied} occupied)", out.display(), bev.nx, bev.ny);
+            return Ok(());
+        }
+    };
     let device = device(&d)?;
     let r = kiln_geom::bspnet::reconstruct::reconstruct_file(&input, checkpoint.as_deref(), &out, &device)?;
     println!(

@@ -68,3 +68,25 @@ fn reconstruct_works_without_a_checkpoint_and_names_a_missing_one() {
     ]));
     assert!(err.contains("no-such-run") && err.contains("cargo xtask reproduce geom"), "{err}");
 }
+
+#[test]
+fn bev_rasterises_a_kitti_scan_and_names_a_truncated_one() {
+    let scratch = Scratch::new("geom-bev");
+    let input = scratch.path().join("000000.bin");
+    // KITTI: x y z intensity, little-endian f32.
+    let points = [[1.0f32, 0.0, -1.5, 0.2], [10.0, 5.0, 0.5, 0.8], [80.0, 0.0, 0.0, 0.5]];
+    let bytes: Vec<u8> = points.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
+    std::fs::write(&input, &bytes).unwrap();
+    let out = scratch.path().join("bev.png");
+    let stdout = assert_succeeds(&kiln(&["geom", "bev", "--input", arg(&input), "--out", arg(&out)]));
+    // Two points fall inside ±51.2 m, one 80 m out does not.
+    assert!(stdout.contains("512×512 cells, 2 occupied"), "{stdout}");
+    // The PNG header's IHDR: width and height, big-endian, at bytes 16 and 20.
+    let png = std::fs::read(&out).unwrap();
+    let be = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+    assert_eq!((be(16), be(20)), (512, 512));
+    let truncated = scratch.path().join("cut.bin");
+    std::fs::write(&truncated, &bytes[..20]).unwrap();
+    let err = assert_fails(&kiln(&["geom", "bev", "--input", arg(&truncated), "--out", arg(&out)]));
+    assert!(err.contains("cut.bin"), "{err}");
+}

@@ -7,9 +7,11 @@
 //! non-integer indices, list lengths that are negative or fractional. Text files may start with
 //! a UTF-8 byte-order mark and use `\n` or `\r\n` line ends.
 
+pub mod kitti_bin;
 pub mod obj;
 pub mod off;
 pub mod ply;
+pub mod semantic_label;
 mod polygon;
 mod text;
 

@@ -8,6 +8,7 @@ mod bspnet;
 mod bspnet_extract;
 mod hostile;
 mod io;
+mod lidar;
 mod metrics;
 mod mutations;
 mod ops;
