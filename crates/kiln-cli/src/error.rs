@@ -70,6 +70,18 @@ pub enum CliError {
     /// From kiln-seq (a malformed CSV naming its row and column, a series too short).
     #[error(transparent)]
     Seq(#[from] kiln_seq::SeqError),
+    /// From kiln-efficient (a RevCol configuration naming the bad value, e.g. `columns = 0`; a
+    /// transfer that cannot be built or trained).
+    #[error(transparent)]
+    Efficient(#[from] kiln_efficient::EfficientError),
+    /// `kiln transfer --backbone DIR`: the directory is missing or holds no ResNet run.
+    #[error("{path}: {message}")]
+    Backbone {
+        /// The `--backbone` directory.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Reading or writing the run's metadata.
     #[error("{path}: {message}")]
     Metadata {

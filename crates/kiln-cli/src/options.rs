@@ -38,6 +38,10 @@ pub struct ClassifyOptions {
     /// Field separator of a CSV file (runs recorded before it existed read `,`).
     #[serde(default = "comma")]
     pub delimiter: char,
+    /// Columns of a RevCol network (`--columns`; only `--model revcol` reads it). Absent from
+    /// the `config.json` of other runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<usize>,
 }
 
 /// The default CSV delimiter.
@@ -180,7 +184,7 @@ impl TrainOptions {
             lr: 3e-3,
             batch_size: 64,
             seed: 0,
-            task: TaskOptions::Classify(ClassifyOptions { target: "target".into(), delimiter: ',' }),
+            task: TaskOptions::Classify(ClassifyOptions { target: "target".into(), delimiter: ',', columns: None }),
         }
     }
 }

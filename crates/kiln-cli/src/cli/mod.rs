@@ -1,5 +1,6 @@
 //! The command line: the commands and their flags, and what each runs.
 
+mod efficient;
 mod fed;
 mod report;
 mod seq;
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use kiln_core::device::{DeviceSpec, select};
 
+pub use efficient::{Method, TransferArgs, TransferRecord, load_backbone};
 pub use fed::FedArgs;
 pub use seq::{ForecastArgs, SeqCommand};
 pub use tools::{GeomCommand, SearchArgs, TabularArgs};
@@ -148,6 +150,14 @@ pub enum Command {
         #[command(subcommand)]
         command: SeqCommand,
     },
+    /// Transfer a ResNet trained by `kiln train --model resnet` to other images with one of
+    /// four methods: UniPT (a parallel network beside the frozen backbone), bottleneck
+    /// adapters, a linear probe or full fine-tuning. Prints the test accuracy and the
+    /// trainable parameters; writes transfer.json in --out.
+    ///
+    /// Example: kiln train --model resnet --data procedural:10 --out runs/backbone &&
+    /// kiln transfer --method unipt --backbone runs/backbone --data digits --out runs/t
+    Transfer(TransferArgs),
     /// List the models: name, the command that trains it, whether it can explain itself.
     Models,
     /// List the backends compiled into this build and the devices present.
@@ -188,7 +198,15 @@ fn train_and_report(request: &TrainRequest, device_text: &str) -> Result<()> {
 /// Runs `cli`.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Train(args) => train_and_report(&args.request(), &args.run.device)?,
+        Command::Train(args) => {
+            if let Some(columns) = args.columns.filter(|_| args.model != "revcol") {
+                return Err(crate::CliError::Usage(format!(
+                    "--columns {columns}: only --model revcol has columns, not `{}`",
+                    args.model
+                )));
+            }
+            train_and_report(&args.request(), &args.run.device)?
+        }
         Command::Graph { command: GraphCommand::Train(args) } => train_and_report(&args.request(), &args.run.device)?,
         Command::Graph { command: GraphCommand::Link(args) } => train_and_report(&args.request(), &args.run.device)?,
         Command::Eval { checkpoint, certify, attack, uncertainty, samples, ood, interpretability, device: d } => {
@@ -214,6 +232,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Geom { command } => tools::geom(command)?,
         Command::Tabular(args) => tools::tabular(args)?,
         Command::Fed(args) => fed::fed(args)?,
+        Command::Transfer(args) => efficient::transfer(args)?,
         Command::Seq { command } => seq::seq(command)?,
         Command::Models => {
             for m in MODELS {

@@ -57,7 +57,7 @@ impl RunFlags {
 /// `kiln train`.
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// Model: mlp, cnn, resnet, protopnet, st-protopnet (`kiln models` lists every model).
+    /// Model: mlp, cnn, resnet, revcol, protopnet, st-protopnet (`kiln models` lists every model).
     #[arg(long, default_value = "cnn")]
     pub model: String,
     /// Data: digits (embedded 8×8 digits), procedural[:CLASSES[:cue=CUE][:size=PX]]
@@ -81,6 +81,9 @@ pub struct TrainArgs {
     /// Batch size.
     #[arg(long, default_value_t = 64)]
     pub batch_size: usize,
+    /// Columns of a RevCol network (`--model revcol` only; default 4, RevCol-T's).
+    #[arg(long)]
+    pub columns: Option<usize>,
     /// Seed, device, run directory.
     #[command(flatten)]
     pub run: RunFlags,
@@ -93,7 +96,11 @@ impl TrainArgs {
         let common = Common { model, data, epochs: self.epochs, lr: self.lr, batch_size: self.batch_size };
         self.run.request(
             common,
-            TaskOptions::Classify(ClassifyOptions { target: self.target.clone(), delimiter: self.delimiter }),
+            TaskOptions::Classify(ClassifyOptions {
+                target: self.target.clone(),
+                delimiter: self.delimiter,
+                columns: self.columns,
+            }),
         )
     }
 }

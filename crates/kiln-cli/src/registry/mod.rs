@@ -9,7 +9,9 @@
 //! - an image or table classifier implements [`Classifier`] (its config from the data, `init`,
 //!   optionally its phases and explainer) and is listed as `&Classify(MyModel)`;
 //! - a node classifier is a GNN layer kind: `&NodeEntry { name: "gcn", layer: LayerKind::Gcn }`;
-//! - a link predictor: `&LinkEntry { name: "ncnc", completion: true }`.
+//! - a link predictor: `&LinkEntry { name: "ncnc", completion: true }`;
+//! - RevCol implements [`ModelEntry`] itself (`&RevColEntry`, in `revcol.rs`): a fallible build
+//!   and a flag of its own (`--columns`).
 //!
 //! A classifier that proves L2 radii also returns its certificate
 //! ([`Classifier::certificate`]), and `kiln eval --certify` reports its certified accuracy
@@ -30,6 +32,7 @@ mod node;
 mod prob_psenn;
 mod proto;
 mod rbf;
+mod revcol;
 pub mod robust;
 pub mod uncertainty;
 
@@ -51,6 +54,7 @@ pub use node::NodeEntry;
 pub use prob_psenn::ProbPsenn;
 pub use proto::{EvalProtoPNet, ProtoPNet, StProtoPNet};
 pub use rbf::{Rbf, RobustRbf};
+pub use revcol::{DEFAULT_COLUMNS, RevColEntry, config_for as revcol_config_for};
 pub use robust::{RobustFlagError, RobustReport, RobustRequest};
 pub use uncertainty::{UncertaintyFlagError, UncertaintyReport, UncertaintyRequest};
 
@@ -142,6 +146,7 @@ pub static MODELS: &[&dyn ModelEntry] = &[
     &Classify(RobustRbf),
     &Classify(DeepCbc),
     &Classify(ProbPsenn),
+    &RevColEntry,
     &NodeEntry { name: "gcn", layer: LayerKind::Gcn },
     &NodeEntry { name: "sage", layer: LayerKind::Sage },
     &NodeEntry { name: "gat", layer: LayerKind::Gat },

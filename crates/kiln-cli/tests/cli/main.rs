@@ -5,6 +5,7 @@ mod classify;
 mod common;
 mod csv_files;
 mod devices;
+mod efficient;
 mod explain;
 mod fed;
 mod geom_files;

@@ -4,13 +4,15 @@
 //! (measured by kiln-testkit's counting global allocator over every thread), trainable
 //! parameters and step time; then RevCol's (Cai et al., ICLR 2023) peak step memory against the
 //! number of columns, reversible against plain autodiff and gradient checkpointing, with the
-//! reconstruction error. Writes `docs/results/efficient.md`, `efficient_accuracy_memory.png`
+//! reconstruction error, and its accuracy trained reversibly, through autodiff and with
+//! intermediate supervision. Writes `docs/results/efficient.md`, `efficient_accuracy_memory.png`
 //! and `revcol_memory.png`.
 //!
 //! Usage: `cargo xtask reproduce efficient [--quick] [--seeds N | --seeds A,B,...]`
 
 mod measure;
 mod revcol;
+mod revcol_accuracy;
 
 use burn::prelude::{Device, Tensor};
 use kiln_core::experiment::{Accepts, ExperimentArgs, MeanStd, ResultsPage, Table, mean};
@@ -138,6 +140,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(&mut page, &plan, &accuracy, &costs, counted)?;
     digits_section(&mut page, &plan, &digits_accuracy);
     revcol::section(&args, &seeds, &mut page)?;
+    revcol_accuracy::section(&args, &seeds, &mut page)?;
     page.write("flex")?;
     Ok(())
 }
