@@ -45,6 +45,7 @@ pub mod message_passing;
 pub mod ncn;
 pub mod normalize;
 pub mod tasks;
+pub mod w2pgnn;
 
 pub use error::{GraphError, Result};
 pub use graph::{Features, Graph};

@@ -19,3 +19,4 @@ mod message_passing;
 mod ncn;
 mod product;
 mod tasks;
+mod w2pgnn;

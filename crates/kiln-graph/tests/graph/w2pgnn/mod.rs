@@ -1,0 +1,8 @@
+//! W2PGNN: SAS graphons, generators, Gromov–Wasserstein, bases and the feasibility fit.
+
+mod basis;
+mod config;
+mod feasibility;
+mod generate;
+mod graphon;
+mod gw;
