@@ -13,6 +13,7 @@
 mod measure;
 mod revcol;
 mod revcol_accuracy;
+mod rss;
 
 use burn::prelude::{Device, Tensor};
 use kiln_core::experiment::{Accepts, ExperimentArgs, MeanStd, ResultsPage, Table, mean};
@@ -50,6 +51,9 @@ fn check_counter(device: &Device) -> Result<usize, Box<dyn std::error::Error>> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Ok(spec) = std::env::var(rss::CHILD_ENV) {
+        return rss::child(&spec);
+    }
     let args = ExperimentArgs::from_env(&Accepts::SEEDS)?;
     let seeds = args.seeds(&[0, 1, 2]);
     let device = Device::flex();

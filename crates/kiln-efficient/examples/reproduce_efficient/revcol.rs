@@ -14,12 +14,14 @@ use kiln_render::{Chart, Legend, PALETTE, Series};
 
 use kiln_testkit::process_peak_bytes_during as peak_during;
 
+use crate::rss::status_bytes;
+
 const MB: f64 = 1024.0 * 1024.0;
 const COLUMNS: [usize; 4] = [2, 4, 8, 16];
 
 /// How the gradients of a step are computed.
 #[derive(Clone, Copy)]
-enum Backward {
+pub enum Backward {
     Reversible,
     Plain,
     Checkpointed,
@@ -41,14 +43,25 @@ fn config(columns: usize) -> RevColConfig {
     RevColConfig::small().with_channels(vec![16, 32, 48, 64]).with_columns(columns)
 }
 
-/// Peak bytes of one `TrainModel::gradients` call (after a warm-up call) and the parameters.
-fn step_peak(
+/// What one measured `TrainModel::gradients` call cost.
+pub struct StepPeak {
+    /// Peak bytes live during the call above those live before it (the counting allocator).
+    pub peak: usize,
+    /// Bytes of the parameters.
+    pub params: usize,
+    /// `VmHWM` after the call less `VmRSS` before it, when the call raised the high-water mark.
+    pub rss_growth: Option<usize>,
+}
+
+/// One `TrainModel::gradients` call (after a warm-up call when `warm_up`), measured.
+pub fn step_peak(
     columns: usize,
     backward: Backward,
     batch: usize,
     seed: u64,
     device: &Device,
-) -> Result<(usize, usize), Box<dyn std::error::Error>> {
+    warm_up: bool,
+) -> Result<StepPeak, Box<dyn std::error::Error>> {
     device.seed(seed);
     let (model, ad): (RevCol, Device) = match backward {
         Backward::Checkpointed => {
@@ -70,13 +83,20 @@ fn step_peak(
         let loss: f32 = output.loss.into_scalar();
         (grads.len(), loss)
     };
-    let _ = run(make());
+    if warm_up {
+        let _ = run(make());
+    }
     let batch = make();
+    let (rss_before, hwm_before) = (status_bytes("VmRSS"), status_bytes("VmHWM"));
     let ((n, loss), peak) = peak_during(|| run(batch));
+    let rss_growth = match (rss_before, hwm_before, status_bytes("VmHWM")) {
+        (Some(rss), Some(before), Some(after)) if after > before => Some(after.saturating_sub(rss)),
+        _ => None,
+    };
     if n == 0 || !loss.is_finite() {
         return Err(format!("{columns} columns, {}: {n} gradients, loss {loss}", backward.name()).into());
     }
-    Ok((peak, param_bytes(&model)))
+    Ok(StepPeak { peak, params: param_bytes(&model), rss_growth })
 }
 
 /// Largest |reversible − autodiff| over every parameter gradient, and the largest |gradient|.
@@ -155,7 +175,7 @@ pub fn section(args: &ExperimentArgs, seeds: &[u64], page: &mut ResultsPage) -> 
     let mut params = Vec::new();
     for &n in &COLUMNS {
         for (m, backward) in Backward::ALL.into_iter().enumerate() {
-            let (peak, p) = step_peak(n, backward, batch, seed, &device)?;
+            let StepPeak { peak, params: p, .. } = step_peak(n, backward, batch, seed, &device, true)?;
             eprintln!("revcol {n} columns, {}: step peak {:.2} MB", backward.name(), peak as f64 / MB);
             peaks[m].push(peak as f64 / MB);
             if m == 0 {
@@ -211,6 +231,7 @@ pub fn section(args: &ExperimentArgs, seeds: &[u64], page: &mut ResultsPage) -> 
     }
     chart.save_png(&chart_path)?;
     page.paragraph("![RevCol memory vs columns](revcol_memory.png)");
+    kernel_check(page, batch)?;
     let act = |m: usize| (activations(m, 0), activations(m, 3));
     let ((r2, r16), (p2, p16), (c2, c16)) = (act(0), act(1), act(2));
     // "Flat": from 2 to 16 columns (8× the columns) the reversible step's activations grow by
@@ -241,5 +262,25 @@ pub fn section(args: &ExperimentArgs, seeds: &[u64], page: &mut ResultsPage) -> 
         if gradient_gaps[3] <= 1e-3 { "yes" } else { "no" },
         if flat && plain_grows { "reproduced" } else { "not reproduced" },
     ));
+    Ok(())
+}
+
+/// The counter against the kernel's peak resident set, in fresh processes (first call, batch 64).
+fn kernel_check(page: &mut ResultsPage, batch: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let mut table = Table::new(["columns", "backward", "counted peak (MB)", "VmHWM growth (MB)", "ratio"]);
+    for n in [2, 16] {
+        for (mode, name) in [("reversible", "reversible"), ("plain", "autodiff")] {
+            let (counted, rss) = crate::rss::measure(n, mode)?;
+            let (rss_mb, ratio) = match rss {
+                Some(r) => (format!("{:.2}", r as f64 / MB), format!("{:.2}", r as f64 / counted.max(1) as f64)),
+                None => ("–".into(), "–".into()),
+            };
+            table.row([n.to_string(), name.to_string(), format!("{:.2}", counted as f64 / MB), rss_mb, ratio]);
+        }
+    }
+    page.paragraph(&format!(
+        "Check of the counter against the kernel: each row is a fresh child process that builds the model and a batch of {batch}, then runs one (not warmed-up, so first-call workspace included) gradients call; *counted* is the allocator's peak above the bytes live before the call, *VmHWM growth* the process's peak resident set after the call less its resident set before it (`/proc/self/status`). The two agree when the ratio is near 1; resident pages freed but kept by the allocator before the call make the kernel's figure smaller, page granularity and allocator overhead make it larger."
+    ));
+    page.table(&table);
     Ok(())
 }
