@@ -22,11 +22,18 @@
 //! reproduce and tests pretrain it on half of the digit classes. Counts are sent with each
 //! prototype (the abstract's "online averaging" needs them; the paper's exact message is not
 //! verified). The server keeps running sums in `f64`.
+//!
+//! The paper's gradient baselines (FedAvg fine-tuning, a one-client lower bound, joint training
+//! as the upper bound) are [`GradientBaseline`]s over the same missions.
 
+mod baselines;
 mod embed;
+mod head;
 mod mission;
 mod store;
 
+pub use baselines::{Baseline, BaselineRecord, BaselineSettings, GradientBaseline};
 pub use embed::{Embed, local_prototypes};
+pub use head::regrow_head;
 pub use mission::{MissionRecord, Reconnaissance};
 pub use store::PrototypeStore;

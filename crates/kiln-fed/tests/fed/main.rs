@@ -6,5 +6,6 @@ mod fedavg;
 mod federation;
 mod fedrecon;
 mod params;
+mod recon_baselines;
 mod semipfl;
 mod split;
