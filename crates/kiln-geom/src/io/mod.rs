@@ -11,8 +11,8 @@ pub mod kitti_bin;
 pub mod obj;
 pub mod off;
 pub mod ply;
-pub mod semantic_label;
 mod polygon;
+pub mod semantic_label;
 mod text;
 
 use std::path::Path;

@@ -18,5 +18,6 @@ mod link;
 mod message_passing;
 mod ncn;
 mod product;
+mod spen;
 mod tasks;
 mod w2pgnn;

@@ -21,7 +21,8 @@ fn penalty_matches_a_finite_difference_in_the_scale() {
     let q = softmax(Tensor::<2>::from_data(TensorData::new(q, [6, 4]), &device), 1);
     let p = scalar(irm_penalty(logits.clone(), targets.clone(), q.clone()));
     let h = 1e-3f32;
-    let up = kiln_core::tensor::try_to_vec(environment_risks(logits.clone(), targets.clone(), q.clone(), 1.0 + h)).unwrap();
+    let up =
+        kiln_core::tensor::try_to_vec(environment_risks(logits.clone(), targets.clone(), q.clone(), 1.0 + h)).unwrap();
     let down = kiln_core::tensor::try_to_vec(environment_risks(logits, targets, q, 1.0 - h)).unwrap();
     let fd: f64 = up.iter().zip(&down).map(|(a, b)| (f64::from(a - b) / (2.0 * f64::from(h))).powi(2)).sum();
     assert!(p > 1e-3, "penalty {p} too small to test");

@@ -57,4 +57,3 @@ fn graphon_constructors_check_their_input() {
     assert!(Graphon::mixture(&[a.clone(), GraphonFn::Product.to_graphon(3).unwrap()], &[0.5, 0.5]).is_err());
     assert!(a.l2_distance(&GraphonFn::Product.to_graphon(3).unwrap()).is_err());
 }
-
