@@ -1,6 +1,7 @@
 //! The command line: the commands and their flags, and what each runs.
 
 mod efficient;
+mod feasibility;
 mod fed;
 mod report;
 mod seq;
@@ -13,6 +14,7 @@ use clap::{Parser, Subcommand};
 use kiln_core::device::{DeviceSpec, select};
 
 pub use efficient::{Method, TransferArgs, TransferRecord, load_backbone};
+pub use feasibility::FeasibilityArgs;
 pub use fed::FedArgs;
 pub use seq::{ForecastArgs, SeqCommand};
 pub use tools::{GeomCommand, SearchArgs, TabularArgs};
@@ -177,6 +179,13 @@ pub enum GraphCommand {
     ///
     /// Example: kiln graph link --data edges:graph.txt --model ncnc --out runs/links
     Link(LinkArgs),
+    /// The W2PGNN feasibility of pre-training (Cao et al., KDD 2023) on TU-format graph data
+    /// sets: ζ = −GW(Σ α_i B_i, Ŵ_down) between the downstream graphon and the best mixture
+    /// of graphon bases of the pre-training domains (closer to 0 is more feasible). Prints ζ,
+    /// the winning basis kind and its α, and every basis kind's ζ.
+    ///
+    /// Example: kiln graph feasibility --pre data/PROTEINS --pre data/NCI1 --down data/MUTAG --small
+    Feasibility(FeasibilityArgs),
 }
 
 /// The device `text` names.
@@ -209,6 +218,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Graph { command: GraphCommand::Train(args) } => train_and_report(&args.request(), &args.run.device)?,
         Command::Graph { command: GraphCommand::Link(args) } => train_and_report(&args.request(), &args.run.device)?,
+        Command::Graph { command: GraphCommand::Feasibility(args) } => feasibility::feasibility(args)?,
         Command::Eval { checkpoint, certify, attack, uncertainty, samples, ood, interpretability, device: d } => {
             let request = EvalRequest { certify, attack, uncertainty, samples, ood, interpretability };
             let outcome = eval_with(&checkpoint, &device(&d)?, &request)?;

@@ -7,6 +7,7 @@ mod csv_files;
 mod devices;
 mod efficient;
 mod explain;
+mod feasibility;
 mod fed;
 mod geom_files;
 mod graph;
