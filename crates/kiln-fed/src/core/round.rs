@@ -10,12 +10,12 @@ use kiln_core::seed::{derive_seed, permutation_from, rng};
 use kiln_core::train::{ActionContext, BatchSource, Phase, TrainModel, TrainPhase, Trainer};
 use kiln_data::Batcher;
 
-use super::aggregate::{Aggregator, ClientUpdate};
+use super::aggregate::Aggregator;
 use super::message::Message;
 use super::params::ParamSet;
 use super::record::{RoundRecord, append_round, read_rounds, rounds_path, write_rounds};
 use super::source::shard_loader;
-use super::transport::{Endpoint, Transport};
+use super::transport::{Endpoint, Transport, recv_updates};
 use crate::error::{FedError, Result};
 
 /// Seed stream of the client sample of a round: `rng(round_seed, SAMPLE_STREAM)`.
@@ -156,25 +156,7 @@ where
         });
         results.into_iter().collect::<Result<Vec<()>>>()?;
 
-        let mut updates = Vec::with_capacity(m);
-        let mut bytes_received = 0u64;
-        for _ in 0..m {
-            let (message, bytes) = self.transport.recv(Endpoint::Server)?;
-            bytes_received += bytes as u64;
-            match message {
-                Message::Update { client, num_examples, params, metrics } => {
-                    updates.push(ClientUpdate { client, num_examples, params, metrics });
-                }
-                other => {
-                    return Err(FedError::UnexpectedMessage {
-                        endpoint: Endpoint::Server.to_string(),
-                        expected: "update",
-                        found: other.kind(),
-                    });
-                }
-            }
-        }
-        updates.sort_by_key(|u| u.client);
+        let (updates, bytes_received) = recv_updates(self.transport.as_ref(), m)?;
         let aggregated = self.aggregator.aggregate(&global, &updates)?;
         let model = aggregated.apply_to(model)?;
 

@@ -10,6 +10,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::aggregate::ClientUpdate;
 use super::codec::{decode, encode};
 use super::message::Message;
 use crate::error::{FedError, Result};
@@ -121,4 +122,32 @@ impl Transport for InProcess {
         })?;
         Ok((decode(&bytes)?, bytes.len()))
     }
+}
+
+/// Receives `count` [`Message::Update`]s at the server, sorted by client id, with the bytes
+/// received.
+///
+/// # Errors
+/// From [`Transport::recv`]; [`FedError::UnexpectedMessage`] for any other message.
+pub fn recv_updates(transport: &dyn Transport, count: usize) -> Result<(Vec<ClientUpdate>, u64)> {
+    let mut updates = Vec::with_capacity(count);
+    let mut received = 0u64;
+    for _ in 0..count {
+        let (message, bytes) = transport.recv(Endpoint::Server)?;
+        received += bytes as u64;
+        match message {
+            Message::Update { client, num_examples, params, metrics } => {
+                updates.push(ClientUpdate { client, num_examples, params, metrics });
+            }
+            other => {
+                return Err(FedError::UnexpectedMessage {
+                    endpoint: Endpoint::Server.to_string(),
+                    expected: "update",
+                    found: other.kind(),
+                });
+            }
+        }
+    }
+    updates.sort_by_key(|u| u.client);
+    Ok((updates, received))
 }

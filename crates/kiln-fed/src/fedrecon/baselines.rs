@@ -36,7 +36,7 @@ use kiln_data::{DataLoader, VectorBatcher, VectorExample};
 use serde::{Deserialize, Serialize};
 
 use super::head::{head_accuracy, regrow_head, relabel};
-use crate::core::{CLIENT_STREAM, Client, ClientUpdate, Endpoint, InProcess, Message, ParamSet, Transport};
+use crate::core::{CLIENT_STREAM, Client, Endpoint, InProcess, Message, ParamSet, Transport, recv_updates};
 use crate::error::{FedError, Result};
 use crate::fedavg::weighted_mean;
 
@@ -286,25 +286,7 @@ impl GradientBaseline {
             handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
         });
         results.into_iter().collect::<Result<Vec<()>>>()?;
-        let mut updates = Vec::with_capacity(clients.len());
-        let mut received = 0u64;
-        for _ in clients {
-            let (message, bytes) = self.transport.recv(Endpoint::Server)?;
-            received += bytes as u64;
-            match message {
-                Message::Update { client, num_examples, params, metrics } => {
-                    updates.push(ClientUpdate { client, num_examples, params, metrics });
-                }
-                other => {
-                    return Err(FedError::UnexpectedMessage {
-                        endpoint: Endpoint::Server.to_string(),
-                        expected: "update",
-                        found: other.kind(),
-                    });
-                }
-            }
-        }
-        updates.sort_by_key(|u| u.client);
+        let (updates, received) = recv_updates(self.transport.as_ref(), clients.len())?;
         self.model = weighted_mean(&global, &updates)?.apply_to(self.model.clone())?;
         Ok((sent, received))
     }
