@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use burn::module::Module;
 use burn::prelude::{Device, Tensor};
 use kiln_core::train::BatchSource;
 use kiln_graph::generate::{barabasi_albert, random_features};
@@ -104,3 +105,14 @@ fn spen_separates_two_triangles_from_the_hexagon_where_gin_cannot() {
     assert!(csl_gap > 1e-3, "SPEN CSL embeddings differ by {csl_gap}");
     assert!(gin_csl_gap < 1e-4, "GIN CSL outputs differ by {gin_csl_gap}");
 }
+
+kiln_core::test_device!(spen_agrees_with_flex, |device| {
+    let flex = Device::flex();
+    let g = random_features(barabasi_albert(12, 2, 7).expect("graph"), 3, 8).expect("features");
+    let model = SpenConfig::small(3, 2).init(&flex).expect("model");
+    let expected = read(model.forward(&EgoTensors::new(&g, 3, &flex).expect("ego-nets")));
+    let moved = model.to_device(&device);
+    let got = read(moved.forward(&EgoTensors::new(&g, 3, &device).expect("ego-nets")).to_device(&flex));
+    let d = max_diff(&expected, &got);
+    assert!(d < 1e-4, "max |Δ| = {d}");
+});
