@@ -34,4 +34,4 @@ pub use params::{NamedTensor, ParamSet};
 pub use record::{FedReport, ROUNDS_FILE, RoundRecord};
 pub use round::{CLIENT_STREAM, SAMPLE_STREAM};
 pub use split::{MAX_DIRICHLET_ATTEMPTS, split_by_class, split_dirichlet, split_iid};
-pub use transport::{Endpoint, InProcess, Transport, recv_updates};
+pub use transport::{Endpoint, InProcess, Transport, recv_broadcast, recv_updates};

@@ -15,7 +15,7 @@ use super::message::Message;
 use super::params::ParamSet;
 use super::record::{RoundRecord, append_round, read_rounds, rounds_path, write_rounds};
 use super::source::shard_loader;
-use super::transport::{Endpoint, Transport, recv_updates};
+use super::transport::{Endpoint, Transport, recv_broadcast, recv_updates};
 use crate::error::{FedError, Result};
 
 /// Seed stream of the client sample of a round: `rng(round_seed, SAMPLE_STREAM)`.
@@ -182,16 +182,7 @@ where
     /// the update.
     fn client_round(&self, client: &RoundClient<I>, template: M, round_seed: u64) -> Result<()> {
         let endpoint = Endpoint::Client(client.id);
-        let params = match self.transport.recv(endpoint)?.0 {
-            Message::Broadcast { params, .. } => params,
-            other => {
-                return Err(FedError::UnexpectedMessage {
-                    endpoint: endpoint.to_string(),
-                    expected: "broadcast",
-                    found: other.kind(),
-                });
-            }
-        };
+        let params = recv_broadcast(self.transport.as_ref(), endpoint)?;
         let local = params.apply_to(template.fork(&client.device))?;
         let settings = self.aggregator.settings();
         let seed = derive_seed(round_seed, CLIENT_STREAM + client.id as u64);

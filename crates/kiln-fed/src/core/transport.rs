@@ -13,6 +13,7 @@ use std::time::Duration;
 use super::aggregate::ClientUpdate;
 use super::codec::{decode, encode};
 use super::message::Message;
+use super::params::ParamSet;
 use crate::error::{FedError, Result};
 
 /// Who a message is addressed to.
@@ -121,6 +122,19 @@ impl Transport for InProcess {
             },
         })?;
         Ok((decode(&bytes)?, bytes.len()))
+    }
+}
+
+/// Receives the [`Message::Broadcast`] waiting for `at` and returns its parameters.
+///
+/// # Errors
+/// From [`Transport::recv`]; [`FedError::UnexpectedMessage`] for any other message.
+pub fn recv_broadcast(transport: &dyn Transport, at: Endpoint) -> Result<ParamSet> {
+    match transport.recv(at)?.0 {
+        Message::Broadcast { params, .. } => Ok(params),
+        other => {
+            Err(FedError::UnexpectedMessage { endpoint: at.to_string(), expected: "broadcast", found: other.kind() })
+        }
     }
 }
 

@@ -36,7 +36,9 @@ use kiln_data::{DataLoader, VectorBatcher, VectorExample};
 use serde::{Deserialize, Serialize};
 
 use super::head::{head_accuracy, regrow_head, relabel};
-use crate::core::{CLIENT_STREAM, Client, Endpoint, InProcess, Message, ParamSet, Transport, recv_updates};
+use crate::core::{
+    CLIENT_STREAM, Client, Endpoint, InProcess, Message, ParamSet, Transport, recv_broadcast, recv_updates,
+};
 use crate::error::{FedError, Result};
 use crate::fedavg::weighted_mean;
 
@@ -304,16 +306,7 @@ fn client_round(
     round_seed: u64,
 ) -> Result<()> {
     let endpoint = Endpoint::Client(client.id);
-    let params = match transport.recv(endpoint)?.0 {
-        Message::Broadcast { params, .. } => params,
-        other => {
-            return Err(FedError::UnexpectedMessage {
-                endpoint: endpoint.to_string(),
-                expected: "broadcast",
-                found: other.kind(),
-            });
-        }
-    };
+    let params = recv_broadcast(transport, endpoint)?;
     let data = relabel(&client.shard, classes);
     let params = if data.is_empty() {
         params
