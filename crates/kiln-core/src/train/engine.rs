@@ -11,12 +11,14 @@ use super::checkpoint::{self, RunState};
 use super::params::check_phase_patterns;
 use super::phase::{ActionContext, Phase, PhaseKind, TrainPhase};
 use super::progress::{MetricsLog, epoch_bar, summary_line};
-use super::report::{EpochRecord, Evaluation, Report};
+use super::report::{EpochRecord, Report};
 use super::running::{Running, module_lr};
 use super::selection::{Selection, Tracker};
 use super::step::{BatchSource, StepContext, TrainModel, fetch};
 use crate::error::{CoreError, Result};
 use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM, derive_seed};
+
+mod evaluate;
 
 /// Runs a list of [`Phase`]s over a model.
 ///
@@ -388,43 +390,5 @@ impl Trainer {
             best_epoch: None,
             stopped_early: false,
         }
-    }
-
-    /// One pass over `data` without gradients in the model's default stage: mean loss, terms,
-    /// accuracy, top-k, confusion.
-    ///
-    /// # Errors
-    /// When the source cannot build a batch.
-    pub fn evaluate<M: TrainModel>(&self, model: &M, data: &dyn BatchSource<M::Batch>) -> Result<Evaluation> {
-        self.evaluate_at(model, data, &M::Stage::default(), 0, 0)
-    }
-
-    /// One pass over `data` without gradients in `stage` (the steps see `epoch` and
-    /// `global_step` in their context).
-    ///
-    /// # Errors
-    /// When the source cannot build a batch.
-    pub fn evaluate_at<M: TrainModel>(
-        &self,
-        model: &M,
-        data: &dyn BatchSource<M::Batch>,
-        stage: &M::Stage,
-        epoch: usize,
-        global_step: u64,
-    ) -> Result<Evaluation> {
-        let model = model.valid();
-        let mut running = Running::new(self.topk);
-        for index in 0..data.num_batches() {
-            let ctx = StepContext {
-                stage: stage.clone(),
-                epoch,
-                global_step,
-                step_in_epoch: index,
-                step_seed: derive_seed(self.seed, global_step),
-                training: false,
-            };
-            running.add(model.step(fetch(data, 0, index, &self.device)?, &ctx));
-        }
-        Ok(running.finish())
     }
 }
