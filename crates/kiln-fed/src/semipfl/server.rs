@@ -1,10 +1,13 @@
 //! [`SemiPfl`]: the server's hypernetwork rounds and the personalised evaluation, every
 //! exchange a [`Message`] through an [`InProcess`] transport, so its bytes are counted.
 
+use std::path::{Path, PathBuf};
+
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::Device;
 use kiln_core::seed::{derive_seed, permutation_from, rng};
+use kiln_core::train::checkpoint::{self, RunState};
 use kiln_data::VectorExample;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
@@ -50,6 +53,9 @@ pub struct ClientOutcome {
     /// Bytes exchanged for it (`θ_i`, `θ̃_i`, the base model).
     pub bytes: u64,
 }
+
+/// The phase name a SemiPFL checkpoint records, so another kind of run is not resumed as one.
+const CHECKPOINT_PHASE: &str = "semipfl-rounds";
 
 fn unexpected(endpoint: Endpoint, expected: &'static str, found: &Message) -> FedError {
     FedError::UnexpectedMessage { endpoint: endpoint.to_string(), expected, found: found.kind() }
@@ -102,6 +108,59 @@ impl SemiPfl {
     /// The configuration.
     pub fn config(&self) -> &SemiPflConfig {
         &self.config
+    }
+
+    /// Rounds completed so far (restored by [`SemiPfl::resume`]).
+    pub fn rounds_done(&self) -> usize {
+        self.rounds_done
+    }
+
+    /// Writes a checkpoint of the server to `run_dir/checkpoint/epoch-NNNNN/` (`NNNNN` = rounds
+    /// done; kiln-core's layout): the hypernetwork, the server's Adam state and the rounds
+    /// done. The newest two are kept.
+    ///
+    /// # Errors
+    /// [`FedError::Core`] when a file cannot be written.
+    pub fn save_checkpoint(&self, run_dir: &Path) -> Result<PathBuf> {
+        let state = RunState {
+            phases: vec![CHECKPOINT_PHASE.into()],
+            phase_index: 0,
+            epochs_done: self.rounds_done,
+            global_epoch: self.rounds_done,
+            global_step: self.rounds_done as u64,
+            seed: self.config.seed,
+            records: Vec::new(),
+        };
+        Ok(checkpoint::save(run_dir, &self.hnet, Some(&self.optim), &state, 2)?)
+    }
+
+    /// A server for `clients` clients that continues from `run_dir`'s newest checkpoint
+    /// ([`SemiPfl::save_checkpoint`]), or a new one when there is none. The hypernetwork and
+    /// Adam state are loaded and the client sampler is replayed to the saved round, so the
+    /// rounds that follow are those an uninterrupted run would take (client training is seeded
+    /// by round and client).
+    ///
+    /// # Errors
+    /// Those of [`SemiPfl::new`]; [`FedError::InvalidSetting`] for a checkpoint of another kind
+    /// of run or another seed; [`FedError::Core`] for unreadable files or a hypernetwork of
+    /// another layout.
+    pub fn resume(config: SemiPflConfig, clients: usize, device: &Device, run_dir: &Path) -> Result<Self> {
+        let mut server = Self::new(config, clients, device)?;
+        let Some(dir) = checkpoint::latest(run_dir)? else { return Ok(server) };
+        let state = checkpoint::load_state(&dir)?;
+        if state.phases != [CHECKPOINT_PHASE] {
+            return Err(FedError::setting("run_dir", dir.display(), "holds a checkpoint of another kind of run"));
+        }
+        if state.seed != server.config.seed {
+            return Err(FedError::setting("seed", server.config.seed, "differs from the checkpoint's seed"));
+        }
+        server.hnet = checkpoint::load_model(&dir, server.hnet)?;
+        server.optim = checkpoint::load_optimizer(&dir, server.optim)?;
+        for _ in 0..state.epochs_done {
+            permutation_from(&mut server.sampler, clients);
+        }
+        server.rounds_done = state.epochs_done;
+        Ok(server)
     }
 
     /// The hypernetwork (without autodiff).
