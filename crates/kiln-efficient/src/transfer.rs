@@ -6,8 +6,12 @@
 //! - [`TransferMethod::Adapter`]: [`AdapterResNet`], adapters inside the frozen network;
 //! - [`TransferMethod::UniPt`]: [`UniPtClassifier`], the parallel network beside it.
 //!
-//! [`train_transfer`] is the library entry point a `kiln transfer` command should call.
+//! [`train_transfer`] is the library entry point; [`transfer_model`] also returns the trained
+//! [`Transferred`] network, which saves and reloads (what `kiln transfer` writes).
 
+use std::path::Path;
+
+use burn::module::Module;
 use burn::nn::LinearConfig;
 use burn::prelude::Device;
 use kiln_core::nn::ResNet;
@@ -109,6 +113,84 @@ pub fn fit_and_test<M: TrainModel<Stage = ()>>(
     Ok((model, accuracy, loss))
 }
 
+fn file_error(path: &Path, e: impl std::fmt::Debug) -> EfficientError {
+    EfficientError::File { path: path.to_path_buf(), message: format!("{e:?}") }
+}
+
+/// A transferred network, of the architecture its method builds.
+#[derive(Debug, Clone)]
+pub enum Transferred {
+    /// Full fine-tuning and the linear probe: the ResNet with a new head.
+    ResNet(Box<ResNet>),
+    /// The frozen ResNet with bottleneck adapters and a new head.
+    Adapter(Box<AdapterResNet>),
+    /// The frozen ResNet beside UniPT's parallel network and a new head.
+    UniPt(Box<UniPtClassifier>),
+}
+
+impl Transferred {
+    /// The untrained network `method` transfers `pretrained` into, for a `classes`-way task on
+    /// `input`-shaped images (UniPT of width `unipt_out_dim`). Build it with the same arguments
+    /// and [`Transferred::load`] to reload weights written by [`Transferred::save`].
+    ///
+    /// # Errors
+    /// [`EfficientError::InvalidConfig`] for zero classes; an adapter or UniPT model that
+    /// cannot be built for `input`.
+    pub fn untrained(
+        method: TransferMethod,
+        pretrained: &ResNet,
+        input: [usize; 3],
+        classes: usize,
+        unipt_out_dim: usize,
+        device: &Device,
+    ) -> Result<Self> {
+        if classes == 0 {
+            return Err(EfficientError::config("classes", classes, "must be positive"));
+        }
+        Ok(match method {
+            TransferMethod::FullFineTune | TransferMethod::LinearProbe => {
+                Self::ResNet(Box::new(with_new_head(pretrained, classes, device)))
+            }
+            TransferMethod::Adapter => {
+                Self::Adapter(Box::new(AdapterResNet::new(pretrained.clone(), input, classes, device)?))
+            }
+            TransferMethod::UniPt => Self::UniPt(Box::new(UniPtClassifier::new(
+                pretrained.clone().into(),
+                input,
+                |c| UniPtConfig::small(c, unipt_out_dim),
+                classes,
+                device,
+            )?)),
+        })
+    }
+
+    /// Writes the weights (burnpack) to `path`.
+    ///
+    /// # Errors
+    /// [`EfficientError::File`] when the file cannot be written.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let saved = match self {
+            Self::ResNet(m) => (**m).clone().save_file(path),
+            Self::Adapter(m) => (**m).clone().save_file(path),
+            Self::UniPt(m) => (**m).clone().save_file(path),
+        };
+        saved.map_err(|e| file_error(path, e))
+    }
+
+    /// Loads weights written by [`Transferred::save`] into this network.
+    ///
+    /// # Errors
+    /// [`EfficientError::File`] when the file is missing, unreadable or of another
+    /// architecture.
+    pub fn load(self, path: &Path) -> Result<Self> {
+        Ok(match self {
+            Self::ResNet(m) => Self::ResNet(Box::new((*m).try_load_file(path).map_err(|e| file_error(path, e))?)),
+            Self::Adapter(m) => Self::Adapter(Box::new((*m).try_load_file(path).map_err(|e| file_error(path, e))?)),
+            Self::UniPt(m) => Self::UniPt(Box::new((*m).try_load_file(path).map_err(|e| file_error(path, e))?)),
+        })
+    }
+}
+
 /// Transfers `pretrained` to a `classes`-way task on `input`-shaped images with `method`, and
 /// reports its test accuracy and trainable parameters.
 ///
@@ -126,52 +208,49 @@ pub fn train_transfer(
     settings: &TransferSettings,
     device: &Device,
 ) -> Result<TransferOutcome> {
-    if classes == 0 {
-        return Err(EfficientError::config("classes", classes, "must be positive"));
-    }
+    transfer_model(method, pretrained, input, classes, train, test, settings, device).map(|(outcome, _)| outcome)
+}
+
+/// [`train_transfer`], also returning the trained network (to [`Transferred::save`]).
+///
+/// # Errors
+/// Those of [`train_transfer`].
+#[allow(clippy::too_many_arguments)]
+pub fn transfer_model(
+    method: TransferMethod,
+    pretrained: &ResNet,
+    input: [usize; 3],
+    classes: usize,
+    train: &dyn BatchSource<ImageBatch>,
+    test: &dyn BatchSource<ImageBatch>,
+    settings: &TransferSettings,
+    device: &Device,
+) -> Result<(TransferOutcome, Transferred)> {
     if settings.epochs == 0 {
         return Err(EfficientError::config("epochs", settings.epochs, "must be positive"));
     }
-    let ((accuracy, final_train_loss), trainable_params) = match method {
-        TransferMethod::FullFineTune => {
-            let model = with_new_head(pretrained, classes, device);
-            let n = burn::module::Module::num_params(&model);
-            (fit_and_test(model, Trainable::All, settings, train, test, device).map(|(_, a, l)| (a, l))?, n)
+    let untrained = Transferred::untrained(method, pretrained, input, classes, settings.unipt_out_dim, device)?;
+    let (model, accuracy, final_train_loss, trainable_params) = match untrained {
+        Transferred::ResNet(model) if method == TransferMethod::FullFineTune => {
+            let n = model.num_params();
+            let (m, a, l) = fit_and_test(*model, Trainable::All, settings, train, test, device)?;
+            (Transferred::ResNet(Box::new(m)), a, l, n)
         }
-        TransferMethod::LinearProbe => {
-            let model = with_new_head(pretrained, classes, device);
-            let n = burn::module::Module::num_params(&model.head);
-            (
-                fit_and_test(model, Trainable::only(["head"]), settings, train, test, device)
-                    .map(|(_, a, l)| (a, l))?,
-                n,
-            )
+        Transferred::ResNet(model) => {
+            let n = model.head.num_params();
+            let (m, a, l) = fit_and_test(*model, Trainable::only(["head"]), settings, train, test, device)?;
+            (Transferred::ResNet(Box::new(m)), a, l, n)
         }
-        TransferMethod::Adapter => {
-            let model = AdapterResNet::new(pretrained.clone(), input, classes, device)?;
+        Transferred::Adapter(model) => {
             let n = model.trainable_params();
-            (
-                fit_and_test(model, AdapterResNet::trainable(), settings, train, test, device)
-                    .map(|(_, a, l)| (a, l))?,
-                n,
-            )
+            let (m, a, l) = fit_and_test(*model, AdapterResNet::trainable(), settings, train, test, device)?;
+            (Transferred::Adapter(Box::new(m)), a, l, n)
         }
-        TransferMethod::UniPt => {
-            let out_dim = settings.unipt_out_dim;
-            let model = UniPtClassifier::new(
-                pretrained.clone().into(),
-                input,
-                |c| UniPtConfig::small(c, out_dim),
-                classes,
-                device,
-            )?;
+        Transferred::UniPt(model) => {
             let n = model.trainable_params();
-            (
-                fit_and_test(model, UniPtClassifier::trainable(), settings, train, test, device)
-                    .map(|(_, a, l)| (a, l))?,
-                n,
-            )
+            let (m, a, l) = fit_and_test(*model, UniPtClassifier::trainable(), settings, train, test, device)?;
+            (Transferred::UniPt(Box::new(m)), a, l, n)
         }
     };
-    Ok(TransferOutcome { method, accuracy, trainable_params, final_train_loss })
+    Ok((TransferOutcome { method, accuracy, trainable_params, final_train_loss }, model))
 }

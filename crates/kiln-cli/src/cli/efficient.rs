@@ -2,7 +2,8 @@
 //! data set with one of kiln-efficient's four methods (`kiln_efficient::transfer`): UniPT's
 //! parallel network beside the frozen backbone, bottleneck adapters inside it, a linear probe
 //! on its frozen features, or full fine-tuning. Prints the test accuracy and the trainable
-//! parameters and writes `transfer.json` in `--out`.
+//! parameters and writes `transfer.json` and the trained network's weights (`model.bpk`) in
+//! `--out`.
 //!
 //! The backbone is the registry's `resnet` (a `kiln_core::nn::ResNet`, the network
 //! `kiln_efficient::transfer` takes); the run directory of any other model is refused. The
@@ -18,7 +19,7 @@ use kiln_core::nn::{ResNet, ResNetConfig};
 use kiln_core::train::ImageBatch;
 use kiln_data::transform::to_shape;
 use kiln_data::{DataLoader, Image, ImageBatcher, ImageExample, Normalize};
-use kiln_efficient::transfer::{TransferMethod, TransferOutcome, TransferSettings, train_transfer};
+use kiln_efficient::transfer::{TransferMethod, TransferOutcome, TransferSettings, transfer_model};
 use serde::Serialize;
 
 use super::device;
@@ -29,6 +30,10 @@ use crate::options::ClassifyOptions;
 
 /// The registry model whose runs `--backbone` accepts.
 pub const BACKBONE_MODEL: &str = "resnet";
+/// The weights `kiln transfer` writes in `--out` (reload with `Transferred::untrained` of the
+/// recorded method, backbone, input shape and classes, then `Transferred::load`).
+pub const TRANSFER_WEIGHTS: &str = "model.bpk";
+
 /// The file `kiln transfer` writes in `--out`.
 pub const TRANSFER_FILE: &str = "transfer.json";
 
@@ -196,7 +201,8 @@ pub fn transfer(args: TransferArgs) -> Result<()> {
     );
     device.seed(args.seed);
     let classes = data.num_classes();
-    let outcome = train_transfer(method, &backbone, shape, classes, &train_loader, &test_loader, &settings, &device)?;
+    let (outcome, model) =
+        transfer_model(method, &backbone, shape, classes, &train_loader, &test_loader, &settings, &device)?;
     println!("method: {}", method.name());
     println!("test accuracy: {:.2}%", 100.0 * outcome.accuracy);
     println!("trainable parameters: {} (backbone: {})", outcome.trainable_params, backbone.num_params());
@@ -213,6 +219,9 @@ pub fn transfer(args: TransferArgs) -> Result<()> {
     };
     let path = args.out.join(TRANSFER_FILE);
     write_json(&path, &record)?;
+    let weights = args.out.join(TRANSFER_WEIGHTS);
+    model.save(&weights)?;
     println!("result: {}", path.display());
+    println!("weights: {}", weights.display());
     Ok(())
 }

@@ -98,6 +98,8 @@ fn transfer_probes_a_trained_resnet() {
     assert!(text.contains(&format!("trainable parameters: {trainable} ")), "{text}");
     let backbone_params = record["backbone_params"].as_u64().unwrap_or_else(|| panic!("{record}"));
     assert!(trainable > 0 && trainable < backbone_params, "a linear probe trains only the head: {record}");
+    let weights = std::fs::metadata(out.join("model.bpk")).map(|m| m.len()).unwrap_or(0);
+    assert!(weights > 4 * backbone_params, "model.bpk holds the transferred network ({weights} bytes)");
 }
 
 #[test]
