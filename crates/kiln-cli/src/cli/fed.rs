@@ -1,6 +1,8 @@
 //! `kiln fed`: a federated-learning simulation (kiln-fed) on the embedded digits: clients with
-//! IID or Dirichlet label-skewed shards, FedAvg rounds with every message encoded and its bytes
-//! counted, a checkpoint per round (`--resume` continues) and `rounds.jsonl` in `--out`.
+//! IID or Dirichlet label-skewed shards and every message encoded, its bytes counted.
+//! `--algo fedavg`: FedAvg rounds, a checkpoint per round; `--algo semipfl`: SemiPFL's
+//! hypernetwork rounds ([`super::fed_semipfl`]). Both append `rounds.jsonl` in `--out` and
+//! continue with `--resume`.
 
 use std::path::PathBuf;
 
@@ -13,7 +15,7 @@ use crate::error::{CliError, Result};
 /// `kiln fed` flags.
 #[derive(Args, Debug)]
 pub struct FedArgs {
-    /// The algorithm: fedavg (federated reconnaissance and SemiPFL are library-only for now).
+    /// The algorithm: fedavg or semipfl (federated reconnaissance is library-only for now).
     #[arg(long, default_value = "fedavg")]
     pub algo: String,
     /// Data split over the clients: digits (the embedded 8×8 digits, 80% train / 20% test).
@@ -29,9 +31,12 @@ pub struct FedArgs {
     /// Smallest shard a client may get (the Dirichlet split is redrawn until every shard has it).
     #[arg(long, default_value_t = 10)]
     pub min_size: usize,
-    /// Communication rounds.
-    #[arg(long, default_value_t = 20)]
-    pub rounds: usize,
+    /// Communication rounds (default: 20 for fedavg, 150 for semipfl, their `small()` presets).
+    #[arg(long)]
+    pub rounds: Option<usize>,
+    /// SemiPFL: fraction of each client's training examples whose label it knows.
+    #[arg(long, default_value_t = 0.05)]
+    pub labels: f64,
     /// Fraction C of the clients sampled each round.
     #[arg(long, default_value_t = 0.5)]
     pub fraction: f64,
@@ -56,35 +61,23 @@ pub struct FedArgs {
 }
 
 impl FedArgs {
-    /// The experiment these flags describe, on `device`.
+    /// The FedAvg experiment these flags describe.
     ///
     /// # Errors
-    /// [`CliError::Usage`] for an algorithm or data set `kiln fed` does not run, or an `--alpha`
-    /// that is neither `iid` nor a number; the device's error.
+    /// [`CliError::Usage`] for a data set `kiln fed` does not run, or an `--alpha` that is
+    /// neither `iid` nor a number; the device's error.
     pub fn experiment(&self) -> Result<DigitsFed> {
-        if self.algo != "fedavg" {
-            return Err(CliError::Usage(format!(
-                "kiln fed --algo {}: only fedavg runs from the command line; federated reconnaissance and SemiPFL are in the kiln-fed library",
-                self.algo
-            )));
-        }
-        if self.data != "digits" {
-            return Err(CliError::Usage(format!("kiln fed --data {}: only `digits` is supported", self.data)));
-        }
-        let partition = if self.alpha == "iid" {
-            Partition::Iid
-        } else {
-            let alpha = self
-                .alpha
-                .parse()
-                .map_err(|_| CliError::Usage(format!("--alpha {}: expected a positive number or `iid`", self.alpha)))?;
-            Partition::Dirichlet { alpha, min_size: self.min_size }
+        self.check_data()?;
+        let partition = match self.alpha()? {
+            None => Partition::Iid,
+            Some(alpha) => Partition::Dirichlet { alpha, min_size: self.min_size },
         };
         let base = DigitsFed::small();
+        let rounds = self.rounds.unwrap_or(base.fedavg.settings.rounds);
         let fedavg = base
             .fedavg
             .clone()
-            .with_rounds(self.rounds)
+            .with_rounds(rounds)
             .with_fraction(self.fraction)
             .with_local_epochs(self.local_epochs)
             .with_batch_size(self.batch_size);
@@ -102,12 +95,47 @@ impl FedArgs {
     }
 }
 
-/// Runs `kiln fed`: prints the final accuracy and the bytes exchanged.
+impl FedArgs {
+    /// `--data` must be `digits`.
+    pub(super) fn check_data(&self) -> Result<()> {
+        if self.data != "digits" {
+            return Err(CliError::Usage(format!("kiln fed --data {}: only `digits` is supported", self.data)));
+        }
+        Ok(())
+    }
+
+    /// `--alpha`: `None` for `iid`, else the Dirichlet concentration.
+    pub(super) fn alpha(&self) -> Result<Option<f64>> {
+        if self.alpha == "iid" {
+            return Ok(None);
+        }
+        self.alpha
+            .parse()
+            .map(Some)
+            .map_err(|_| CliError::Usage(format!("--alpha {}: expected a positive number or `iid`", self.alpha)))
+    }
+}
+
+/// Runs `kiln fed` with the algorithm `--algo` names.
+///
+/// # Errors
+/// [`CliError::Usage`] for an unknown algorithm; those of the algorithm's run.
+pub fn fed(args: FedArgs) -> Result<()> {
+    match args.algo.as_str() {
+        "fedavg" => fedavg(args),
+        "semipfl" => super::fed_semipfl::semipfl(args),
+        other => Err(CliError::Usage(format!(
+            "kiln fed --algo {other}: known algorithms are fedavg and semipfl (federated reconnaissance is in the kiln-fed library)"
+        ))),
+    }
+}
+
+/// `kiln fed --algo fedavg`: prints the final accuracy and the bytes exchanged.
 ///
 /// # Errors
 /// Those of [`FedArgs::experiment`] and of the federation (a split that cannot be made, bad
 /// round settings, a failed round), typed by kiln-fed.
-pub fn fed(args: FedArgs) -> Result<()> {
+fn fedavg(args: FedArgs) -> Result<()> {
     let experiment = args.experiment()?;
     eprintln!(
         "FedAvg on the digits: {} clients, {:?}, {} rounds, run directory {}",

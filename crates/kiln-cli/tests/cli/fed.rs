@@ -1,5 +1,5 @@
-//! `kiln fed`: FedAvg on the digits from the command line, its per-round log, and the typed
-//! refusals of flags it cannot run.
+//! `kiln fed`: FedAvg and SemiPFL on the digits from the command line, their per-round logs,
+//! SemiPFL's resume, and the typed refusals of flags it cannot run.
 
 use crate::common::{Scratch, assert_fails, assert_succeeds, kiln};
 
@@ -37,7 +37,9 @@ fn fed_refuses_what_it_cannot_run() {
     let out = scratch.path().join("run");
     let out_arg = out.to_str().expect("a UTF-8 path");
     for (flags, expected) in [
-        (&["--algo", "semipfl"][..], "only fedavg"),
+        (&["--algo", "magic"][..], "known algorithms are fedavg and semipfl"),
+        (&["--algo", "semipfl", "--alpha", "iid"][..], "Dirichlet"),
+        (&["--algo", "semipfl", "--labels", "1.5"][..], "label_fraction"),
         (&["--data", "procedural:24"][..], "only `digits`"),
         (&["--alpha", "lots"][..], "--alpha lots"),
         (&["--alpha", "0"][..], "alpha"),
@@ -48,4 +50,40 @@ fn fed_refuses_what_it_cannot_run() {
         let err = assert_fails(&kiln(&args));
         assert!(err.contains(expected), "{flags:?}: `{expected}` missing from {err}");
     }
+}
+
+#[test]
+fn fed_semipfl_runs_and_resumes() {
+    let scratch = Scratch::new("fed-semipfl");
+    let out = scratch.path().join("run");
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let base = ["fed", "--algo", "semipfl", "--clients", "4", "--labels", "0.2", "--device", "flex", "--out", out_arg];
+    let mut first = base.to_vec();
+    first.extend(["--rounds", "2"]);
+    let text = assert_succeeds(&kiln(&first));
+    assert!(text.contains("rounds: 2"), "{text}");
+    let f1 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("mean macro F1 over clients: "))
+        .and_then(|a| a.strip_suffix('%'))
+        .and_then(|a| a.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!((0.0..=100.0).contains(&f1), "{text}");
+    let clients: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("clients.json")).expect("clients.json")).expect("JSON");
+    assert_eq!(clients.as_array().map(Vec::len), Some(4), "{clients}");
+
+    let mut more = base.to_vec();
+    more.extend(["--rounds", "3", "--resume"]);
+    let text = assert_succeeds(&kiln(&more));
+    assert!(text.contains("rounds: 3"), "{text}");
+    let log = std::fs::read_to_string(out.join("rounds.jsonl")).expect("rounds.jsonl");
+    let rounds: Vec<serde_json::Value> = log.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    let numbers: Vec<u64> = rounds.iter().filter_map(|r| r["round"].as_u64()).collect();
+    assert_eq!(numbers, [1, 2, 3], "the resumed run continues the log: {log}");
+
+    let mut other = base.to_vec();
+    other.extend(["--resume", "--seed", "5"]);
+    let err = assert_fails(&kiln(&other));
+    assert!(err.contains("cannot resume") && err.contains("seed"), "{err}");
 }
