@@ -1,8 +1,9 @@
 //! `kiln fed`: a federated-learning simulation (kiln-fed) on the embedded digits: clients with
 //! IID or Dirichlet label-skewed shards and every message encoded, its bytes counted.
 //! `--algo fedavg`: FedAvg rounds, a checkpoint per round; `--algo semipfl`: SemiPFL's
-//! hypernetwork rounds ([`super::fed_semipfl`]). Both append `rounds.jsonl` in `--out` and
-//! continue with `--resume`.
+//! hypernetwork rounds ([`super::fed_semipfl`]); both append `rounds.jsonl` in `--out` and
+//! continue with `--resume`. `--algo fedrecon`: federated reconnaissance's missions on
+//! procedural images ([`super::fed_recon`]).
 
 use std::path::PathBuf;
 
@@ -15,10 +16,11 @@ use crate::error::{CliError, Result};
 /// `kiln fed` flags.
 #[derive(Args, Debug)]
 pub struct FedArgs {
-    /// The algorithm: fedavg or semipfl (federated reconnaissance is library-only for now).
+    /// The algorithm: fedavg, semipfl or fedrecon (federated reconnaissance).
     #[arg(long, default_value = "fedavg")]
     pub algo: String,
-    /// Data split over the clients: digits (the embedded 8×8 digits, 80% train / 20% test).
+    /// Data split over the clients: digits (the embedded 8×8 digits; fedavg, semipfl) or
+    /// procedural:24 (fedrecon: 8 base and 16 field classes of 32-px procedural images).
     #[arg(long, default_value = "digits")]
     pub data: String,
     /// Number of clients.
@@ -31,9 +33,13 @@ pub struct FedArgs {
     /// Smallest shard a client may get (the Dirichlet split is redrawn until every shard has it).
     #[arg(long, default_value_t = 10)]
     pub min_size: usize,
-    /// Communication rounds (default: 20 for fedavg, 150 for semipfl, their `small()` presets).
+    /// Communication rounds (default: 20 for fedavg, 150 for semipfl, their `small()` presets);
+    /// for fedrecon the most missions (default: until the field data run out).
     #[arg(long)]
     pub rounds: Option<usize>,
+    /// fedrecon: pretraining episodes per epoch (3 epochs; default 100).
+    #[arg(long)]
+    pub episodes: Option<usize>,
     /// SemiPFL: fraction of each client's training examples whose label it knows.
     #[arg(long, default_value_t = 0.05)]
     pub labels: f64,
@@ -124,9 +130,10 @@ pub fn fed(args: FedArgs) -> Result<()> {
     match args.algo.as_str() {
         "fedavg" => fedavg(args),
         "semipfl" => super::fed_semipfl::semipfl(args),
-        other => Err(CliError::Usage(format!(
-            "kiln fed --algo {other}: known algorithms are fedavg and semipfl (federated reconnaissance is in the kiln-fed library)"
-        ))),
+        "fedrecon" => super::fed_recon::fedrecon(args),
+        other => {
+            Err(CliError::Usage(format!("kiln fed --algo {other}: known algorithms are fedavg, semipfl and fedrecon")))
+        }
     }
 }
 

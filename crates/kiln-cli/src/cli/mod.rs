@@ -3,6 +3,7 @@
 mod efficient;
 mod feasibility;
 mod fed;
+mod fed_recon;
 mod fed_semipfl;
 mod report;
 mod seq;
@@ -141,13 +142,15 @@ pub enum Command {
     ///
     /// Example: kiln tabular --train train.csv --test test.csv --target label --out predictions.csv
     Tabular(TabularArgs),
-    /// Federated learning simulated on this machine: FedAvg, or SemiPFL's personalised
-    /// autoencoders from a hypernetwork, over clients holding IID or Dirichlet label-skewed
+    /// Federated learning simulated on this machine: FedAvg, SemiPFL's personalised
+    /// autoencoders from a hypernetwork, or federated reconnaissance's prototype merging, over clients holding IID or Dirichlet label-skewed
     /// shards of the digits, every message encoded and counted, resumable checkpoints.
     ///
     /// Example: kiln fed --algo fedavg --data digits --clients 10 --alpha 0.5 --rounds 20 --out runs/fed
     ///
     /// Example: kiln fed --algo semipfl --clients 10 --labels 0.05 --out runs/semipfl
+    ///
+    /// Example: kiln fed --algo fedrecon --data procedural:24 --clients 4 --out runs/recon
     Fed(FedArgs),
     /// Sequences: long-horizon forecasting of your CSV.
     Seq {

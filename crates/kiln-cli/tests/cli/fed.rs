@@ -37,7 +37,10 @@ fn fed_refuses_what_it_cannot_run() {
     let out = scratch.path().join("run");
     let out_arg = out.to_str().expect("a UTF-8 path");
     for (flags, expected) in [
-        (&["--algo", "magic"][..], "known algorithms are fedavg and semipfl"),
+        (&["--algo", "magic"][..], "known algorithms are fedavg, semipfl and fedrecon"),
+        (&["--algo", "fedrecon"][..], "procedural:24"),
+        (&["--algo", "fedrecon", "--data", "procedural:24", "--clients", "0"][..], "clients"),
+        (&["--algo", "fedrecon", "--data", "procedural:24", "--resume"][..], "not resumable"),
         (&["--algo", "semipfl", "--alpha", "iid"][..], "Dirichlet"),
         (&["--algo", "semipfl", "--labels", "1.5"][..], "label_fraction"),
         (&["--data", "procedural:24"][..], "only `digits`"),
@@ -86,4 +89,39 @@ fn fed_semipfl_runs_and_resumes() {
     other.extend(["--resume", "--seed", "5"]);
     let err = assert_fails(&kiln(&other));
     assert!(err.contains("cannot resume") && err.contains("seed"), "{err}");
+}
+
+#[test]
+fn fed_recon_runs_missions_and_reports() {
+    let scratch = Scratch::new("fed-recon");
+    let out = scratch.path().join("run");
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let args = [
+        "fed",
+        "--algo",
+        "fedrecon",
+        "--data",
+        "procedural:24",
+        "--clients",
+        "2",
+        "--rounds",
+        "2",
+        "--episodes",
+        "2",
+        "--device",
+        "flex",
+        "--out",
+        out_arg,
+    ];
+    let text = assert_succeeds(&kiln(&args));
+    assert!(text.contains("missions: 2"), "{text}");
+    assert!(text.contains("mission 2: server base"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report.json")).expect("JSON");
+    let missions = report["missions"].as_array().expect("missions");
+    assert_eq!(missions.len(), 2, "{report}");
+    for m in missions {
+        assert_eq!(m["clients"].as_array().map(Vec::len), Some(2), "{m}");
+        assert!(m["bytes_received"].as_u64().is_some_and(|b| b > 0), "{m}");
+    }
 }

@@ -17,23 +17,47 @@
 //! (class-incremental). Prediction is the nearest prototype, `ŷ = argmin_c ‖f_θ(x) − p_c‖²`
 //! (prototypical networks, Snell et al. 2017).
 //!
-//! Deviations: the paper's backbone is a 4-block conv net meta-trained on Omniglot /
-//! mini-ImageNet; here any [`Embed`] model works (an MLP implementation is provided) and the
-//! reproduce and tests pretrain it on half of the digit classes. Counts are sent with each
-//! prototype (the abstract's "online averaging" needs them; the paper's exact message is not
-//! verified). The server keeps running sums in `f64`.
+//! The encoder is the paper's ([`ProtoNet`]; official `fed_recon/models/protonet/model.py`):
+//! 4 × [Conv3×3 (64 channels), BN, ReLU, MaxPool 2×2], flattened (256 values for 32-px
+//! images, 1600 for 84 px). It is trained on the base classes by prototypical episodes
+//! ([`pretrain_encoder`]; official `models/protonet/train.py`): `N = 5` ways, `K = 5` support
+//! and `Q = 15` query images per class (mini-ImageNet), prototypes `p_j` the support means,
+//! loss the cross-entropy of `−‖f_θ(x) − p_j‖²` over the queries ([`prototypical_loss`]),
+//! Adam at 1e-3 halved every 2000 episodes; then it is frozen. Any other [`Embed`] model
+//! works too (an MLP implementation is provided, pretrained on half of the digit classes by
+//! the reproduce and tests).
+//!
+//! [`ReconBenchmark`] runs the paper's benchmark (official `benchmark/eval_model.py`,
+//! `client_server.py`) on procedural images: missions of new classes × 30 images per client
+//! until the field data run out; eval 1 (each client on base, reconned and mission classes),
+//! eval 2 (the server on base and field classes after merging), bytes per merge.
+//!
+//! Deviations: counts are sent with each prototype (the abstract's "online averaging" needs
+//! them; the paper's exact message is not verified). The server keeps running sums in `f64`.
+//! The benchmark runs on procedural images, not mini-ImageNet (see [`ReconBenchmarkConfig`]).
 //!
 //! The paper's gradient baselines (FedAvg fine-tuning, a one-client lower bound, joint training
 //! as the upper bound) are [`GradientBaseline`]s over the same missions.
 
 mod baselines;
+mod benchmark;
 mod embed;
+mod episodes;
 mod head;
 mod mission;
+mod protonet;
+mod report;
 mod store;
 
 pub use baselines::{Baseline, BaselineRecord, BaselineSettings, GradientBaseline};
+pub use benchmark::{ReconBenchmark, ReconBenchmarkConfig};
 pub use embed::{Embed, local_prototypes};
+pub use episodes::{
+    Episode, EpisodeBatch, EpisodeConfig, EpisodeSampler, EpisodeSource, EpisodicTraining, pretrain_encoder,
+    prototypes, prototypical_loss, squared_distances,
+};
 pub use head::regrow_head;
 pub use mission::{MissionRecord, Reconnaissance};
+pub use protonet::{ProtoNet, ProtoNetConfig};
+pub use report::{ClientEval, PretrainRecord, ReconMission, ReconReport, ServerEval};
 pub use store::PrototypeStore;

@@ -6,6 +6,7 @@ mod fedavg;
 mod federation;
 mod fedrecon;
 mod params;
+mod protonet;
 mod recon_baselines;
 mod semipfl;
 mod split;
