@@ -207,8 +207,80 @@ fn forecast_section() -> Result<String, String> {
     Ok(md)
 }
 
-/// Runs the benchmarks and writes `docs/bench.md`.
-pub fn run() -> Result<(), String> {
+/// The heading of the LiDAR section (what `cargo xtask bench lidar` replaces).
+const LIDAR_HEADING: &str = "\n## LiDAR: bird's-eye views and the Parallel Perception Network\n";
+
+fn lidar_section() -> Result<String, String> {
+    eprintln!("xtask: LiDAR bench");
+    let load_before = load_average();
+    let lines = run_lines(Command::new(env!("CARGO")).args(["bench", "-p", "kiln-geom", "--bench", "lidar"]))?;
+    let load_after = load_average();
+    let find = |what: &str, threads: Option<u64>| {
+        lines.iter().find(|v| {
+            v["what"].as_str().is_some_and(|w| w.starts_with(what))
+                && threads.is_none_or(|t| v["threads"].as_u64() == Some(t))
+        })
+    };
+    let ms = |v: Option<&Value>| v.and_then(|v| v["ms"].as_f64());
+    let mut md = String::from(LIDAR_HEADING);
+    md.push_str(
+        "\n`crates/kiln-geom/benches/lidar.rs`, median of 20 after 3 warm-up runs. Rasterisation: eight simulated \
+         race-track scans (32 beams × 1024 azimuths) into the 0.2 m, 512 × 512 grid of `BevConfig::default()` \
+         (occupancy, height, intensity and label channels). PPN: one inference of both nets of \
+         `PpnConfig::small()` (0.5 m, 128², 8 frames, 4 stages 8→64), each building its own BEV stack from the \
+         raw points; sequential on one flex device inside a rayon pool of 1 or 2 threads, parallel on two flex \
+         devices in two threads with a 1-thread pool each (the paper: two GPUs, ≈ 2×; the notebook: 0.326 vs \
+         0.232 s, ≈ 1.4×).\n\n| measure | ms | note |\n|---|---|---|\n",
+    );
+    if let Some(v) = find("bev rasterise", None) {
+        md.push_str(&format!(
+            "| BEV rasterisation, per scan | {:.2} | {:.1} M points/s ({} points per scan) |\n",
+            v["ms"].as_f64().unwrap_or(f64::NAN),
+            v["points_per_s"].as_f64().unwrap_or(f64::NAN) / 1e6,
+            v["points"]
+        ));
+    }
+    let parallel = ms(find("ppn parallel", None));
+    for threads in [1, 2] {
+        if let Some(seq) = ms(find("ppn sequential", Some(threads))) {
+            let speedup = parallel.map_or("–".to_string(), |p| format!("parallel is {:.2}× faster", seq / p));
+            md.push_str(&format!("| PPN sequential, {threads} thread(s) | {seq:.1} | {speedup} |\n"));
+        }
+    }
+    if let Some(p) = parallel {
+        md.push_str(&format!("| PPN parallel, 2 flex devices × 1 thread | {p:.1} | |\n"));
+    }
+    md.push_str(&format!("\nLoad average (1 min): {load_before} before, {load_after} after.\n"));
+    Ok(md)
+}
+
+/// Reruns only the LiDAR benchmark and replaces its section in `docs/bench.md` (appended when
+/// the file has none).
+fn run_lidar_only() -> Result<(), String> {
+    let path = root().join("docs/bench.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let section = lidar_section()?;
+    let updated = match text.find(LIDAR_HEADING) {
+        Some(start) => {
+            let rest = &text[start + LIDAR_HEADING.len()..];
+            let end = rest.find("\n## ").map_or(text.len(), |i| start + LIDAR_HEADING.len() + i);
+            format!("{}{section}{}", &text[..start], &text[end..])
+        }
+        None => format!("{text}{section}"),
+    };
+    std::fs::write(&path, &updated).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("{section}");
+    Ok(())
+}
+
+/// Runs the benchmarks and writes `docs/bench.md`; `Some("lidar")` reruns only the LiDAR
+/// section.
+pub fn run(only: Option<&str>) -> Result<(), String> {
+    match only {
+        None => {}
+        Some("lidar") => return run_lidar_only(),
+        Some(other) => return Err(format!("unknown bench section `{other}`; known: lidar")),
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     eprintln!("xtask: cargo bench (release build of burn on first run)");
     let mut kiln = run_lines(Command::new(env!("CARGO")).args(["bench", "-p", "kiln-core", "--bench", "train_step"]))?;
@@ -259,6 +331,7 @@ pub fn run() -> Result<(), String> {
     }
     md.push_str(&graph_section(threads)?);
     md.push_str(&forecast_section()?);
+    md.push_str(&lidar_section()?);
     let path = root().join("docs/bench.md");
     std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("{md}");

@@ -13,10 +13,11 @@ const USAGE: &str = "usage: cargo xtask <command>
   test [--no-lint]     fmt check, clippy -D warnings, a type check with the CUDA backend,
                        the test suite on every compiled device
                        (wgpu is compiled in when a Vulkan driver is installed, e.g. Mesa lavapipe)
-  bench                time training steps and inference; write docs/bench.md
+  bench [lidar]        time training steps and inference; write docs/bench.md
+                       (`lidar`: rerun only the LiDAR section and replace it in docs/bench.md)
   reproduce <family> [--quick] [--seeds N|A,B,...]
                        run a family's experiments and write docs/results/<family>.md
-                       (families: digits, proto, proto-robust, proto-eval, nas, graph, graph-hetero, geom, tabular, seq, fed, efficient; `all` runs every one;
+                       (families: digits, proto, proto-robust, proto-eval, nas, graph, graph-hetero, geom, geom-scenes, tabular, seq, fed, efficient; `all` runs every one;
                        each is the example crates/<crate>/examples/reproduce_<family>/)
   train tabpfn [CONFIG] train the shipped TabPFN checkpoint on the synthetic prior
                        (default config crates/kiln-tabular/configs/tabpfn-small.json)
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(),
         Some("test") => test(args.iter().any(|a| a == "--no-lint")),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("reproduce") => {
             reproduce::run(args.get(1).map(String::as_str).unwrap_or("all"), args.get(2..).unwrap_or_default())
         }

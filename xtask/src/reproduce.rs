@@ -18,6 +18,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("graph", "kiln-graph"),
     ("graph-hetero", "kiln-graph"),
     ("geom", "kiln-geom"),
+    ("geom-scenes", "kiln-geom"),
     ("tabular", "kiln-tabular"),
     ("proto-eval", "kiln-proto"),
     ("seq", "kiln-seq"),

@@ -1,4 +1,4 @@
-//! [`PointCloud`]: positions with optional per-point normals, colours and labels.
+//! [`PointCloud`]: positions with optional per-point normals, colours, intensities and labels.
 
 use nalgebra::{Point3, Vector3};
 
@@ -14,6 +14,8 @@ pub struct PointCloud {
     pub normals: Option<Vec<Vector3<f32>>>,
     /// RGB colours in `[0, 1]`, one per point, if known.
     pub colors: Option<Vec<[f32; 3]>>,
+    /// Return intensities (LiDAR reflectance, PLY `intensity`), one per point, if known.
+    pub intensities: Option<Vec<f32>>,
     /// Integer labels (part or class), one per point, if known.
     pub labels: Option<Vec<u32>>,
 }
@@ -35,6 +37,13 @@ impl PointCloud {
     pub fn with_colors(mut self, colors: Vec<[f32; 3]>) -> Result<Self> {
         self.check_len("colors", colors.len())?;
         self.colors = Some(colors);
+        Ok(self)
+    }
+
+    /// Adds intensities (must have one per point).
+    pub fn with_intensities(mut self, intensities: Vec<f32>) -> Result<Self> {
+        self.check_len("intensities", intensities.len())?;
+        self.intensities = Some(intensities);
         Ok(self)
     }
 
@@ -75,6 +84,7 @@ impl PointCloud {
             positions: indices.iter().map(pick).collect(),
             normals: self.normals.as_ref().map(|n| indices.iter().map(|&i| n[i]).collect()),
             colors: self.colors.as_ref().map(|c| indices.iter().map(|&i| c[i]).collect()),
+            intensities: self.intensities.as_ref().map(|v| indices.iter().map(|&i| v[i]).collect()),
             labels: self.labels.as_ref().map(|l| indices.iter().map(|&i| l[i]).collect()),
         }
     }

@@ -150,6 +150,12 @@ pub enum GeomError {
         /// The directory.
         dir: PathBuf,
     },
+    /// An APEN checkpoint directory without its files (`apen.json` and `model.bpk`).
+    #[error("{dir}: no APEN checkpoint here (apen.json and model.bpk, as `Apen::save` writes them)")]
+    MissingApenCheckpoint {
+        /// The directory.
+        dir: PathBuf,
+    },
     /// The file's extension names no supported format.
     #[error("{path}: unsupported mesh format (expected .off, .obj or .ply)")]
     UnsupportedFormat {

@@ -21,16 +21,19 @@
 //! `cargo xtask reproduce geom` (the example `examples/reproduce_geom/`) writes `docs/results/geom.md`.
 
 pub mod aabb;
+pub mod apen;
 pub mod bspnet;
 pub mod cloud;
 pub mod convert;
 pub mod error;
+pub mod frame;
 pub mod io;
 pub mod lidar;
 pub mod mesh;
 pub mod metrics;
 pub mod ops;
 pub mod polytope;
+pub mod ppn;
 pub mod render;
 pub mod shapes;
 pub mod transform;

@@ -1,5 +1,6 @@
 //! Hostile mesh files through `kiln geom reconstruct`: exit status 1 and one `error:` line that
 //! names the file, no panic, nothing written, and the shipped model when no checkpoint is given.
+//! Also `kiln geom bev` and `kiln geom segment` (an untrained APEN saved by the test).
 
 use crate::common::{Scratch, arg, assert_fails, assert_succeeds, kiln};
 
@@ -89,4 +90,57 @@ fn bev_rasterises_a_kitti_scan_and_names_a_truncated_one() {
     std::fs::write(&truncated, &bytes[..20]).unwrap();
     let err = assert_fails(&kiln(&["geom", "bev", "--input", arg(&truncated), "--out", arg(&out)]));
     assert!(err.contains("cut.bin"), "{err}");
+}
+
+#[test]
+fn segment_writes_one_label_per_point_and_names_a_missing_checkpoint() {
+    let scratch = Scratch::new("geom-segment");
+    // An untrained small APEN, saved through the library.
+    let device = burn::prelude::Device::flex();
+    let config = kiln_geom::apen::ApenConfig::small();
+    let checkpoint = scratch.path().join("apen");
+    config.init(&device).unwrap().save(&checkpoint, &config).unwrap();
+    // 96 points on a box's surface, with intensities that must survive.
+    let mesh = kiln_geom::TriangleMesh::cuboid(&kiln_geom::Aabb::cube(0.3));
+    let cloud = kiln_geom::ops::sample::sample_surface(&mesh, 96, 7).unwrap();
+    let intensities: Vec<f32> = (0..cloud.len()).map(|i| i as f32 / 96.0).collect();
+    let cloud = cloud.with_intensities(intensities).unwrap();
+    let input = scratch.path().join("cloud.ply");
+    kiln_geom::io::ply::write_cloud(&input, &cloud, kiln_geom::io::ply::Encoding::Ascii).unwrap();
+    let out = scratch.path().join("labelled.ply");
+    let stdout = assert_succeeds(&kiln(&[
+        "geom",
+        "segment",
+        "--input",
+        arg(&input),
+        "--checkpoint",
+        arg(&checkpoint),
+        "--out",
+        arg(&out),
+        "--device",
+        "flex",
+    ]));
+    assert!(stdout.contains("96 points in 4 parts") && stdout.contains("part 3:"), "{stdout}");
+    let back = kiln_geom::io::ply::read_cloud(&out).unwrap();
+    let labels = back.labels.as_ref().expect("the output has labels");
+    assert_eq!(labels.len(), cloud.len());
+    assert!(labels.iter().all(|&k| (k as usize) < config.parts), "{labels:?}");
+    assert_eq!(back.positions, cloud.positions);
+    assert_eq!(back.intensities, cloud.intensities);
+    let missing = scratch.path().join("no-such-apen");
+    let out2 = scratch.path().join("x.ply");
+    let err = assert_fails(&kiln(&[
+        "geom",
+        "segment",
+        "--input",
+        arg(&input),
+        "--checkpoint",
+        arg(&missing),
+        "--out",
+        arg(&out2),
+        "--device",
+        "flex",
+    ]));
+    assert!(err.contains("no-such-apen") && err.contains("apen.json"), "{err}");
+    assert!(!out2.exists(), "an output was written without a model");
 }

@@ -4,6 +4,7 @@
 #[global_allocator]
 static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
+mod apen;
 mod bspnet;
 mod bspnet_extract;
 mod hostile;
@@ -12,5 +13,7 @@ mod lidar;
 mod metrics;
 mod mutations;
 mod ops;
+mod ply_labels;
 mod polytope;
+mod ppn;
 mod shapes;

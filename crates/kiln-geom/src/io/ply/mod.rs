@@ -1,7 +1,8 @@
 //! Stanford PLY, ASCII and binary little-endian: a header of `element` / `property` lines,
 //! then the body. Reads any element layout; the `vertex` element gives positions (`x y z`),
 //! normals (`nx ny nz`) and colours (`red green blue`: 0–255 for integer types, 0–1 for
-//! floating ones), the `face` element a `vertex_indices`
+//! floating ones), intensities (`intensity`, any scalar type, kept as written) and labels
+//! (`label`: a non-negative integer within `u32`, of any type), the `face` element a `vertex_indices`
 //! (or `vertex_index`) list. Other elements and properties are read (and checked) but not used.
 //!
 //! Refused with a typed error: a header that does not end in an `end_header` line, counts the
@@ -84,6 +85,36 @@ impl<'p> PlyData<'p> {
         Ok(Some(out))
     }
 
+    /// The vertex property `name` as finite `f32`s (`Ok(None)` when there is none).
+    fn vertex_floats(&self, name: &str) -> Result<Option<Vec<f32>>> {
+        let Some((values, _)) = self.vertex_column(name) else {
+            return Ok(None);
+        };
+        values.iter().enumerate().map(|(i, &v)| finite_f32(self.path, "vertex", i, v)).collect::<Result<_>>().map(Some)
+    }
+
+    /// The vertex property `name` as `u32`s (`Ok(None)` when there is none): every value must be
+    /// a non-negative integer no larger than `u32::MAX` ([`GeomError::Parse`] naming the vertex
+    /// otherwise, e.g. `-1` or `2.5` in a float column).
+    fn vertex_labels(&self, name: &str) -> Result<Option<Vec<u32>>> {
+        let Some((values, _)) = self.vertex_column(name) else {
+            return Ok(None);
+        };
+        let label = |(index, &v): (usize, &f64)| {
+            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                Ok(v as u32)
+            } else {
+                Err(GeomError::Parse {
+                    path: self.path.to_path_buf(),
+                    element: "vertex",
+                    index,
+                    message: format!("{name} `{v}` is not a non-negative integer within u32"),
+                })
+            }
+        };
+        values.iter().enumerate().map(label).collect::<Result<_>>().map(Some)
+    }
+
     /// The vertex positions.
     fn positions(&self) -> Result<Vec<Point3<f32>>> {
         let xyz = self.vertex_triples(["x", "y", "z"], 1.0)?.ok_or_else(|| GeomError::BadHeader {
@@ -142,14 +173,16 @@ pub fn parse_mesh(path: &Path, bytes: &[u8]) -> Result<TriangleMesh> {
     Ok(TriangleMesh { vertices, faces })
 }
 
-/// Reads a point cloud (positions, and normals and colours when present) from a PLY file.
+/// Reads a point cloud (positions, and normals, colours, intensities and labels when present)
+/// from a PLY file. A vertex element without `x`, `y` and `z` is [`GeomError::BadHeader`]
+/// naming the file.
 pub fn read_cloud(path: impl AsRef<Path>) -> Result<PointCloud> {
     let path = path.as_ref();
     parse_cloud(path, &read_bytes(path)?)
 }
 
-/// Parses PLY bytes as a point cloud (positions, and normals and colours when present); `path`
-/// names the source in errors.
+/// Parses PLY bytes as a point cloud (positions, and normals, colours, intensities and labels
+/// when present); `path` names the source in errors.
 pub fn parse_cloud(path: &Path, bytes: &[u8]) -> Result<PointCloud> {
     let data = PlyData::parse(path, bytes)?;
     let mut cloud = PointCloud::new(data.positions()?);
@@ -159,6 +192,12 @@ pub fn parse_cloud(path: &Path, bytes: &[u8]) -> Result<PointCloud> {
     // Integer colours are 0..=255, floating ones 0..=1.
     if let Some(colors) = data.vertex_triples(["red", "green", "blue"], 255.0)? {
         cloud = cloud.with_colors(colors)?;
+    }
+    if let Some(intensities) = data.vertex_floats("intensity")? {
+        cloud = cloud.with_intensities(intensities)?;
+    }
+    if let Some(labels) = data.vertex_labels("label")? {
+        cloud = cloud.with_labels(labels)?;
     }
     Ok(cloud)
 }

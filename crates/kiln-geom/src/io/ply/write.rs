@@ -1,5 +1,5 @@
-//! Writing PLY: meshes (`x y z` and a `vertex_indices` list) and point clouds (with normals and
-//! colours when present), ASCII or binary little-endian.
+//! Writing PLY: meshes (`x y z` and a `vertex_indices` list) and point clouds (with normals,
+//! colours, intensities and labels when present), ASCII or binary little-endian.
 
 use std::path::Path;
 
@@ -59,7 +59,8 @@ pub fn mesh_to_bytes(mesh: &TriangleMesh, encoding: Encoding) -> Vec<u8> {
     out
 }
 
-/// Serialises a point cloud (with normals and colours when present) as PLY.
+/// Serialises a point cloud as PLY: `x y z`, then, when present, `nx ny nz` (float),
+/// `red green blue` (uchar), `intensity` (float) and `label` (uint).
 pub fn cloud_to_bytes(cloud: &PointCloud, encoding: Encoding) -> Vec<u8> {
     let mut extra = Vec::new();
     if cloud.normals.is_some() {
@@ -67,6 +68,12 @@ pub fn cloud_to_bytes(cloud: &PointCloud, encoding: Encoding) -> Vec<u8> {
     }
     if cloud.colors.is_some() {
         extra.extend(["property uchar red", "property uchar green", "property uchar blue"]);
+    }
+    if cloud.intensities.is_some() {
+        extra.push("property float intensity");
+    }
+    if cloud.labels.is_some() {
+        extra.push("property uint label");
     }
     let mut out = header(encoding, cloud.len(), &extra, None).into_bytes();
     let to_u8 = |c: f32| (c.clamp(0.0, 1.0) * 255.0).round() as u8;
@@ -77,12 +84,16 @@ pub fn cloud_to_bytes(cloud: &PointCloud, encoding: Encoding) -> Vec<u8> {
             floats.extend([n[i].x, n[i].y, n[i].z]);
         }
         let colors = cloud.colors.as_ref().map(|c| c[i].map(to_u8));
+        let intensity = cloud.intensities.as_ref().map(|v| v[i]);
+        let label = cloud.labels.as_ref().map(|l| l[i]);
         match encoding {
             Encoding::Ascii => {
                 let mut parts: Vec<String> = floats.iter().map(f32::to_string).collect();
                 if let Some(c) = colors {
                     parts.extend(c.iter().map(u8::to_string));
                 }
+                parts.extend(intensity.map(|v| v.to_string()));
+                parts.extend(label.map(|l| l.to_string()));
                 out.extend_from_slice(parts.join(" ").as_bytes());
                 out.push(b'\n');
             }
@@ -92,6 +103,12 @@ pub fn cloud_to_bytes(cloud: &PointCloud, encoding: Encoding) -> Vec<u8> {
                 }
                 if let Some(c) = colors {
                     out.extend_from_slice(&c);
+                }
+                if let Some(v) = intensity {
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+                if let Some(l) = label {
+                    out.extend_from_slice(&l.to_le_bytes());
                 }
             }
         }
