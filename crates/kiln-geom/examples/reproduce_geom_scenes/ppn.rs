@@ -271,6 +271,31 @@ pub fn section(page: &mut ResultsPage, seeds: &[u64], quick: bool, device: &Devi
         plan.training.recon_stop_below,
         runs.len(),
     ));
+    let per_seed: Vec<String> = runs
+        .iter()
+        .zip(seeds)
+        .map(|(r, seed)| {
+            format!("seed {seed}: {:.3} vs persistence {:.3}", r.scores.segmentation, r.scores.persistence)
+        })
+        .collect();
+    let collapsed = runs.iter().filter(|r| r.scores.segmentation <= r.scores.all_occupied).count();
+    let beat = runs.iter().filter(|r| r.scores.segmentation > r.scores.persistence).count();
+    page.paragraph(&format!(
+        "Segmentation IoU per seed ({}). The paper reports no accuracy; our check is against copying the last \
+         input frame (persistence): the net beats it in {beat} of {} seeds.{}",
+        per_seed.join("; "),
+        runs.len(),
+        if collapsed > 0 {
+            format!(
+                " In {collapsed} seed(s) the net collapsed to predicting every cell empty (IoU 0): about 2% of \
+                 the cells are occupied, and the paper's MSE + SmoothL1 on softmax outputs makes \"all empty\" a \
+                 low-loss plateau that 9 epochs did not leave; a class-weighted loss or longer training is the \
+                 likely remedy, not tried here (it departs from the paper's loss)."
+            )
+        } else {
+            String::new()
+        },
+    ));
 
     let scans = &first.test_scans[first.test_scans.len() - config.frames..];
     let t = timings(&first.model, scans, device)?;
