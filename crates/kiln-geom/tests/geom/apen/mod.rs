@@ -4,6 +4,7 @@
 mod baselines;
 mod checkpoint;
 mod data;
+mod devices;
 mod frame;
 mod model;
 mod partition;
