@@ -78,13 +78,14 @@ fn checkpoint_round_trip_is_bit_exact() {
 fn killed_and_resumed_run_matches_uninterrupted_run() {
     let device = Device::flex();
     let (train, valid) = (Blobs::new(300, 1, true), Blobs::new(90, 2, false));
+    // One initial model for both runs (the process-wide flex RNG is shared with other tests).
+    let init = mlp(&device, 9);
     let (full_model, full) =
-        Trainer::new(device.clone()).with_seed(9).fit(mlp(&device, 9), &phases(), &train, Some(&valid)).unwrap();
+        Trainer::new(device.clone()).with_seed(9).fit(init.clone(), &phases(), &train, Some(&valid)).unwrap();
 
     let dir = temp_dir("resume");
     let trainer = Trainer::new(device.clone()).with_seed(9).with_run_dir(&dir);
-    let (_, partial) =
-        trainer.clone().with_halt_after_epochs(3).fit(mlp(&device, 9), &phases(), &train, Some(&valid)).unwrap();
+    let (_, partial) = trainer.clone().with_halt_after_epochs(3).fit(init, &phases(), &train, Some(&valid)).unwrap();
     assert!(!partial.completed);
     assert_eq!(partial.epochs(), 3);
     // A fresh process: a differently initialised model, restored from the checkpoint.
@@ -125,11 +126,14 @@ fn two_devices_match_one_device_at_the_same_global_batch() {
     single.batch_size = 32;
     let mut halves = Blobs::new(96, 1, true);
     halves.batch_size = 16;
-    let (one, r1) = Trainer::new(device.clone()).with_seed(4).fit(mlp(&device, 4), &phase(), &single, None).unwrap();
+    // One initial model for both runs: seeding the process-wide flex RNG twice races with
+    // tests running beside this one.
+    let init = mlp(&device, 4);
+    let (one, r1) = Trainer::new(device.clone()).with_seed(4).fit(init.clone(), &phase(), &single, None).unwrap();
     let (two, r2) = Trainer::new(device.clone())
         .with_seed(4)
         .with_devices(vec![Device::flex(), Device::flex()])
-        .fit(mlp(&device, 4), &phase(), &halves, None)
+        .fit(init.clone(), &phase(), &halves, None)
         .unwrap();
     assert_eq!(r1.global_step, r2.global_step);
     assert_eq!(r1.global_step, 6);
@@ -140,7 +144,7 @@ fn two_devices_match_one_device_at_the_same_global_batch() {
         .map(|(x, y)| (x - y).abs())
         .fold(0.0f32, f32::max);
     assert!(diff < 1e-5, "weights differ by {diff}");
-    assert_ne!(params(&one), params(&mlp(&device, 4)), "training moved the weights");
+    assert_ne!(params(&one), params(&init), "training moved the weights");
 }
 
 #[test]
