@@ -137,7 +137,12 @@ fn config_json<C: Serialize, D: Serialize>(path: &Path, config: &RunConfig<C, D>
 
 /// The settings that differ between a recorded and a new `config.json`, as
 /// `key: recorded → given` (nested keys joined by dots).
-fn differences(recorded: &serde_json::Value, given: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+pub(crate) fn differences(
+    recorded: &serde_json::Value,
+    given: &serde_json::Value,
+    prefix: &str,
+    out: &mut Vec<String>,
+) {
     match (recorded, given) {
         (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();

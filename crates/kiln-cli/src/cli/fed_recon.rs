@@ -11,6 +11,7 @@ use kiln_fed::fedrecon::{ReconBenchmark, ReconBenchmarkConfig};
 
 use super::device;
 use super::fed::FedArgs;
+use crate::artifact::write_json;
 use crate::error::{CliError, Result};
 
 /// The data `--algo fedrecon` runs on.
@@ -71,9 +72,7 @@ pub fn fedrecon(args: FedArgs) -> Result<()> {
     }
     fs::create_dir_all(&args.out).map_err(|e| kiln_core::CoreError::io(&args.out, e))?;
     let path = args.out.join("report.json");
-    let json = serde_json::to_string_pretty(&report)
-        .map_err(|e| CliError::Metadata { path: path.clone(), message: e.to_string() })?;
-    fs::write(&path, json).map_err(|e| CliError::Metadata { path: path.clone(), message: e.to_string() })?;
+    write_json(&path, &report)?;
     println!("missions: {}", report.missions.len());
     println!("report: {}", path.display());
     Ok(())

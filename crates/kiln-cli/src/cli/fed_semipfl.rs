@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::device;
 use super::fed::FedArgs;
+use crate::artifact::{differences, read_json, write_json};
 use crate::error::{CliError, Result};
 
 /// Rounds between checkpoints (the hypernetwork and its Adam state are a few MB).
@@ -57,36 +58,24 @@ impl FedArgs {
     }
 }
 
-/// Writes `setup.json`, or on `--resume` checks that the recorded one is `setup`.
+/// Writes `setup.json`, or on `--resume` checks that the recorded one is `setup` (only
+/// `config.rounds` may differ: more rounds may be asked for when resuming).
 fn record_setup(out: &Path, setup: &Setup, resume: bool) -> Result<()> {
     let path = out.join("setup.json");
+    // Through `Setup` on both sides, so f32 settings compare as the same f32.
+    let as_value = |s: &Setup| serde_json::to_value(s).map_err(|e| metadata_error(&path, e));
     if resume && path.exists() {
-        let text = fs::read_to_string(&path).map_err(|e| metadata_error(&path, e))?;
-        // Through `Setup` on both sides, so f32 settings compare as the same f32.
-        let recorded: Setup = serde_json::from_str(&text).map_err(|e| metadata_error(&path, e))?;
-        let recorded = serde_json::to_value(recorded).map_err(|e| metadata_error(&path, e))?;
-        let given = serde_json::to_value(setup).map_err(|e| metadata_error(&path, e))?;
+        let recorded: Setup = read_json(&path)?;
         let mut fields = Vec::new();
-        for part in ["data", "config"] {
-            let (Some(r), Some(g)) = (recorded[part].as_object(), given[part].as_object()) else {
-                return Err(metadata_error(&path, format!("no `{part}` object")));
-            };
-            // More rounds may be asked for when resuming.
-            for (key, value) in g.iter().filter(|(key, _)| key.as_str() != "rounds") {
-                if r.get(key) != Some(value) {
-                    let was = r.get(key).map_or("missing".to_string(), ToString::to_string);
-                    fields.push(format!("{key}: {was} → {value}"));
-                }
-            }
-        }
+        differences(&as_value(&recorded)?, &as_value(setup)?, "", &mut fields);
+        fields.retain(|f| !f.starts_with("config.rounds:"));
         if !fields.is_empty() {
             return Err(CliError::ResumeMismatch { path, fields: fields.join(", ") });
         }
         return Ok(());
     }
     fs::create_dir_all(out).map_err(|e| metadata_error(out, e))?;
-    let json = serde_json::to_string_pretty(setup).map_err(|e| metadata_error(&path, e))?;
-    fs::write(&path, json).map_err(|e| metadata_error(&path, e))
+    write_json(&path, setup)
 }
 
 /// Appends one round to `rounds.jsonl`.
@@ -142,8 +131,7 @@ pub fn semipfl(args: FedArgs) -> Result<()> {
     }
     let outcomes = server.evaluate(&data)?;
     let path = args.out.join("clients.json");
-    let json = serde_json::to_string_pretty(&outcomes).map_err(|e| metadata_error(&path, e))?;
-    fs::write(&path, json).map_err(|e| metadata_error(&path, e))?;
+    write_json(&path, &outcomes)?;
     let f1 = outcomes.iter().map(|o| o.f1).sum::<f64>() / outcomes.len().max(1) as f64;
     println!("rounds: {}", server.rounds_done());
     println!("mean macro F1 over clients: {:.2}%", 100.0 * f1);
