@@ -165,6 +165,15 @@ pub enum GeomError {
     /// Arguments are inconsistent (empty cloud, mismatched lengths, bad configuration).
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// A labelled cloud for part segmentation that cannot be used (no `label` property, too
+    /// few points, a label beyond the model's parts).
+    #[error("{path}: {message}")]
+    LabelledCloud {
+        /// The PLY file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// An error from the training engine or a checkpoint.
     #[error(transparent)]
     Core(#[from] kiln_core::CoreError),

@@ -5,6 +5,7 @@ mod feasibility;
 mod fed;
 mod fed_recon;
 mod fed_semipfl;
+mod geom_apen;
 mod report;
 mod seq;
 mod tools;

@@ -76,6 +76,11 @@ pub enum GeomCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Train an APEN part segmenter (the checkpoint `kiln geom segment` reads) on PLY clouds
+    /// with a per-vertex `label`, or on the procedural part clouds.
+    ///
+    /// Example: kiln geom train-apen --data clouds/ --parts 3 --out runs/apen
+    TrainApen(super::geom_apen::TrainApenArgs),
     /// Segment a point cloud (PLY) into parts with a trained APEN and write it back as PLY with
     /// a per-vertex `label` property (the part index); prints the points per part.
     ///
@@ -154,6 +159,7 @@ pub fn geom(command: GeomCommand) -> Result<()> {
             return Ok(());
         }
         GeomCommand::Segment { input, checkpoint, out, device: d } => return segment(&input, &checkpoint, &out, &d),
+        GeomCommand::TrainApen(args) => return super::geom_apen::train_apen(args),
     };
     let device = device(&d)?;
     let r = kiln_geom::bspnet::reconstruct::reconstruct_file(&input, checkpoint.as_deref(), &out, &device)?;

@@ -9,6 +9,7 @@ mod efficient;
 mod explain;
 mod feasibility;
 mod fed;
+mod geom_apen;
 mod geom_files;
 mod graph;
 mod graph_citation;

@@ -13,7 +13,7 @@
 use burn::prelude::{Device, Tensor};
 
 use super::batch::PartBatches;
-use super::data::{CLASSES, PartSample};
+use super::data::PartSample;
 use super::model::Apen;
 use crate::error::{GeomError, Result};
 
@@ -125,7 +125,11 @@ pub fn segment_metrics<M: PartPredictor>(
         class_ok += usize::from(argmax_rows(classes, classes.len())[0] == s.class);
         point_ok += labels.iter().zip(&s.labels).filter(|(a, b)| a == b).count();
         points += n;
-        let types = CLASSES[s.class];
+        // The part types present in the ground truth (for the procedural clouds, the class's
+        // types `CLASSES[class]`, each of which has points; for a user's clouds, its labels).
+        let mut types: Vec<usize> = s.labels.clone();
+        types.sort_unstable();
+        types.dedup();
         let iou: f64 = types
             .iter()
             .map(|&t| {

@@ -53,6 +53,7 @@
 pub mod baselines;
 pub mod batch;
 pub mod checkpoint;
+pub mod clouds;
 pub mod config;
 pub mod data;
 pub mod evaluate;
@@ -64,6 +65,7 @@ pub mod train;
 
 pub use baselines::{GlobalFa, PointNet};
 pub use batch::{ApenBatch, PartBatches};
+pub use clouds::{read_labelled_dir, sample_from_cloud};
 pub use config::ApenConfig;
 pub use data::{CLASSES, PART_TYPES, PartSample, Pose, dataset};
 pub use evaluate::{

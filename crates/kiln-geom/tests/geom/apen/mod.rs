@@ -3,6 +3,7 @@
 
 mod baselines;
 mod checkpoint;
+mod clouds;
 mod data;
 mod devices;
 mod frame;
