@@ -49,3 +49,20 @@ pub fn training_step<M: TrainModel>(
 pub fn training_device(device: &Device) -> Device {
     device.clone().inner().autodiff()
 }
+
+/// What a device's allocator holds, from burn's `Device::memory_pool_usage()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceMemory {
+    /// Bytes of live allocations (padding excluded).
+    pub in_use: u64,
+    /// Bytes reserved on the device: at least `in_use`, plus pages held for reuse.
+    pub reserved: u64,
+}
+
+/// The allocator usage of `device` once its queued work has finished: what a GPU holds for
+/// the process. `None` on a backend that does not report one (the host backends, whose heap the
+/// reproduce program counts with its own allocator) or when the device fails to synchronise.
+pub fn device_memory(device: &Device) -> Option<DeviceMemory> {
+    device.sync().ok()?;
+    device.memory_pool_usage().map(|u| DeviceMemory { in_use: u.bytes_in_use, reserved: u.bytes_reserved })
+}

@@ -10,6 +10,7 @@
 //!
 //! Usage: `cargo xtask reproduce efficient [--quick] [--seeds N | --seeds A,B,...]`
 
+mod device_memory;
 mod measure;
 mod revcol;
 mod revcol_accuracy;
@@ -53,6 +54,9 @@ fn check_counter(device: &Device) -> Result<usize, Box<dyn std::error::Error>> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(spec) = std::env::var(rss::CHILD_ENV) {
         return rss::child(&spec);
+    }
+    if let Ok(spec) = std::env::var(device_memory::CHILD_ENV) {
+        return device_memory::child(&spec);
     }
     let args = ExperimentArgs::from_env(&Accepts::SEEDS)?;
     let seeds = args.seeds(&[0, 1, 2]);

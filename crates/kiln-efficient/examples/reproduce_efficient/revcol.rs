@@ -232,6 +232,7 @@ pub fn section(args: &ExperimentArgs, seeds: &[u64], page: &mut ResultsPage) -> 
     chart.save_png(&chart_path)?;
     page.paragraph("![RevCol memory vs columns](revcol_memory.png)");
     kernel_check(page, batch)?;
+    crate::device_memory::section(page, &COLUMNS)?;
     let act = |m: usize| (activations(m, 0), activations(m, 3));
     let ((r2, r16), (p2, p16), (c2, c16)) = (act(0), act(1), act(2));
     // "Flat": from 2 to 16 columns (8× the columns) the reversible step's activations grow by

@@ -3,6 +3,7 @@
 mod adapter;
 mod backbone;
 mod common;
+mod device_memory;
 mod learning;
 mod revcol;
 mod task;
