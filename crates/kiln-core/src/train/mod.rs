@@ -10,6 +10,7 @@
 mod batch;
 pub mod checkpoint;
 mod engine;
+pub mod lars;
 mod parallel;
 pub mod params;
 pub mod phase;
@@ -23,6 +24,7 @@ pub mod step;
 pub use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM};
 pub use batch::{ImageBatch, VectorBatch};
 pub use engine::Trainer;
+pub use lars::{Lars, LarsState};
 pub use phase::{Action, ActionContext, OptimizerConfig, ParamGroupSettings, Phase, PhaseKind, TrainPhase, Trainable};
 pub use report::{EpochRecord, Evaluation, Report};
 pub use schedule::LrSchedule;

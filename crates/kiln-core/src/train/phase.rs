@@ -12,6 +12,7 @@ use burn::optim::{AdamConfig, AdamWConfig, ModuleOptimizer, SgdConfig};
 use burn::prelude::Device;
 use serde::{Deserialize, Serialize};
 
+use super::lars::Lars;
 use super::schedule::LrSchedule;
 use super::step::TrainModel;
 use crate::error::Result;
@@ -42,6 +43,17 @@ pub enum OptimizerConfig {
         /// L2 penalty (0 for none).
         weight_decay: f32,
     },
+    /// LARS ([`Lars`], SimCLR's optimiser): decay and layer adaptation for every parameter but
+    /// biases and normalisation scales/shifts ([`lars::EXCLUDED_PATHS`](super::lars::EXCLUDED_PATHS)),
+    /// which get plain momentum.
+    Lars {
+        /// Momentum.
+        momentum: f64,
+        /// L2 penalty added to the gradient (0 for none).
+        weight_decay: f32,
+        /// Trust coefficient η.
+        trust_coefficient: f32,
+    },
 }
 
 impl Default for OptimizerConfig {
@@ -61,17 +73,26 @@ impl OptimizerConfig {
         Self::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay }
     }
 
+    /// LARS as SimCLR trains with it: momentum 0.9, trust coefficient 0.001.
+    pub fn lars(weight_decay: f32) -> Self {
+        Self::Lars { momentum: 0.9, weight_decay, trust_coefficient: 0.001 }
+    }
+
     /// The same optimiser with another weight decay.
     pub fn with_weight_decay(self, decay: f32) -> Self {
         match self {
             Self::Adam { beta1, beta2, epsilon, .. } => Self::Adam { beta1, beta2, epsilon, weight_decay: decay },
             Self::AdamW { .. } => Self::AdamW { weight_decay: decay },
             Self::Sgd { momentum, .. } => Self::Sgd { momentum, weight_decay: decay },
+            Self::Lars { momentum, trust_coefficient, .. } => {
+                Self::Lars { momentum, weight_decay: decay, trust_coefficient }
+            }
         }
     }
 
     /// Builds burn's optimiser, with a separate optimiser (own weight decay) for each group
-    /// that sets one.
+    /// that sets one. Under LARS a group keeps the exclusion rule: its biases and normalisation
+    /// parameters stay without decay and adaptation.
     pub fn init_with_groups(&self, groups: &[ParamGroupSettings]) -> ModuleOptimizer {
         let mut optim = self.init();
         for group in groups {
@@ -103,6 +124,11 @@ impl OptimizerConfig {
                             .build(),
                         None,
                     ),
+                    Self::Lars { momentum, weight_decay, trust_coefficient } => optim.with_group(
+                        matcher.exclude(Lars::excluded_params()),
+                        Lars::new(momentum, weight_decay, trust_coefficient),
+                        None,
+                    ),
                 };
             }
         }
@@ -126,6 +152,9 @@ impl OptimizerConfig {
                 )
                 .with_weight_decay(decay(weight_decay))
                 .init(),
+            Self::Lars { momentum, weight_decay, trust_coefficient } => {
+                Lars::new(momentum, weight_decay, trust_coefficient).init()
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ mod engine;
 mod experiment;
 mod fit_input;
 mod gradients;
+mod lars;
 mod layers;
 mod selection;
 mod significance;
