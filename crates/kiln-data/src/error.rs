@@ -380,6 +380,137 @@ pub enum DataError {
         /// What is wrong, e.g. `"has a non-positive width or height"`.
         reason: String,
     },
+
+    /// A COCO annotation file is not valid JSON, or its top level is not a JSON object.
+    #[error("{}: malformed COCO JSON: {message}", .path.display())]
+    CocoSyntax {
+        /// The annotation file.
+        path: PathBuf,
+        /// What the JSON parser reported (with line and column) or what is wrong.
+        message: String,
+    },
+
+    /// A record of a COCO annotation file lacks a required key.
+    #[error("{}: {record}: missing key \"{key}\"", .path.display())]
+    CocoMissingKey {
+        /// The annotation file.
+        path: PathBuf,
+        /// The record, e.g. `"annotation 17"`, `"images[3]"` (by index when its id is unusable)
+        /// or `"top level"`.
+        record: String,
+        /// The missing key.
+        key: &'static str,
+    },
+
+    /// A value of a COCO record has the wrong type or is out of range.
+    #[error("{}: {record}: \"{key}\" must be {expected}, found {found}", .path.display())]
+    CocoBadValue {
+        /// The annotation file.
+        path: PathBuf,
+        /// The record, e.g. `"image 4"`.
+        record: String,
+        /// The key whose value is wrong.
+        key: &'static str,
+        /// What was expected, e.g. `"a non-negative integer"`.
+        expected: &'static str,
+        /// The value found, as (possibly shortened) JSON text.
+        found: String,
+    },
+
+    /// Two COCO records of one kind share an id.
+    #[error("{}: {record}: duplicate id (already used by {first})", .path.display())]
+    CocoDuplicateId {
+        /// The annotation file.
+        path: PathBuf,
+        /// The second record with the id, e.g. `"category 3"`.
+        record: String,
+        /// Where the id was first used, e.g. `"categories[0]"`.
+        first: String,
+    },
+
+    /// A COCO annotation names a category id that no category has.
+    #[error("{}: {record}: unknown category id {category_id}", .path.display())]
+    CocoUnknownCategory {
+        /// The annotation file.
+        path: PathBuf,
+        /// The annotation, e.g. `"annotation 17"`.
+        record: String,
+        /// The unknown id.
+        category_id: u64,
+    },
+
+    /// A COCO annotation names an image id that no image has.
+    #[error("{}: {record}: unknown image id {image_id}", .path.display())]
+    CocoUnknownImage {
+        /// The annotation file.
+        path: PathBuf,
+        /// The annotation, e.g. `"annotation 17"`.
+        record: String,
+        /// The unknown id.
+        image_id: u64,
+    },
+
+    /// A COCO box has a non-positive size or lies outside its image.
+    #[error(
+        "{}: {record}: bbox [x {}, y {}, width {}, height {}] {reason}",
+        .path.display(), .bbox[0], .bbox[1], .bbox[2], .bbox[3]
+    )]
+    CocoBadBox {
+        /// The annotation file.
+        path: PathBuf,
+        /// The annotation, e.g. `"annotation 17"`.
+        record: String,
+        /// The box as read, `[x, y, width, height]`.
+        bbox: [f64; 4],
+        /// What is wrong, e.g. `"has a non-positive width or height"`.
+        reason: String,
+    },
+
+    /// A COCO segmentation polygon is malformed (odd length, fewer than 3 points, a value that
+    /// is not a finite number).
+    #[error("{}: {record}: segmentation polygon {polygon}: {reason}", .path.display())]
+    CocoBadPolygon {
+        /// The annotation file.
+        path: PathBuf,
+        /// The annotation, e.g. `"annotation 17"`.
+        record: String,
+        /// 0-based index of the polygon in the annotation's segmentation.
+        polygon: usize,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A COCO segmentation is run-length encoded (`{"counts", "size"}`), which is not
+    /// supported.
+    #[error(
+        "{}: {record}: RLE segmentation (an object with \"counts\" and \"size\") is not supported; \
+         convert it to polygons",
+        .path.display()
+    )]
+    CocoRleSegmentation {
+        /// The annotation file.
+        path: PathBuf,
+        /// The annotation, e.g. `"annotation 17"`.
+        record: String,
+    },
+
+    /// A COCO image file's size differs from the width and height its record declares.
+    #[error(
+        "{}: {record} declares {}x{} (height x width) but {} is {}x{}",
+        .path.display(), .declared.0, .declared.1, .image_path.display(), .found.0, .found.1
+    )]
+    CocoImageSize {
+        /// The annotation file.
+        path: PathBuf,
+        /// The image record, e.g. `"image 4"`.
+        record: String,
+        /// The declared `(height, width)`.
+        declared: (usize, usize),
+        /// The image file.
+        image_path: PathBuf,
+        /// Its decoded `(height, width)`.
+        found: (usize, usize),
+    },
 }
 
 impl DataError {

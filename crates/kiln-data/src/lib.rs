@@ -8,6 +8,7 @@
 //! malformed input never panics.
 
 pub mod dataset;
+pub mod detection;
 pub mod digits;
 pub mod error;
 pub mod formats;
@@ -18,6 +19,7 @@ pub mod procedural;
 pub mod transform;
 
 pub use dataset::{Dataset, Splits, split};
+pub use detection::{DetectionExample, DetectionSet, Instance, Mask};
 pub use digits::digits;
 pub use error::{DataError, Result};
 pub use impute::MeanImputer;

@@ -27,6 +27,7 @@
 //! [`layout`] holds a second generator: two parts whose relative position is the class, for
 //! testing whether a model relates distant parts of an image.
 
+pub mod aerial;
 mod cue;
 pub mod layout;
 mod scene;

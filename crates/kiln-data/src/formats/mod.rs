@@ -4,6 +4,7 @@
 //! [`DataError`](crate::DataError) naming the file and the record at fault, and allocates in
 //! proportion to the file it reads, never to what a header claims.
 
+pub mod coco;
 pub mod csv;
 pub mod cub;
 pub mod decode;
@@ -11,6 +12,7 @@ pub mod idx;
 pub mod image_folder;
 pub mod label_gaps;
 
+pub use coco::{CocoAnnotation, CocoCategory, CocoDataset, CocoImage, read_coco, write_coco, write_coco_set};
 pub use csv::{CsvOptions, Frame, Table, read_csv, read_csv_with};
 pub use cub::{CubItem, CubOptions, CubPart, CubSplit, load_cub};
 pub use idx::{load_idx, load_idx_dir, read_idx_images, read_idx_labels};

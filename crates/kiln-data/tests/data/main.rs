@@ -6,7 +6,9 @@ static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
 use kiln_data::Image;
 
+mod aerial;
 mod class_cue;
+mod coco;
 mod cub;
 mod fit_input;
 mod formats;
@@ -16,6 +18,7 @@ mod loader;
 mod modification;
 mod procedural;
 mod robust;
+mod simclr_augment;
 mod transform;
 
 /// A `channels × height × width` image whose pixel values are `f(c, y, x)`.

@@ -12,8 +12,8 @@ pub enum CharacteristicsError {
     Modification {
         /// The modification's name.
         modification: &'static str,
-        /// Why.
-        source: DataError,
+        /// Why (boxed: the data layer's error is large, and this one travels in every `Result`).
+        source: Box<DataError>,
     },
     /// The similarity maps could not be read back from the device.
     #[error(transparent)]

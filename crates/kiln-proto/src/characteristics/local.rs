@@ -84,9 +84,10 @@ fn with_modified_copies(
     for image in images {
         out.push(ImageExample { image: image.clone(), label: 0 });
         for modification in modifications {
-            let modified = modification
-                .apply(image)
-                .map_err(|source| CharacteristicsError::Modification { modification: modification.name(), source })?;
+            let modified = modification.apply(image).map_err(|source| CharacteristicsError::Modification {
+                modification: modification.name(),
+                source: Box::new(source),
+            })?;
             out.push(ImageExample { image: modified, label: 0 });
         }
     }

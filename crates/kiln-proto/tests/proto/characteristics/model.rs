@@ -141,10 +141,8 @@ fn an_image_smaller_than_the_texture_window_is_a_typed_error() {
     let model = ProtoPNetConfig::small(2, 3).init(&device);
     let err = local_importance(&model, &image(16, 0), &batcher(), &device, &CharacteristicsConfig::new()).unwrap_err();
     match &err {
-        CharacteristicsError::Modification {
-            modification: "texture",
-            source: DataError::ImageTooSmall { height: 16, width: 16, minimum: 21, .. },
-        } => {}
+        CharacteristicsError::Modification { modification: "texture", source }
+            if matches!(**source, DataError::ImageTooSmall { height: 16, width: 16, minimum: 21, .. }) => {}
         other => panic!("unexpected error {other:?}"),
     }
     assert!(err.to_string().contains("16×16"), "{err}");
