@@ -44,6 +44,7 @@ pub mod link;
 pub mod message_passing;
 pub mod ncn;
 pub mod normalize;
+pub mod penet;
 pub mod spen;
 pub mod tasks;
 pub mod w2pgnn;

@@ -17,6 +17,7 @@ mod layers;
 mod link;
 mod message_passing;
 mod ncn;
+mod penet;
 mod product;
 mod spen;
 mod tasks;
