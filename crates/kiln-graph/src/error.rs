@@ -176,6 +176,17 @@ pub enum GraphError {
     /// An error from the training engine.
     #[error(transparent)]
     Core(#[from] kiln_core::CoreError),
+    /// A record of a fixed-column file (PDB) is malformed: a line too short for its fields, a
+    /// residue repeated, no Cα at all, a truncated gzip stream.
+    #[error("{path}:{line}: {message}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number (for a corrupt gzip stream: the line being decoded).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl GraphError {

@@ -23,8 +23,14 @@
 //!   prediction and graph classification (GIN as its paper evaluated it) on the engine.
 //! - [`generate`]: seeded SBM (with class features), random geometric, Barabási–Albert and
 //!   Watts–Strogatz generators; [`karate`]: Zachary's karate club, embedded.
-//! - [`io`]: edge lists, LINQS citation data, the TU format and triples, with typed errors that
-//!   name file and line.
+//! - [`io`]: edge lists, LINQS citation data, the TU format, triples, typed graphs (HGB) and
+//!   protein structures (PDB), with typed errors that name file and line.
+//! - [`protein_rpn`]: ProteinRPN (Mitra, Huang, Kellis, 2024): residue graphs of Cα contacts,
+//!   region proposals with node-drop, functional attention and a GMT readout for multi-label
+//!   protein function, residue scores for the sites behind it; procedural proteins with planted
+//!   motifs and decoys.
+//! - [`penet`]: PE-Net (Zheng et al., CVPR 2023): prototype-based predicate classification for
+//!   scene graphs, its four losses, R@K and mR@K, procedural long-tailed scenes.
 //! - [`error`]: the crate's error type.
 //!
 //! The family's experiments (`docs/results/graph.md`) are `examples/reproduce_graph/`, run by
@@ -45,6 +51,7 @@ pub mod message_passing;
 pub mod ncn;
 pub mod normalize;
 pub mod penet;
+pub mod protein_rpn;
 pub mod spen;
 pub mod tasks;
 pub mod w2pgnn;

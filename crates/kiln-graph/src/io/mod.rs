@@ -13,6 +13,9 @@
 //! - [`tu`]: the TU graph-classification format (`DS_A.txt`, `DS_graph_indicator.txt`,
 //!   `DS_graph_labels.txt`, optional `DS_node_labels.txt` / `DS_node_attributes.txt`).
 //! - [`triples`]: knowledge-graph triples `head<TAB>relation<TAB>tail`.
+//! - [`pdb`]: protein structures (fixed-column `ATOM`/`HETATM`, the first altLoc and model,
+//!   insertion codes, chain breaks, `HELIX`/`SHEET`, gzip), malformed records as
+//!   [`GraphError::Malformed`](crate::GraphError::Malformed) naming file and line.
 //!
 //! [`GraphError`]: crate::GraphError
 //! [`NotText`]: crate::GraphError::NotText
@@ -28,6 +31,7 @@ mod coalesce;
 pub mod edge_list;
 pub mod hgb;
 pub mod linqs;
+pub mod pdb;
 mod text;
 pub mod triples;
 pub mod tu;
