@@ -24,6 +24,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("seq", "kiln-seq"),
     ("fed", "kiln-fed"),
     ("efficient", "kiln-efficient"),
+    ("semi", "kiln-semi"),
 ];
 
 /// Where the results pages go.

@@ -74,6 +74,10 @@ pub enum CliError {
     /// transfer that cannot be built or trained).
     #[error(transparent)]
     Efficient(#[from] kiln_efficient::EfficientError),
+    /// From kiln-semi (a label fraction outside (0, 1] or leaving a class without labels, a
+    /// missing pretrained or teacher file, naming it).
+    #[error(transparent)]
+    Semi(#[from] kiln_semi::SemiError),
     /// `kiln transfer --backbone DIR`: the directory is missing or holds no ResNet run.
     #[error("{path}: {message}")]
     Backbone {

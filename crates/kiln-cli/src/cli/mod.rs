@@ -7,6 +7,7 @@ mod fed_recon;
 mod fed_semipfl;
 mod geom_apen;
 mod report;
+mod semi;
 mod seq;
 mod tools;
 mod train_args;
@@ -153,6 +154,15 @@ pub enum Command {
     ///
     /// Example: kiln fed --algo fedrecon --data procedural:24 --clients 4 --out runs/recon
     Fed(FedArgs),
+    /// Learning from few labels: SimCLRv2 contrastive pretraining, fine-tuning on a fraction of
+    /// the labels, self-distillation.
+    ///
+    /// Example: kiln semi pretrain --data digits --out runs/simclr
+    Semi {
+        /// The semi-supervised command.
+        #[command(subcommand)]
+        command: semi::SemiCommand,
+    },
     /// Sequences: long-horizon forecasting of your CSV.
     Seq {
         /// The sequence command.
@@ -251,6 +261,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fed(args) => fed::fed(args)?,
         Command::Transfer(args) => efficient::transfer(args)?,
         Command::Seq { command } => seq::seq(command)?,
+        Command::Semi { command } => semi::semi(command)?,
         Command::Models => {
             for m in MODELS {
                 let explains = if m.explainer().is_some() { "explains" } else { "" };

@@ -21,6 +21,7 @@ mod malformed;
 mod registry;
 mod robust;
 mod run_dirs;
+mod semi;
 mod seq;
 mod tools;
 mod uncertainty;

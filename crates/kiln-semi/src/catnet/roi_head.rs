@@ -1,0 +1,569 @@
+//! CAT Mask R-CNN's RoI heads on ground-truth RoIs, for the HRoIE ablation: "HRoIE vs
+//! single-level RoIAlign classifying and segmenting jittered ground-truth boxes" (no RPN).
+//!
+//! A [`RoiHead`] is a plain strided CNN with a neck (the pyramid of a [`Detector`]: FPN,
+//! DenseFPN or DenseFPN + SCP on levels of strides 4–32, Mask R-CNN's P2–P5), a RoI extractor,
+//! and Mask R-CNN's two heads:
+//!
+//! - **extractor** ([`RoiExtractor`]): [`HRoIE`] bottom-up over `box_size²` (7×7) RoIs for the
+//!   box head and top-down over `mask_size²` (14×14) RoIs for the mask head (CATNet's
+//!   `configs/_base_/modules/hroie.py`), or mmdet's `SingleRoIExtractor`
+//!   ([`single_level_roi_align`]) for both;
+//! - **box head** (mmdet's `Shared2FCBBoxHead`): flatten, `FC → ReLU → FC → ReLU` of width
+//!   `fc_width`, then a linear layer to `K` class logits (no background class and no box
+//!   regression: the RoIs are jittered ground truths);
+//! - **mask head** (mmdet's `FCNMaskHead`): `mask_convs` × (3×3 conv → ReLU), a 2×2 stride-2
+//!   deconvolution → ReLU (to `2·mask_size`, 28×28), and a 1×1 convolution to `K` per-class
+//!   mask logits.
+//!
+//! The loss of a batch of `k` RoIs with classes `c_i` and mask targets `t_i ∈ {0, 1}^{M×M}`
+//! (`M = 2·mask_size`) is
+//!
+//! `L = (1/k) Σ_i CE(z_i, c_i) + (1/(k' M²)) Σ_{i with a mask} Σ_p BCE(m_{i, c_i, p}, t_{i, p})`,
+//!
+//! the terms `cls` and `mask` (Mask R-CNN's `loss_cls` and `loss_mask`, both weight 1).
+//!
+//! Host helpers: [`jitter_boxes`] (the seeded RoIs), [`mask_target`] (mmdet's
+//! `BitmapMasks.crop_and_resize`: RoIAlign of the binary mask with `aligned=True` and adaptive
+//! sampling, binarised at 0.5) and [`paste_mask`] (mmdet's `_do_paste_mask`: bilinear
+//! `grid_sample` of the mask probabilities at every image pixel centre, thresholded).
+
+use burn::config::Config;
+use burn::module::{Module, Param};
+use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
+use burn::prelude::{Device, Int, Tensor, TensorData};
+use burn::tensor::activation::relu;
+use kiln_data::detection::Mask;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::anchors::AnchorConfig;
+use super::boxes::{BoxXyxy, box_iou};
+use super::detector::{Detector, DetectorConfig, NeckKind};
+use super::hroie::{Direction, HRoIE, HRoIEConfig, single_level_roi_align};
+use super::roi_align::Roi;
+use crate::error::{self, SemiError};
+
+/// How RoI features are pooled from the pyramid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RoiExtractor {
+    /// HRoIE: every level, fused bottom-up for the box head and top-down for the mask head.
+    Hierarchical,
+    /// mmdet's `SingleRoIExtractor`: the one level a box's size selects.
+    SingleLevel,
+}
+
+/// Configuration of a [`RoiHead`]. `RoiHeadConfig::new(num_classes)` is Mask R-CNN's scale:
+/// a five-stage strided CNN (widths 64–1024, strides 2–32) whose last four stages feed an FPN
+/// of 256 channels on strides 4, 8, 16, 32; 7×7 box RoIs, 14×14 mask RoIs, two FC layers of
+/// 1024, four mask convolutions, mmdet's `finest_scale` 56, HRoIE. [`RoiHeadConfig::small`] is
+/// the CPU-sized model.
+#[derive(Config, Debug)]
+pub struct RoiHeadConfig {
+    /// Object classes `K`.
+    pub num_classes: usize,
+    /// Input channels. Default: 3.
+    #[config(default = 3)]
+    pub in_channels: usize,
+    /// Widths of the backbone's stride-2 `Conv3×3 → BN → ReLU` stages (stage `i` has stride
+    /// `2^{i+1}`). Default: 64, 128, 256, 512, 1024.
+    #[config(default = "vec![64, 128, 256, 512, 1024]")]
+    pub backbone_widths: Vec<usize>,
+    /// Strides of the pyramid levels, finest first: those of the last `strides.len()` backbone
+    /// stages. Default: 4, 8, 16, 32.
+    #[config(default = "vec![4, 8, 16, 32]")]
+    pub strides: Vec<usize>,
+    /// Pyramid channels `C`. Default: 256.
+    #[config(default = 256)]
+    pub channels: usize,
+    /// The neck. Default: FPN (Mask R-CNN; CATNet: DenseFPN + SCP).
+    #[config(default = "NeckKind::Fpn")]
+    pub neck: NeckKind,
+    /// DenseFPN stacks (for the DenseFPN necks). Default: 5.
+    #[config(default = 5)]
+    pub stacks: usize,
+    /// The RoI extractor. Default: HRoIE.
+    #[config(default = "RoiExtractor::Hierarchical")]
+    pub extractor: RoiExtractor,
+    /// RoIAlign side of the box head's RoIs. Default: 7.
+    #[config(default = 7)]
+    pub box_size: usize,
+    /// RoIAlign side of the mask head's RoIs (the masks are twice as large). Default: 14.
+    #[config(default = 14)]
+    pub mask_size: usize,
+    /// Width of the box head's two FC layers. Default: 1024.
+    #[config(default = 1024)]
+    pub fc_width: usize,
+    /// 3×3 convolutions of the mask head. Default: 4.
+    #[config(default = 4)]
+    pub mask_convs: usize,
+    /// RoIAlign samples per bin side; 0 is adaptive (mmdet). Default: 0.
+    #[config(default = 0)]
+    pub sampling_ratio: usize,
+    /// The single-level extractor's `finest_scale`: a box of side `s = √(wh)` goes to level
+    /// `⌊log₂(s / finest_scale)⌋` (clamped). Default: 56 (mmdet).
+    #[config(default = 56.0)]
+    pub finest_scale: f32,
+}
+
+impl RoiHeadConfig {
+    /// A CPU-sized model for 96-px scenes with objects of 2–30 px: backbone widths 16, 32, 48,
+    /// 64 (strides 2–16), an FPN of 32 channels on strides 4, 8, 16, FC width 128, 2 mask
+    /// convolutions, `finest_scale` 8 (mmdet's 56 scaled to these objects: sides below 16 px
+    /// pool from stride 4, 16–32 px from stride 8, larger from stride 16), and `extractor`.
+    pub fn small(num_classes: usize, extractor: RoiExtractor) -> Self {
+        Self::new(num_classes)
+            .with_backbone_widths(vec![16, 32, 48, 64])
+            .with_strides(vec![4, 8, 16])
+            .with_channels(32)
+            .with_stacks(2)
+            .with_extractor(extractor)
+            .with_fc_width(128)
+            .with_mask_convs(2)
+            .with_finest_scale(8.0)
+    }
+
+    /// The configuration of the [`Detector`] whose pyramid the head uses: this backbone and
+    /// neck, and a minimal (one class, one anchor, no stacked convolution) RetinaNet head that
+    /// the RoI head never runs.
+    pub fn pyramid_config(&self) -> DetectorConfig {
+        let levels = self.strides.len();
+        DetectorConfig::new(1)
+            .with_in_channels(self.in_channels)
+            .with_backbone_widths(self.backbone_widths.clone())
+            .with_neck_inputs(levels)
+            .with_channels(self.channels)
+            .with_levels(levels)
+            .with_stacks(self.stacks)
+            .with_neck(self.neck)
+            .with_stacked_convs(0)
+            .with_anchors(AnchorConfig {
+                strides: self.strides.clone(),
+                octave_base_scale: 1.0,
+                scales_per_octave: 1,
+                ratios: vec![1.0],
+            })
+    }
+
+    /// Checks the configuration.
+    ///
+    /// # Errors
+    /// [`SemiError::InvalidConfig`] when a size is 0, or the strides are not those of the last
+    /// backbone stages (`2^{S−L+1}, …, 2^S` for `S` stages and `L` levels).
+    pub fn validate(&self) -> error::Result<()> {
+        let invalid = |name: &'static str, value: String, reason: &str| {
+            Err(SemiError::InvalidConfig { name, value, reason: reason.into() })
+        };
+        let positive = [
+            ("num_classes", self.num_classes),
+            ("in_channels", self.in_channels),
+            ("channels", self.channels),
+            ("box_size", self.box_size),
+            ("mask_size", self.mask_size),
+            ("fc_width", self.fc_width),
+        ];
+        if let Some((name, value)) = positive.iter().find(|(_, v)| *v == 0) {
+            return invalid(name, value.to_string(), "must be at least 1");
+        }
+        let (stages, levels) = (self.backbone_widths.len(), self.strides.len());
+        if levels == 0 || levels > stages {
+            return invalid("strides", format!("{:?}", self.strides), "need 1 to as many levels as backbone stages");
+        }
+        let expected: Vec<usize> = (stages - levels..stages).map(|i| 1usize << (i + 1)).collect();
+        if self.strides != expected {
+            return invalid(
+                "strides",
+                format!("{:?}", self.strides),
+                &format!("the last {levels} of {stages} stride-2 stages have strides {expected:?}"),
+            );
+        }
+        if self.neck != NeckKind::Fpn && self.stacks == 0 {
+            return invalid("stacks", "0".into(), "DenseFPN needs at least one stack");
+        }
+        Ok(())
+    }
+
+    /// Builds the head on `device`.
+    ///
+    /// # Panics
+    /// When [`validate`](Self::validate) fails.
+    pub fn init(&self, device: &Device) -> RoiHead {
+        if let Err(e) = self.validate() {
+            panic!("RoI head: {e}");
+        }
+        let (c, k) = (self.channels, self.num_classes);
+        let hroie = |direction, output| {
+            HRoIEConfig::new(c, self.strides.clone(), direction)
+                .with_output(output)
+                .with_sampling_ratio(self.sampling_ratio)
+                .init(device)
+        };
+        let hierarchical = self.extractor == RoiExtractor::Hierarchical;
+        let flat = c * self.box_size * self.box_size;
+        let mut cls = LinearConfig::new(self.fc_width, k)
+            .with_initializer(Initializer::Normal { mean: 0.0, std: 0.01 })
+            .init(device);
+        cls.bias = Some(Param::from_tensor(Tensor::zeros([k], device)));
+        RoiHead {
+            pyramid: self.pyramid_config().init(device),
+            box_extractor: hierarchical.then(|| hroie(Direction::BottomUp, self.box_size)),
+            mask_extractor: hierarchical.then(|| hroie(Direction::TopDown, self.mask_size)),
+            fcs: vec![fc(flat, self.fc_width, device), fc(self.fc_width, self.fc_width, device)],
+            cls,
+            mask_convs: (0..self.mask_convs).map(|_| relu_conv(c, c, 3, device)).collect(),
+            upsample: deconv(c, device),
+            mask_logits: relu_conv(c, k, 1, device),
+            strides: self.strides.clone(),
+            box_size: self.box_size,
+            mask_size: self.mask_size,
+            sampling_ratio: self.sampling_ratio,
+            finest_scale: self.finest_scale,
+            num_classes: k,
+        }
+    }
+}
+
+/// mmcv's `kaiming_init` for layers followed by ReLU (normal, fan-out, gain √2).
+fn kaiming_relu() -> Initializer {
+    Initializer::KaimingNormal { gain: std::f64::consts::SQRT_2, fan_out_only: true }
+}
+
+/// A `k×k` convolution (padding `k/2`) with Kaiming init and zero bias.
+fn relu_conv(input: usize, output: usize, kernel: usize, device: &Device) -> Conv2d {
+    let pad = kernel / 2;
+    let mut conv = Conv2dConfig::new([input, output], [kernel, kernel])
+        .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+        .with_initializer(kaiming_relu())
+        .init(device);
+    conv.bias = Some(Param::from_tensor(Tensor::zeros([output], device)));
+    conv
+}
+
+/// The mask head's 2×2 stride-2 deconvolution `C → C`, Kaiming-normal (gain √2) over burn's
+/// fan-in `C·4`, which for `C → C` is PyTorch's fan-out that mmdet uses; bias 0.
+fn deconv(c: usize, device: &Device) -> ConvTranspose2d {
+    let mut deconv = ConvTranspose2dConfig::new([c, c], [2, 2])
+        .with_stride([2, 2])
+        .with_initializer(Initializer::KaimingNormal { gain: std::f64::consts::SQRT_2, fan_out_only: false })
+        .init(device);
+    deconv.bias = Some(Param::from_tensor(Tensor::zeros([c], device)));
+    deconv
+}
+
+/// An FC layer with Xavier-uniform weights and zero bias (mmdet's `Shared2FCBBoxHead`).
+fn fc(input: usize, output: usize, device: &Device) -> Linear {
+    let mut linear =
+        LinearConfig::new(input, output).with_initializer(Initializer::XavierUniform { gain: 1.0 }).init(device);
+    linear.bias = Some(Param::from_tensor(Tensor::zeros([output], device)));
+    linear
+}
+
+/// The outputs of the heads for `k` RoIs.
+#[derive(Debug, Clone)]
+pub struct RoiOutput {
+    /// Class logits `[k, K]`.
+    pub class_logits: Tensor<2>,
+    /// Per-class mask logits `[k, K, 2·mask_size, 2·mask_size]`.
+    pub mask_logits: Tensor<4>,
+}
+
+/// The two loss terms of a batch, and the class logits they came from.
+#[derive(Debug, Clone)]
+pub struct RoiLoss {
+    /// Mean cross-entropy of the class.
+    pub classification: Tensor<1>,
+    /// Mean per-pixel BCE of the true class's mask logits (over the RoIs with a mask).
+    pub mask: Tensor<1>,
+    /// Class logits `[k, K]`.
+    pub class_logits: Tensor<2>,
+}
+
+/// The RoI head model: backbone and neck (a [`Detector`]'s pyramid), extractor, box and mask
+/// heads.
+#[derive(Module, Debug)]
+pub struct RoiHead {
+    /// The backbone and neck; its RetinaNet head is unused.
+    pub pyramid: Detector,
+    /// HRoIE bottom-up at `box_size`, for [`RoiExtractor::Hierarchical`].
+    pub box_extractor: Option<HRoIE>,
+    /// HRoIE top-down at `mask_size`, for [`RoiExtractor::Hierarchical`].
+    pub mask_extractor: Option<HRoIE>,
+    /// The two shared FC layers of the box head.
+    pub fcs: Vec<Linear>,
+    /// `fc_width → K` class logits.
+    pub cls: Linear,
+    /// The mask head's 3×3 convolutions.
+    pub mask_convs: Vec<Conv2d>,
+    /// The ×2 deconvolution.
+    pub upsample: ConvTranspose2d,
+    /// `C → K` 1×1 mask logits.
+    pub mask_logits: Conv2d,
+    #[module(skip)]
+    strides: Vec<usize>,
+    #[module(skip)]
+    box_size: usize,
+    #[module(skip)]
+    mask_size: usize,
+    #[module(skip)]
+    sampling_ratio: usize,
+    #[module(skip)]
+    finest_scale: f32,
+    #[module(skip)]
+    num_classes: usize,
+}
+
+impl RoiHead {
+    /// Object classes `K`.
+    pub fn num_classes(&self) -> usize {
+        self.num_classes
+    }
+
+    /// Side of the mask logits and targets (`2·mask_size`).
+    pub fn mask_output(&self) -> usize {
+        2 * self.mask_size
+    }
+
+    /// The extractor in use.
+    pub fn extractor(&self) -> RoiExtractor {
+        if self.box_extractor.is_some() { RoiExtractor::Hierarchical } else { RoiExtractor::SingleLevel }
+    }
+
+    /// Box-head features `[k, C, box_size, box_size]` and mask-head features
+    /// `[k, C, mask_size, mask_size]` of `rois` on `images`.
+    ///
+    /// # Errors
+    /// [`SemiError::Shape`] when `rois` is empty or names an image past the batch.
+    pub fn roi_features(&self, images: Tensor<4>, rois: &[Roi]) -> error::Result<(Tensor<4>, Tensor<4>)> {
+        let levels = self.pyramid.pyramid(images);
+        match (&self.box_extractor, &self.mask_extractor) {
+            (Some(boxes), Some(masks)) => Ok((boxes.forward(levels.clone(), rois)?, masks.forward(levels, rois)?)),
+            _ => {
+                let sampling = (self.sampling_ratio > 0).then_some(self.sampling_ratio);
+                let single = |levels, size| {
+                    single_level_roi_align(levels, &self.strides, rois, size, self.finest_scale, sampling)
+                };
+                Ok((single(levels.clone(), self.box_size)?, single(levels, self.mask_size)?))
+            }
+        }
+    }
+
+    /// Class logits of box-head features.
+    ///
+    /// # Shapes
+    /// `[k, C, box_size, box_size] → [k, K]`
+    pub fn classify(&self, features: Tensor<4>) -> Tensor<2> {
+        let x = features.flatten::<2>(1, 3);
+        let x = self.fcs.iter().fold(x, |x, fc| relu(fc.forward(x)));
+        self.cls.forward(x)
+    }
+
+    /// Per-class mask logits of mask-head features.
+    ///
+    /// # Shapes
+    /// `[k, C, s, s] → [k, K, 2s, 2s]`
+    pub fn segment(&self, features: Tensor<4>) -> Tensor<4> {
+        let x = self.mask_convs.iter().fold(features, |x, conv| relu(conv.forward(x)));
+        self.mask_logits.forward(relu(self.upsample.forward(x)))
+    }
+
+    /// Class and mask logits of `rois` (boxes in image pixels) on `images`.
+    ///
+    /// # Errors
+    /// As [`roi_features`](Self::roi_features).
+    pub fn forward(&self, images: Tensor<4>, rois: &[Roi]) -> error::Result<RoiOutput> {
+        let (box_features, mask_features) = self.roi_features(images, rois)?;
+        Ok(RoiOutput { class_logits: self.classify(box_features), mask_logits: self.segment(mask_features) })
+    }
+
+    /// The losses of `rois` on `images`, RoI `i` of class `classes[i]` with the full-image mask
+    /// `masks[i]` (`None`: no mask term for it).
+    ///
+    /// # Errors
+    /// [`SemiError::Shape`] when the lists differ in length, a class is out of range, or from
+    /// [`forward`](Self::forward).
+    pub fn loss(
+        &self,
+        images: Tensor<4>,
+        rois: &[Roi],
+        classes: &[usize],
+        masks: &[Option<Mask>],
+    ) -> error::Result<RoiLoss> {
+        let k = rois.len();
+        if classes.len() != k || masks.len() != k {
+            return Err(SemiError::Shape {
+                what: "RoI head loss",
+                reason: format!("{k} RoIs, {} classes, {} masks", classes.len(), masks.len()),
+            });
+        }
+        if let Some(c) = classes.iter().find(|&&c| c >= self.num_classes) {
+            return Err(SemiError::Shape {
+                what: "RoI head loss",
+                reason: format!("class {c} of {}", self.num_classes),
+            });
+        }
+        let device = images.device();
+        let output = self.forward(images, rois)?;
+        let targets = Tensor::<1, Int>::from_data(
+            TensorData::new(classes.iter().map(|&c| c as i64).collect::<Vec<_>>(), [k]),
+            &device,
+        );
+        let classification = kiln_core::nn::cross_entropy(output.class_logits.clone(), targets);
+        let (m, kk) = (self.mask_output(), self.num_classes);
+        let mut onehot = vec![0.0f32; k * kk];
+        let mut valid = vec![0.0f32; k];
+        let mut target = vec![0.0f32; k * m * m];
+        for (i, ((roi, &class), mask)) in rois.iter().zip(classes).zip(masks).enumerate() {
+            onehot[i * kk + class] = 1.0;
+            if let Some(mask) = mask {
+                valid[i] = 1.0;
+                target[i * m * m..(i + 1) * m * m].copy_from_slice(&mask_target(mask, &roi.bbox, m));
+            }
+        }
+        let with_mask = valid.iter().sum::<f32>();
+        let onehot = Tensor::<4>::from_data(TensorData::new(onehot, [k, kk, 1, 1]), &device);
+        let valid = Tensor::<4>::from_data(TensorData::new(valid, [k, 1, 1, 1]), &device);
+        let target = Tensor::<4>::from_data(TensorData::new(target, [k, 1, m, m]), &device);
+        let logits = (output.mask_logits * onehot).sum_dim(1);
+        // BCE with logits, stably: max(x, 0) − x t + ln(1 + e^{−|x|}).
+        let bce = relu(logits.clone()) - logits.clone() * target + logits.abs().neg().exp().log1p();
+        let mask = (bce * valid).sum() / (with_mask.max(1.0) * (m * m) as f32);
+        Ok(RoiLoss { classification, mask, class_logits: output.class_logits })
+    }
+}
+
+/// Attempts per box of [`jitter_boxes`] before it keeps the true box.
+const JITTER_TRIES: usize = 32;
+
+/// Factor by which [`jitter_boxes`] shrinks the jitter after a draw it rejects.
+const JITTER_SHRINK: f32 = 0.8;
+
+/// Every box moved by up to `amount` of its width (height) along x (y) and scaled by a factor in
+/// `[1 − amount, 1 + amount]` along each axis (uniform draws from a generator seeded by
+/// `seed`). A draw whose IoU with the original box is below 0.5 is redrawn with the jitter
+/// shrunk by 0.8 (after 32 rejected draws the original box is kept; with `amount ≤ 0.15` every
+/// first draw is accepted). `amount` 0 returns the boxes unchanged.
+pub fn jitter_boxes(boxes: &[BoxXyxy], amount: f32, seed: u64) -> Vec<BoxXyxy> {
+    let amount = amount.abs();
+    let mut rng = StdRng::seed_from_u64(seed);
+    boxes
+        .iter()
+        .map(|b| {
+            let (w, h) = (b[2] - b[0], b[3] - b[1]);
+            let (cx, cy) = (b[0] + 0.5 * w, b[1] + 0.5 * h);
+            let mut amplitude = amount;
+            for _ in 0..JITTER_TRIES {
+                let mut draw = || amplitude * rng.random_range(-1.0f32..=1.0);
+                let (dx, dy, sw, sh) = (draw() * w, draw() * h, 1.0 + draw(), 1.0 + draw());
+                let (nw, nh) = (w * sw, h * sh);
+                let candidate = [cx + dx - 0.5 * nw, cy + dy - 0.5 * nh, cx + dx + 0.5 * nw, cy + dy + 0.5 * nh];
+                if nw > 0.0 && nh > 0.0 && box_iou(&candidate, b) >= 0.5 {
+                    return candidate;
+                }
+                amplitude *= JITTER_SHRINK;
+            }
+            *b
+        })
+        .collect()
+}
+
+/// The sampling weights of one axis: for each output bin, `(pixel, weight)` pairs whose sum is
+/// the bin's average of `grid` bilinear samples (RoIAlign, `aligned=True`: pixel `p` has its
+/// centre at `p + ½`; samples below −1 or past `size` are 0, others are clamped to the edge).
+fn axis_samples(start: f32, end: f32, output: usize, size: usize) -> Vec<Vec<(usize, f32)>> {
+    let (start, end) = (start - 0.5, end - 0.5);
+    let bin = (end - start) / output as f32;
+    let grid = bin.ceil().max(1.0) as usize;
+    let last = size as f32 - 1.0;
+    (0..output)
+        .map(|p| {
+            let mut row = Vec::with_capacity(2 * grid);
+            for i in 0..grid {
+                let mut y = start + p as f32 * bin + (i as f32 + 0.5) * bin / grid as f32;
+                if size == 0 || y < -1.0 || y > size as f32 {
+                    continue;
+                }
+                y = y.max(0.0);
+                let low = y.floor();
+                let (low, high, frac) = if low >= last { (last, last, 0.0) } else { (low, low + 1.0, y - low) };
+                row.push((low as usize, (1.0 - frac) / grid as f32));
+                row.push((high as usize, frac / grid as f32));
+            }
+            row
+        })
+        .collect()
+}
+
+/// The mask target of a RoI (mmdet's `mask_target`): `mask` (full image) cropped to `roi` and
+/// resized to `size × size` by RoIAlign (`aligned=True`, `⌈side / size⌉` samples per bin side),
+/// then binarised (`≥ 0.5` → 1). Row-major.
+pub fn mask_target(mask: &Mask, roi: &BoxXyxy, size: usize) -> Vec<f32> {
+    let rows = axis_samples(roi[1], roi[3], size, mask.height);
+    let cols = axis_samples(roi[0], roi[2], size, mask.width);
+    let mut out = Vec::with_capacity(size * size);
+    for row in &rows {
+        for col in &cols {
+            let mut value = 0.0f32;
+            for &(y, wy) in row {
+                for &(x, wx) in col {
+                    if mask.get(y, x) {
+                        value += wy * wx;
+                    }
+                }
+            }
+            out.push(if value >= 0.5 { 1.0 } else { 0.0 });
+        }
+    }
+    out
+}
+
+/// Bilinear sample of a `size × size` map at cell coordinates `(v, u)` (cell centres at
+/// integers) with zeros outside, as `grid_sample(padding_mode='zeros', align_corners=False)`.
+fn sample_zero_padded(map: &[f32], size: usize, v: f32, u: f32) -> f32 {
+    let (v0, u0) = (v.floor(), u.floor());
+    let (fv, fu) = (v - v0, u - u0);
+    let at = |r: f32, c: f32| {
+        if r < 0.0 || c < 0.0 || r >= size as f32 || c >= size as f32 {
+            0.0
+        } else {
+            map[r as usize * size + c as usize]
+        }
+    };
+    (1.0 - fv) * ((1.0 - fu) * at(v0, u0) + fu * at(v0, u0 + 1.0))
+        + fv * ((1.0 - fu) * at(v0 + 1.0, u0) + fu * at(v0 + 1.0, u0 + 1.0))
+}
+
+/// A RoI's mask probabilities (`size × size`, row-major) pasted into a `height × width` image
+/// (mmdet's `_do_paste_mask`): pixel `(y, x)` samples the map bilinearly (zeros outside) at its
+/// centre's position in the box and is set when the value is at least `threshold`.
+///
+/// # Panics
+/// When `probabilities` is not `size²` long.
+pub fn paste_mask(
+    probabilities: &[f32],
+    size: usize,
+    bbox: &BoxXyxy,
+    height: usize,
+    width: usize,
+    threshold: f32,
+) -> Mask {
+    assert_eq!(probabilities.len(), size * size, "paste_mask: {} values for {size}²", probabilities.len());
+    let mut mask = Mask::new(height, width);
+    let (bw, bh) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
+    if size == 0 || bw <= 0.0 || bh <= 0.0 {
+        return mask;
+    }
+    let clip = |v: f32, n: usize| v.max(0.0).min(n as f32) as usize;
+    let (x0, x1) = (clip(bbox[0].floor() - 1.0, width), clip(bbox[2].ceil() + 1.0, width));
+    let (y0, y1) = (clip(bbox[1].floor() - 1.0, height), clip(bbox[3].ceil() + 1.0, height));
+    for y in y0..y1 {
+        let v = (y as f32 + 0.5 - bbox[1]) / bh * size as f32 - 0.5;
+        for x in x0..x1 {
+            let u = (x as f32 + 0.5 - bbox[0]) / bw * size as f32 - 0.5;
+            if sample_zero_padded(probabilities, size, v, u) >= threshold {
+                mask.set(y, x, true);
+            }
+        }
+    }
+    mask
+}
