@@ -19,22 +19,54 @@ fn pretrain_finetune_distill_chain_through_their_directories() {
     let scratch = Scratch::new("semi-chain");
     let (pre, ft, kd) = (scratch.path().join("pre"), scratch.path().join("ft"), scratch.path().join("kd"));
     let out = assert_succeeds(&kiln(&[
-        "semi", "pretrain", "--data", "digits", "--epochs", "2", "--batch-size", "128", "--optimizer", "adam",
-        "--out", arg(&pre), "--device", "flex",
+        "semi",
+        "pretrain",
+        "--data",
+        "digits",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "128",
+        "--optimizer",
+        "adam",
+        "--out",
+        arg(&pre),
+        "--device",
+        "flex",
     ]));
     assert!(out.contains("pretrained 2 epochs, final NT-Xent"), "{out}");
     assert!(pre.join("semi.json").is_file() && pre.join("simclr.bpk").is_file());
     let out = assert_succeeds(&kiln(&[
-        "semi", "finetune", "--checkpoint", arg(&pre), "--labels", "0.1", "--epochs", "10", "--out", arg(&ft),
-        "--device", "flex",
+        "semi",
+        "finetune",
+        "--checkpoint",
+        arg(&pre),
+        "--labels",
+        "0.1",
+        "--epochs",
+        "10",
+        "--out",
+        arg(&ft),
+        "--device",
+        "flex",
     ]));
     let tuned = printed_accuracy(&out);
     assert!(tuned > 30.0, "fine-tuned on 10% of the digits: {tuned}%\n{out}");
-    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(ft.join("semi.json")).unwrap()).unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ft.join("semi.json")).unwrap()).unwrap();
     assert_eq!(record["labels"], 0.1);
     assert_eq!(record["data"], "digits");
     let out = assert_succeeds(&kiln(&[
-        "semi", "distill", "--teacher", arg(&ft), "--epochs", "3", "--out", arg(&kd), "--device", "flex",
+        "semi",
+        "distill",
+        "--teacher",
+        arg(&ft),
+        "--epochs",
+        "3",
+        "--out",
+        arg(&kd),
+        "--device",
+        "flex",
     ]));
     assert!(printed_accuracy(&out) > 10.0, "{out}");
     assert!(kd.join("classifier.bpk").is_file(), "no student weights");
@@ -45,18 +77,45 @@ fn bad_fractions_and_directories_are_named() {
     let scratch = Scratch::new("semi-bad");
     let pre = scratch.path().join("pre");
     assert_succeeds(&kiln(&[
-        "semi", "pretrain", "--data", "digits", "--epochs", "1", "--batch-size", "256", "--optimizer", "adam",
-        "--out", arg(&pre), "--device", "flex",
+        "semi",
+        "pretrain",
+        "--data",
+        "digits",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "256",
+        "--optimizer",
+        "adam",
+        "--out",
+        arg(&pre),
+        "--device",
+        "flex",
     ]));
     for bad in ["0", "1.5"] {
         let err = assert_fails(&kiln(&[
-            "semi", "finetune", "--checkpoint", arg(&pre), "--labels", bad, "--out", arg(&scratch.path().join("x")),
-            "--device", "flex",
+            "semi",
+            "finetune",
+            "--checkpoint",
+            arg(&pre),
+            "--labels",
+            bad,
+            "--out",
+            arg(&scratch.path().join("x")),
+            "--device",
+            "flex",
         ]));
         assert!(err.contains(&format!("label fraction {bad}")), "{err}");
     }
     let err = assert_fails(&kiln(&[
-        "semi", "finetune", "--checkpoint", arg(&scratch.path().join("none")), "--labels", "0.1", "--device", "flex",
+        "semi",
+        "finetune",
+        "--checkpoint",
+        arg(&scratch.path().join("none")),
+        "--labels",
+        "0.1",
+        "--device",
+        "flex",
     ]));
     assert!(err.contains("none") && err.contains("semi.json"), "{err}");
     let err = assert_fails(&kiln(&["semi", "distill", "--teacher", arg(&pre), "--device", "flex"]));
