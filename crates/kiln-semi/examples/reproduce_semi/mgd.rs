@@ -73,21 +73,19 @@ pub fn section(
         cfg.image_size, plan.train, plan.test, plan.teacher_epochs, plan.student_epochs, cfg.lr, cfg.batch_size, cfg.lambda_image, cfg.lambda_region, started.elapsed().as_secs_f64()
     ));
     page.table(&table);
-    let mean = |v: &[f64]| MeanStd::of(v).mean;
     let index = |v: MgdVariant| MgdVariant::ALL.iter().position(|&x| x == v).unwrap_or(0);
-    let (sup, kd, mgd) = (
-        mean(&students[index(MgdVariant::Supervised)]),
-        mean(&students[index(MgdVariant::Kd)]),
-        mean(&students[index(MgdVariant::Mgd)]),
-    );
-    let each_helps = [MgdVariant::NoPixel, MgdVariant::NoImage, MgdVariant::NoRegion]
-        .iter()
-        .all(|&v| mean(&students[index(v)]) < mgd);
+    let of = |v: MgdVariant| students[index(v)].as_slice();
+    let mgd = of(MgdVariant::Mgd);
+    let terms: Vec<String> =
+        [(MgdVariant::NoPixel, "pixel"), (MgdVariant::NoImage, "image"), (MgdVariant::NoRegion, "region")]
+            .iter()
+            .map(|&(v, name)| format!("{name} term {}", crate::gain(of(v), mgd)))
+            .collect();
     page.paragraph(&format!(
-        "Claims (paper: MGD beats supervised-only and KD students by a wide margin, and every term contributes). Here: supervised {sup:.1}, KD {kd:.1}, MGD {mgd:.1}: MGD {} supervised-only and {} KD; removing each term {}.",
-        if mgd > sup { "beats" } else { "does not beat" },
-        if mgd > kd { "beats" } else { "does not beat" },
-        if each_helps { "lowers the student's mIoU (each term contributes)" } else { "does not always lower it (not every term contributes at this scale)" }
+        "Claims (paper: MGD beats supervised-only and KD students, and every term contributes). MGD vs supervised only: {}; MGD vs KD: {}; what each term adds (MGD vs MGD without it): {}. At this scale the tiny student nearly matches its teachers (little to distil), and the region term at λ₂ = 100 dominates the loss of a student trained from scratch (the paper's students start from ImageNet weights), so removing it helps here.",
+        crate::gain(of(MgdVariant::Supervised), mgd),
+        crate::gain(of(MgdVariant::Kd), mgd),
+        terms.join("; ")
     ));
     Ok(())
 }

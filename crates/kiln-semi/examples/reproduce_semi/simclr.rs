@@ -134,14 +134,15 @@ pub fn section(
         plan.pretrain_epochs, plan.fractions[0].1, plan.fractions[1].1, plan.distill_epochs, started.elapsed().as_secs_f64()
     ));
     page.table(&table);
-    let mean = |f: usize, m: usize| MeanStd::of(&results[f][m]).mean;
     let verdict = |f: usize| {
-        let (sup, enc, head, kd) = (mean(f, 0), mean(f, 1), mean(f, 2), mean(f, 3));
-        let holds = sup < enc && enc <= head && head < kd;
+        let r = &results[f];
         format!(
-            "{:.0}% labels: supervised {sup:.1}, encoder {enc:.1}, head layer 1 {head:.1}, distilled {kd:.1}: {}",
+            "{:.0}% labels: encoder vs supervised {}, head layer 1 vs encoder {}, distilled vs head layer 1 {}: the ordering {}",
             plan.fractions[f].0 * 100.0,
-            if holds { "the ordering holds" } else { "the ordering does not hold" }
+            crate::gain(&r[0], &r[1]),
+            crate::gain(&r[1], &r[2]),
+            crate::gain(&r[2], &r[3]),
+            crate::ordering(&[&r[0], &r[1], &r[2], &r[3]])
         )
     };
     page.paragraph(&format!(
