@@ -29,6 +29,10 @@
 //!   region proposals with node-drop, functional attention and a GMT readout for multi-label
 //!   protein function, residue scores for the sites behind it; procedural proteins with planted
 //!   motifs and decoys.
+//! - [`autognn`]: Auto-GNN (Zhou et al., 2019): a 10-gene space of attention, aggregation,
+//!   activation, heads and width per layer covered by one `SearchLayer`, an LSTM policy that
+//!   changes one action class of a top parent (REINFORCE on the validation gain), weight
+//!   sharing between homogeneous layers, through kiln-nas's `search` API.
 //! - [`penet`]: PE-Net (Zheng et al., CVPR 2023): prototype-based predicate classification for
 //!   scene graphs, its four losses, R@K and mR@K, procedural long-tailed scenes.
 //! - [`error`]: the crate's error type.
@@ -37,6 +41,7 @@
 //! `cargo xtask reproduce graph`.
 
 pub mod adjacency;
+pub mod autognn;
 pub mod error;
 pub mod generate;
 pub mod graph;

@@ -5,6 +5,7 @@
 #[global_allocator]
 static ALLOC: kiln_testkit::CountingAllocator = kiln_testkit::CountingAllocator;
 
+mod autognn;
 mod core;
 mod generate;
 mod hei;
