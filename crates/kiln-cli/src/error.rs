@@ -74,6 +74,9 @@ pub enum CliError {
     /// transfer that cannot be built or trained).
     #[error(transparent)]
     Efficient(#[from] kiln_efficient::EfficientError),
+    /// From a search (an empty search space, a zero budget).
+    #[error(transparent)]
+    Search(#[from] kiln_nas::search::SearchError),
     /// From kiln-semi (a label fraction outside (0, 1] or leaving a class without labels, a
     /// missing pretrained or teacher file, naming it).
     #[error(transparent)]

@@ -6,6 +6,8 @@ mod fed;
 mod fed_recon;
 mod fed_semipfl;
 mod geom_apen;
+mod graph_search;
+mod protein;
 mod report;
 mod semi;
 mod seq;
@@ -154,6 +156,15 @@ pub enum Command {
     ///
     /// Example: kiln fed --algo fedrecon --data procedural:24 --clients 4 --out runs/recon
     Fed(FedArgs),
+    /// Proteins: train ProteinRPN on procedural proteins, find the residues behind a PDB
+    /// structure's predicted functions.
+    ///
+    /// Example: kiln protein sites --pdb 1zfd.pdb --checkpoint runs/protein
+    Protein {
+        /// The protein command.
+        #[command(subcommand)]
+        command: protein::ProteinCommand,
+    },
     /// Learning from few labels: SimCLRv2 contrastive pretraining, fine-tuning on a fraction of
     /// the labels, self-distillation.
     ///
@@ -203,6 +214,12 @@ pub enum GraphCommand {
     ///
     /// Example: kiln graph feasibility --pre data/PROTEINS --pre data/NCI1 --down data/MUTAG --small
     Feasibility(FeasibilityArgs),
+    /// Auto-GNN architecture search for node classification (Zhou et al., 2019): a policy
+    /// changes one action class (width, heads, attention, aggregation, activation) of one of
+    /// the best architectures so far per child; or random search at equal evaluations.
+    ///
+    /// Example: kiln graph search --data digits-knn --evals 60
+    Search(graph_search::GraphSearchArgs),
 }
 
 /// The device `text` names.
@@ -236,6 +253,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Graph { command: GraphCommand::Train(args) } => train_and_report(&args.request(), &args.run.device)?,
         Command::Graph { command: GraphCommand::Link(args) } => train_and_report(&args.request(), &args.run.device)?,
         Command::Graph { command: GraphCommand::Feasibility(args) } => feasibility::feasibility(args)?,
+        Command::Graph { command: GraphCommand::Search(args) } => graph_search::graph_search(args)?,
         Command::Eval { checkpoint, certify, attack, uncertainty, samples, ood, interpretability, device: d } => {
             let request = EvalRequest { certify, attack, uncertainty, samples, ood, interpretability };
             let outcome = eval_with(&checkpoint, &device(&d)?, &request)?;
@@ -262,6 +280,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Transfer(args) => efficient::transfer(args)?,
         Command::Seq { command } => seq::seq(command)?,
         Command::Semi { command } => semi::semi(command)?,
+        Command::Protein { command } => protein::protein(command)?,
         Command::Models => {
             for m in MODELS {
                 let explains = if m.explainer().is_some() { "explains" } else { "" };

@@ -88,6 +88,7 @@
 
 pub mod attention;
 pub mod batch;
+pub mod checkpoint;
 pub mod config;
 pub mod gmt;
 pub mod loss;
