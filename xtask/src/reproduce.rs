@@ -17,6 +17,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("nas", "kiln-nas"),
     ("graph", "kiln-graph"),
     ("graph-hetero", "kiln-graph"),
+    ("graph-apps", "kiln-graph"),
     ("geom", "kiln-geom"),
     ("geom-scenes", "kiln-geom"),
     ("tabular", "kiln-tabular"),
