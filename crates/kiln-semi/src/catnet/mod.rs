@@ -18,7 +18,7 @@
 //! | [`head`], [`detector`] | a RetinaNet head and detector on FPN, DenseFPN or DenseFPN + SCP |
 //! | [`train`] | `TrainModel` for the detector, batches of `kiln_data::detection` examples, AP |
 //! | [`layers`] | mmcv's `ConvModule`, bilinear resize, adaptive max pooling |
-//! | [`roi_head`], [`roi_train`] | the HRoIE ablation: Mask R-CNN-style box and mask heads on RoI features of jittered ground-truth boxes, from HRoIE or single-level RoIAlign |
+//! | [`roi_head`], [`roi_masks`], [`roi_train`] | the HRoIE ablation: Mask R-CNN-style box and mask heads on RoI features of jittered ground-truth boxes, from HRoIE or single-level RoIAlign |
 //!
 //! ## Checked against the official code
 //!
@@ -78,6 +78,7 @@ pub mod layers;
 pub mod nms;
 pub mod roi_align;
 pub mod roi_head;
+pub mod roi_masks;
 pub mod roi_train;
 pub mod scp;
 pub mod train;
@@ -93,7 +94,8 @@ pub use head::{RetinaHead, RetinaHeadConfig};
 pub use hroie::{Direction, HRoIE, HRoIEConfig};
 pub use nms::{SoftNmsConfig, SoftNmsMethod, nms, soft_nms};
 pub use roi_align::{Roi, roi_align};
-pub use roi_head::{RoiExtractor, RoiHead, RoiHeadConfig, RoiLoss, RoiOutput, jitter_boxes, mask_target, paste_mask};
+pub use roi_head::{RoiExtractor, RoiHead, RoiHeadConfig, RoiLoss, RoiOutput};
+pub use roi_masks::{jitter_boxes, mask_target, paste_mask};
 pub use roi_train::{RoiBatch, RoiMetrics, RoiSource, evaluate_rois};
 pub use scp::{Scp, ScpConfig, ScpPyramid};
 pub use train::{DetectionBatch, DetectionMetrics, DetectionSource, detection_metrics, evaluate};

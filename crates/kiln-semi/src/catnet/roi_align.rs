@@ -36,7 +36,13 @@ impl Roi {
 
 /// The `output × size` sampling matrix along one axis of `size` positions, for the interval
 /// `[start, end)` in feature coordinates (already scaled and shifted).
-fn axis_weights(start: f32, end: f32, output: usize, size: usize, sampling_ratio: Option<usize>) -> Vec<f32> {
+pub(crate) fn axis_weights(
+    start: f32,
+    end: f32,
+    output: usize,
+    size: usize,
+    sampling_ratio: Option<usize>,
+) -> Vec<f32> {
     let length = end - start;
     let bin = length / output as f32;
     let grid = sampling_ratio.unwrap_or_else(|| (length / output as f32).ceil().max(1.0) as usize).max(1);

@@ -23,10 +23,10 @@
 //!
 //! the terms `cls` and `mask` (Mask R-CNN's `loss_cls` and `loss_mask`, both weight 1).
 //!
-//! Host helpers: [`jitter_boxes`] (the seeded RoIs), [`mask_target`] (mmdet's
-//! `BitmapMasks.crop_and_resize`: RoIAlign of the binary mask with `aligned=True` and adaptive
-//! sampling, binarised at 0.5) and [`paste_mask`] (mmdet's `_do_paste_mask`: bilinear
-//! `grid_sample` of the mask probabilities at every image pixel centre, thresholded).
+//! Host helpers live in [`super::roi_masks`]: the seeded RoIs
+//! ([`jitter_boxes`](super::roi_masks::jitter_boxes)), mask targets
+//! ([`mask_target`](super::roi_masks::mask_target), RoIAlign of the binary mask, binarised at
+//! 0.5) and pasting ([`paste_mask`](super::roi_masks::paste_mask), mmdet's `_do_paste_mask`).
 
 use burn::config::Config;
 use burn::module::{Module, Param};
@@ -35,14 +35,12 @@ use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::tensor::activation::relu;
 use kiln_data::detection::Mask;
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
 use super::anchors::AnchorConfig;
-use super::boxes::{BoxXyxy, box_iou};
 use super::detector::{Detector, DetectorConfig, NeckKind};
 use super::hroie::{Direction, HRoIE, HRoIEConfig, single_level_roi_align};
 use super::roi_align::Roi;
+use super::roi_masks::mask_target;
 use crate::error::{self, SemiError};
 
 /// How RoI features are pooled from the pyramid.
@@ -430,140 +428,4 @@ impl RoiHead {
         let mask = (bce * valid).sum() / (with_mask.max(1.0) * (m * m) as f32);
         Ok(RoiLoss { classification, mask, class_logits: output.class_logits })
     }
-}
-
-/// Attempts per box of [`jitter_boxes`] before it keeps the true box.
-const JITTER_TRIES: usize = 32;
-
-/// Factor by which [`jitter_boxes`] shrinks the jitter after a draw it rejects.
-const JITTER_SHRINK: f32 = 0.8;
-
-/// Every box moved by up to `amount` of its width (height) along x (y) and scaled by a factor in
-/// `[1 − amount, 1 + amount]` along each axis (uniform draws from a generator seeded by
-/// `seed`). A draw whose IoU with the original box is below 0.5 is redrawn with the jitter
-/// shrunk by 0.8 (after 32 rejected draws the original box is kept; with `amount ≤ 0.15` every
-/// first draw is accepted). `amount` 0 returns the boxes unchanged.
-pub fn jitter_boxes(boxes: &[BoxXyxy], amount: f32, seed: u64) -> Vec<BoxXyxy> {
-    let amount = amount.abs();
-    let mut rng = StdRng::seed_from_u64(seed);
-    boxes
-        .iter()
-        .map(|b| {
-            let (w, h) = (b[2] - b[0], b[3] - b[1]);
-            let (cx, cy) = (b[0] + 0.5 * w, b[1] + 0.5 * h);
-            let mut amplitude = amount;
-            for _ in 0..JITTER_TRIES {
-                let mut draw = || amplitude * rng.random_range(-1.0f32..=1.0);
-                let (dx, dy, sw, sh) = (draw() * w, draw() * h, 1.0 + draw(), 1.0 + draw());
-                let (nw, nh) = (w * sw, h * sh);
-                let candidate = [cx + dx - 0.5 * nw, cy + dy - 0.5 * nh, cx + dx + 0.5 * nw, cy + dy + 0.5 * nh];
-                if nw > 0.0 && nh > 0.0 && box_iou(&candidate, b) >= 0.5 {
-                    return candidate;
-                }
-                amplitude *= JITTER_SHRINK;
-            }
-            *b
-        })
-        .collect()
-}
-
-/// The sampling weights of one axis: for each output bin, `(pixel, weight)` pairs whose sum is
-/// the bin's average of `grid` bilinear samples (RoIAlign, `aligned=True`: pixel `p` has its
-/// centre at `p + ½`; samples below −1 or past `size` are 0, others are clamped to the edge).
-fn axis_samples(start: f32, end: f32, output: usize, size: usize) -> Vec<Vec<(usize, f32)>> {
-    let (start, end) = (start - 0.5, end - 0.5);
-    let bin = (end - start) / output as f32;
-    let grid = bin.ceil().max(1.0) as usize;
-    let last = size as f32 - 1.0;
-    (0..output)
-        .map(|p| {
-            let mut row = Vec::with_capacity(2 * grid);
-            for i in 0..grid {
-                let mut y = start + p as f32 * bin + (i as f32 + 0.5) * bin / grid as f32;
-                if size == 0 || y < -1.0 || y > size as f32 {
-                    continue;
-                }
-                y = y.max(0.0);
-                let low = y.floor();
-                let (low, high, frac) = if low >= last { (last, last, 0.0) } else { (low, low + 1.0, y - low) };
-                row.push((low as usize, (1.0 - frac) / grid as f32));
-                row.push((high as usize, frac / grid as f32));
-            }
-            row
-        })
-        .collect()
-}
-
-/// The mask target of a RoI (mmdet's `mask_target`): `mask` (full image) cropped to `roi` and
-/// resized to `size × size` by RoIAlign (`aligned=True`, `⌈side / size⌉` samples per bin side),
-/// then binarised (`≥ 0.5` → 1). Row-major.
-pub fn mask_target(mask: &Mask, roi: &BoxXyxy, size: usize) -> Vec<f32> {
-    let rows = axis_samples(roi[1], roi[3], size, mask.height);
-    let cols = axis_samples(roi[0], roi[2], size, mask.width);
-    let mut out = Vec::with_capacity(size * size);
-    for row in &rows {
-        for col in &cols {
-            let mut value = 0.0f32;
-            for &(y, wy) in row {
-                for &(x, wx) in col {
-                    if mask.get(y, x) {
-                        value += wy * wx;
-                    }
-                }
-            }
-            out.push(if value >= 0.5 { 1.0 } else { 0.0 });
-        }
-    }
-    out
-}
-
-/// Bilinear sample of a `size × size` map at cell coordinates `(v, u)` (cell centres at
-/// integers) with zeros outside, as `grid_sample(padding_mode='zeros', align_corners=False)`.
-fn sample_zero_padded(map: &[f32], size: usize, v: f32, u: f32) -> f32 {
-    let (v0, u0) = (v.floor(), u.floor());
-    let (fv, fu) = (v - v0, u - u0);
-    let at = |r: f32, c: f32| {
-        if r < 0.0 || c < 0.0 || r >= size as f32 || c >= size as f32 {
-            0.0
-        } else {
-            map[r as usize * size + c as usize]
-        }
-    };
-    (1.0 - fv) * ((1.0 - fu) * at(v0, u0) + fu * at(v0, u0 + 1.0))
-        + fv * ((1.0 - fu) * at(v0 + 1.0, u0) + fu * at(v0 + 1.0, u0 + 1.0))
-}
-
-/// A RoI's mask probabilities (`size × size`, row-major) pasted into a `height × width` image
-/// (mmdet's `_do_paste_mask`): pixel `(y, x)` samples the map bilinearly (zeros outside) at its
-/// centre's position in the box and is set when the value is at least `threshold`.
-///
-/// # Panics
-/// When `probabilities` is not `size²` long.
-pub fn paste_mask(
-    probabilities: &[f32],
-    size: usize,
-    bbox: &BoxXyxy,
-    height: usize,
-    width: usize,
-    threshold: f32,
-) -> Mask {
-    assert_eq!(probabilities.len(), size * size, "paste_mask: {} values for {size}²", probabilities.len());
-    let mut mask = Mask::new(height, width);
-    let (bw, bh) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
-    if size == 0 || bw <= 0.0 || bh <= 0.0 {
-        return mask;
-    }
-    let clip = |v: f32, n: usize| v.max(0.0).min(n as f32) as usize;
-    let (x0, x1) = (clip(bbox[0].floor() - 1.0, width), clip(bbox[2].ceil() + 1.0, width));
-    let (y0, y1) = (clip(bbox[1].floor() - 1.0, height), clip(bbox[3].ceil() + 1.0, height));
-    for y in y0..y1 {
-        let v = (y as f32 + 0.5 - bbox[1]) / bh * size as f32 - 0.5;
-        for x in x0..x1 {
-            let u = (x as f32 + 0.5 - bbox[0]) / bw * size as f32 - 0.5;
-            if sample_zero_padded(probabilities, size, v, u) >= threshold {
-                mask.set(y, x, true);
-            }
-        }
-    }
-    mask
 }

@@ -14,7 +14,8 @@ use kiln_core::train::{BatchSource, StepContext, StepOutput, TrainModel};
 use kiln_data::detection::{DetectionExample, Mask};
 
 use super::roi_align::Roi;
-use super::roi_head::{RoiHead, jitter_boxes, paste_mask};
+use super::roi_head::RoiHead;
+use super::roi_masks::{jitter_boxes, paste_mask};
 use super::train::images_of;
 
 /// Default jitter of the ground-truth boxes: ±10 % of their size.
