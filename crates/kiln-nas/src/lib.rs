@@ -18,5 +18,6 @@
 //! front as CSV and PNG.
 
 pub mod elastic;
+pub mod macs;
 pub mod ofa;
 pub mod search;

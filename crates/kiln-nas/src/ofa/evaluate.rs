@@ -11,7 +11,7 @@ use super::cost::{LatencySettings, LatencyTable, measure_latency, subnet_macs, s
 use super::data::NasData;
 use super::subnet::SubnetConfig;
 use super::supernet::OfaSupernet;
-use crate::search::{Evaluator, Objective, Problem, SearchError, SearchSpace};
+use crate::search::{Evaluator, Objective, Problem, SearchError};
 
 /// Accuracy of subnet `cfg` of `supernet` on `data`, after BN recalibration on 10 batches of
 /// `train`.
@@ -149,9 +149,5 @@ pub fn problem_for(
             }
         })
         .collect();
-    Problem::new(
-        SearchSpace::new(SubnetConfig::gene_choices(config))?,
-        objectives.iter().map(|o| o.objective()).collect(),
-        reference,
-    )
+    Problem::new(SubnetConfig::search_space(config)?, objectives.iter().map(|o| o.objective()).collect(), reference)
 }

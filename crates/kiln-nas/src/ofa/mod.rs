@@ -6,7 +6,11 @@
 //! - [`OfaSupernet`]: `forward_subnet(&cfg, x)` runs any [`SubnetConfig`] in place;
 //!   `extract(&cfg)` copies it out as a standalone [`Subnet`].
 //! - [`ShrinkingSchedule`]: progressive shrinking (full → kernel → depth → width) as engine
-//!   phases, with in-place distillation from the largest subnet.
+//!   phases, with in-place distillation from the largest subnet (the simple schedule).
+//! - [`ProgressiveShrinking`]: the schedule as OFA's code runs it: n subnets per step, depth
+//!   and expand sub-stages in typed [`ShrinkStage`]s, random resolution in every stage, a
+//!   separately trained frozen teacher ([`ShrinkingModel`]), OFA's lengths scaled by one
+//!   factor.
 //! - [`SubnetEvaluator`]: real evaluation of subnets on [`SubnetObjective`]s (accuracy after BN
 //!   recalibration, MACs, parameters, measured latency) for a search over [`problem_for`];
 //!   [`nas_data`]: the embedded digits split for a supernet.
@@ -16,6 +20,7 @@ mod cost;
 mod data;
 mod evaluate;
 mod recalibrate;
+mod shrink;
 mod subnet;
 mod supernet;
 mod train;
@@ -31,4 +36,5 @@ pub use evaluate::{
 };
 pub use subnet::SubnetConfig;
 pub use supernet::{OfaSupernet, StaticMbBlock, Subnet, resize};
+pub use shrink::{ProgressiveShrinking, ShrinkStage, ShrinkingModel, step_resolution};
 pub use train::{OfaStage, ShrinkingSchedule};

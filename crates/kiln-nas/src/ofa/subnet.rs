@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::OfaConfig;
+use crate::search::{ActiveIf, SearchError, SearchSpace};
 
 /// One architecture inside the supernet.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -52,6 +53,27 @@ impl SubnetConfig {
         }
         genes.push(config.resolutions.len());
         genes
+    }
+
+    /// The search space of [`gene_choices`](Self::gene_choices) with OFA's activity rule: the
+    /// kernel and expand genes of a unit's block `b` count only when the unit's depth exceeds
+    /// `b` (OFA's encoder zeroes them), so encodings that differ there are one architecture.
+    pub fn search_space(config: &OfaConfig) -> Result<SearchSpace, SearchError> {
+        let units = config.units.len();
+        let mut rules = Vec::new();
+        let mut slot = 0;
+        for (u, unit) in config.units.iter().enumerate() {
+            for b in 0..unit.max_depth {
+                let values: Vec<usize> = (0..config.depths.len()).filter(|&i| config.depths[i] > b).collect();
+                if values.len() < config.depths.len() {
+                    for gene in [units + 2 * (slot + b), units + 2 * (slot + b) + 1] {
+                        rules.push((gene, ActiveIf { controller: u, values: values.clone() }));
+                    }
+                }
+            }
+            slot += unit.max_depth;
+        }
+        SearchSpace::new(Self::gene_choices(config))?.with_activity(rules)
     }
 
     /// The compact encoding: the index of each choice in `config`'s lists.

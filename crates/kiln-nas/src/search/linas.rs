@@ -4,7 +4,9 @@
 //! evolutionary search runs on cheap predictors and only its most promising candidates are
 //! measured. With `A` the archive of real evaluations:
 //!
-//! 1. `A ← initial` distinct uniformly random encodings, evaluated for real.
+//! 1. `A ← initial` distinct uniformly random canonical encodings, evaluated for real: the
+//!    start random search and NSGA-II of the same seed share
+//!    ([`SearchSpace::initial_population`](super::SearchSpace::initial_population)).
 //! 2. Repeat until `|A| = budget`:
 //!    * fit one ridge predictor `f̂_m` per objective on all of `A` (see [`Ridge`]);
 //!    * run NSGA-II on `(f̂_1, …, f̂_M)` for `inner.generations` generations, its first
@@ -90,18 +92,11 @@ pub fn linas(problem: &Problem, eval: &mut dyn Evaluator, config: &LinasConfig) 
         Ok(())
     };
 
-    let mut misses = 0usize;
-    while builder.len() < config.initial.min(config.budget)
-        && !space.exhausted_by(seen.len())
-        && misses < 1000 + 10 * seen.len()
-    {
-        let enc = space.sample(&mut rng);
-        if seen.insert(enc.clone()) {
-            measure(enc, &mut builder, &mut archive, eval)?;
-        } else {
-            misses += 1;
-        }
+    for enc in space.initial_population(config.initial.min(config.budget), config.seed) {
+        seen.insert(enc.clone());
+        measure(enc, &mut builder, &mut archive, eval)?;
     }
+    let mut misses = 0usize;
 
     let mut iteration = 0u64;
     while builder.len() < config.budget && !archive.is_empty() {
@@ -130,7 +125,7 @@ pub fn linas(problem: &Problem, eval: &mut dyn Evaluator, config: &LinasConfig) 
             .collect();
         let mut batch: Vec<Vec<usize>> = survive(fresh, wanted, problem)?.into_iter().map(|ind| ind.encoding).collect();
         while batch.len() < wanted && !space.exhausted_by(seen.len() + batch.len()) && misses < 1000 + 10 * seen.len() {
-            let enc = space.sample(&mut rng);
+            let enc = space.canonical(&space.sample(&mut rng));
             if seen.contains(&enc) || batch.contains(&enc) {
                 misses += 1;
             } else {

@@ -31,6 +31,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub mod cache;
 pub mod hypervolume;
 pub mod linas;
 pub mod nsga2;
@@ -41,6 +42,7 @@ pub mod random;
 pub mod space;
 pub mod trace;
 
+pub use cache::CachedEvaluator;
 pub use hypervolume::{HypervolumeTracker, hypervolume};
 pub use linas::{LinasConfig, linas};
 pub use nsga2::{Crossover, Individual, Nsga2Config, Nsga2Result, nsga2, nsga2_from};
@@ -48,7 +50,7 @@ pub use pareto::{crowding_distance, dominates, non_dominated_front, non_dominate
 pub use plot::pareto_plot;
 pub use predictor::{Predictor, Ridge, SurrogateEvaluator, average_ranks, kendall_tau, spearman};
 pub use random::{RandomConfig, random_search};
-pub use space::SearchSpace;
+pub use space::{ActiveIf, SearchSpace};
 pub use trace::{SearchTrace, pareto_csv};
 
 /// Errors from invalid search inputs.

@@ -119,13 +119,15 @@ pub struct Nsga2Result {
     pub evaluated: Vec<(Vec<usize>, Vec<f64>)>,
 }
 
-/// Runs NSGA-II from a uniformly random initial population.
+/// Runs NSGA-II from the seeded initial population
+/// ([`SearchSpace::initial_population`]) that random search and LINAS of the same seed share.
 pub fn nsga2(problem: &Problem, eval: &mut dyn Evaluator, config: &Nsga2Config) -> Result<Nsga2Result, SearchError> {
     nsga2_from(problem, eval, config, &[])
 }
 
-/// Runs NSGA-II with `initial` encodings seeding the first population (deduplicated and
-/// truncated to the population size; the rest is sampled uniformly).
+/// Runs NSGA-II with `initial` encodings seeding the first population (canonicalised,
+/// deduplicated and truncated to the population size; the rest from
+/// [`SearchSpace::initial_population`]). Children are canonicalised before the duplicate check.
 pub fn nsga2_from(
     problem: &Problem,
     eval: &mut dyn Evaluator,
@@ -143,18 +145,10 @@ pub fn nsga2_from(
 
     let mut seen = HashSet::new();
     let mut start: Vec<Vec<usize>> = Vec::new();
-    for enc in initial {
+    let shared = space.initial_population(config.population, config.seed);
+    for enc in initial.iter().map(|e| space.canonical(e)).chain(shared) {
         if start.len() < config.population && seen.insert(enc.clone()) {
-            start.push(enc.clone());
-        }
-    }
-    let mut misses = 0usize;
-    while start.len() < config.population && !space.exhausted_by(start.len()) && misses < 1000 + 10 * start.len() {
-        let enc = space.sample(&mut rng);
-        if seen.insert(enc.clone()) {
             start.push(enc);
-        } else {
-            misses += 1;
         }
     }
     let mut members = Vec::with_capacity(start.len());
@@ -298,6 +292,7 @@ fn offspring(
         }
         for mut child in [x, y] {
             space.mutate(&mut child, mutation_prob, rng);
+            let child = space.canonical(&child);
             if children.len() < target && seen.insert(child.clone()) {
                 children.push(child);
             }

@@ -1,18 +1,15 @@
 //! Random search: the baseline of every NAS comparison.
 //!
-//! Distinct encodings are drawn uniformly from the space and evaluated for real until the
-//! budget is spent; the [`SearchTrace`] records the hypervolume of the evaluated front after each
+//! Distinct canonical encodings are drawn uniformly from the space
+//! ([`SearchSpace::initial_population`](super::SearchSpace::initial_population), the sequence
+//! NSGA-II and LINAS of the same seed start from) and evaluated for real until the budget is
+//! spent; the [`SearchTrace`] records the hypervolume of the evaluated front after each
 //! evaluation, exactly as for [`linas`](fn@super::linas), so the two compare at equal budget.
-
-use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use super::trace::TraceBuilder;
 use super::{Evaluator, Problem, SearchError, SearchTrace};
-
-/// Random stream of random search in [`kiln_core::seed::rng`].
-const STREAM: u64 = 0x5241_4E44;
 
 /// Random-search settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,17 +35,8 @@ pub fn random_search(
     if config.budget == 0 {
         return Err(SearchError::InvalidConfig("random search budget must be positive".into()));
     }
-    let mut rng = kiln_core::seed::rng(config.seed, STREAM);
     let mut builder = TraceBuilder::new(problem)?;
-    let mut seen = HashSet::new();
-    let mut misses = 0usize;
-    while builder.len() < config.budget && !problem.space().exhausted_by(seen.len()) && misses < 1000 + 10 * seen.len()
-    {
-        let enc = problem.space().sample(&mut rng);
-        if !seen.insert(enc.clone()) {
-            misses += 1;
-            continue;
-        }
+    for enc in problem.space().initial_population(config.budget, config.seed) {
         let values = problem.evaluate_checked(eval, &enc)?;
         builder.record(enc, values)?;
     }

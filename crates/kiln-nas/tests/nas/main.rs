@@ -2,6 +2,8 @@
 
 mod cost;
 mod elastic;
+mod macs;
 mod mobilenet;
 mod ofa;
 mod search;
+mod shrink;

@@ -1,5 +1,6 @@
 //! Tests of `kiln_nas::search`: Pareto utilities, hypervolume, NSGA-II, predictors, LINAS.
 
+mod canonical;
 mod hypervolume;
 mod linas;
 mod nsga2;
