@@ -8,6 +8,7 @@ pub mod classify_data;
 pub mod cli;
 pub mod data_spec;
 pub mod error;
+pub mod extract;
 pub mod graph_data;
 pub mod options;
 pub mod registry;

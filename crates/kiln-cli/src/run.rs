@@ -6,7 +6,6 @@ use std::path::Path;
 use burn::prelude::Device;
 
 use crate::artifact::RunConfig;
-pub(crate) use crate::artifact::write_json;
 pub use crate::artifact::{EvalSummary, TrainSummary};
 use crate::error::Result;
 pub use crate::options::{TrainOptions, TrainRequest};

@@ -1,22 +1,37 @@
-//! `kiln search`: train a Once-for-All supernet on the embedded digits with progressive
-//! shrinking, then search its subnets for the Pareto front of the chosen objectives.
+//! `kiln search`: train a Once-for-All supernet on any image data `kiln train` reads (the
+//! supernet preset chosen from the input size), then search its subnets for the Pareto front
+//! of the chosen objectives.
+//!
+//! The run directory holds `search.json` (the data, the supernet's configuration, the
+//! options), `supernet.bpk` (its weights), `trace.json`, `latency.json`, `pareto.png` and
+//! `pareto.csv`, one line per front member with its objectives, its architecture in words
+//! (`depths; kernels; expands; resolution`) and its genes. `kiln extract` reads them.
 
 use std::path::{Path, PathBuf};
 
+use burn::module::Module;
 use burn::prelude::Device;
-use kiln_core::train::Trainer;
+use kiln_core::train::{BatchSource, Trainer};
+use kiln_data::{DataLoader, ImageBatcher};
 use kiln_nas::ofa::{
-    LatencyTable, OfaConfig, ShrinkingSchedule, SubnetEvaluator, SubnetObjective, nas_data, problem_for,
+    LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingModel, ShrinkingSchedule,
+    SubnetConfig, SubnetEvaluator, SubnetObjective, problem_for,
 };
-use kiln_nas::search::{
-    LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_csv, pareto_plot, random_search,
-};
+use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_plot, random_search};
+use serde::{Deserialize, Serialize};
 
+use crate::artifact::{read_json, write_json};
+use crate::classify_data::{ClassifyData, Prepared, prepare, reload};
 use crate::error::{CliError, Result};
-use crate::run::write_json;
+use crate::options::ClassifyOptions;
+
+/// The record of a search run.
+pub const SEARCH_FILE: &str = "search.json";
+/// The trained supernet's weights in a search run.
+pub const SUPERNET_FILE: &str = "supernet.bpk";
 
 /// The search strategy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 pub enum SearchMethod {
     /// NSGA-II on ridge predictors, validating the best candidates for real (LINAS).
     Linas,
@@ -26,21 +41,47 @@ pub enum SearchMethod {
     Random,
 }
 
+/// How the supernet is trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum SupernetTraining {
+    /// OFA's progressive shrinking as its code runs it: a frozen teacher, then kernel, depth
+    /// and expand sub-stages with several subnets per step (`kiln_nas::ofa::ProgressiveShrinking`).
+    Progressive,
+    /// The simpler schedule: in-place distillation, one subnet per step.
+    Simple,
+}
+
 /// Options of `kiln search`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchOptions {
+    /// Data specification, as `kiln train --data` takes it.
+    pub data: String,
     /// Objectives, e.g. `accuracy,latency`.
     pub objectives: Vec<SubnetObjective>,
     /// Real evaluations.
     pub evals: usize,
     /// Strategy.
     pub method: SearchMethod,
-    /// Supernet training epochs in all (split over the shrinking stages).
+    /// Supernet training.
+    pub training: SupernetTraining,
+    /// Supernet training epochs in all (split over the stages).
     pub epochs: usize,
     /// Seed.
     pub seed: u64,
     /// Output directory.
+    #[serde(skip)]
     pub out: PathBuf,
+}
+
+/// `search.json`: what `kiln extract` needs to rebuild the supernet and its data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchRecord {
+    /// The options of the search.
+    pub options: SearchOptions,
+    /// The supernet's configuration (from the input size).
+    pub config: OfaConfig,
+    /// What the data preparation found.
+    pub data: ClassifyData,
 }
 
 /// Parses `accuracy,macs,...`.
@@ -62,20 +103,92 @@ fn usage<E: std::fmt::Display>(e: E) -> CliError {
     CliError::Usage(e.to_string())
 }
 
-/// Trains the supernet, runs the search and writes `pareto.csv`, `pareto.png` (the first
-/// objective against the second), `trace.json` and `latency.json` into `options.out`.
-pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<SearchTrace> {
-    let data = nas_data(options.seed)?;
+/// The loaders of prepared image data (training batches of 64, shuffled; 256 to evaluate).
+pub fn nas_data(prepared: Prepared, seed: u64) -> Result<NasData> {
+    match prepared {
+        Prepared::Images { train, valid, test, norm } => {
+            let batcher = ImageBatcher::new(norm);
+            Ok(NasData {
+                train: DataLoader::new(train, batcher.clone(), 64).shuffled(seed),
+                valid: DataLoader::new(valid, batcher.clone(), 256),
+                test: DataLoader::new(test, batcher, 256),
+            })
+        }
+        Prepared::Vectors { .. } => Err(CliError::Usage("kiln search needs image data, not a CSV table".into())),
+    }
+}
+
+/// The supernet preset for the data: see [`OfaConfig::for_images`].
+pub fn supernet_for(data: &ClassifyData) -> OfaConfig {
+    let [channels, height, width] = data.input_shape;
+    OfaConfig::for_images(channels, height.min(width), data.num_classes())
+}
+
+/// The data of a search run, split and normalised as it was, with its record.
+pub fn reload_search(run: &Path) -> Result<(SearchRecord, NasData)> {
+    let record: SearchRecord = read_json(&run.join(SEARCH_FILE))?;
+    let csv = ClassifyOptions { target: "target".into(), delimiter: ',', columns: None };
+    let prepared = reload(&record.options.data, &csv, record.options.seed, &record.data, run)?;
+    let data = nas_data(prepared, record.options.seed)?;
+    Ok((record, data))
+}
+
+fn train_supernet(
+    options: &SearchOptions,
+    config: &OfaConfig,
+    data: &NasData,
+    device: &Device,
+    progress: bool,
+) -> Result<OfaSupernet> {
     let e = options.epochs.max(4);
-    let schedule =
-        ShrinkingSchedule { full: e / 2, kernel: e / 6, depth: e / 6, width: e - e / 2 - 2 * (e / 6), lr: 3e-3 };
     device.seed(options.seed);
-    let trainer = Trainer::new(device.clone())
-        .with_seed(options.seed)
-        .with_progress(progress)
-        .with_run_dir(options.out.join("supernet"));
-    let (supernet, _) = trainer.fit(OfaConfig::digits().init(device), &schedule.phases(), &data.train, None)?;
-    let latency_path = options.out.join("latency.json");
+    let trainer = |stage: &str| {
+        Trainer::new(device.clone())
+            .with_seed(options.seed)
+            .with_progress(progress)
+            .with_run_dir(options.out.join("supernet").join(stage))
+    };
+    Ok(match options.training {
+        SupernetTraining::Simple => {
+            let schedule = ShrinkingSchedule {
+                full: e / 2,
+                kernel: e / 6,
+                depth: e / 6,
+                width: e - e / 2 - 2 * (e / 6),
+                lr: 3e-3,
+            };
+            trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0
+        }
+        SupernetTraining::Progressive => {
+            let ofa = ProgressiveShrinking::ofa();
+            let schedule = ofa.clone().scaled(e as f64 / ofa.total_epochs() as f64);
+            let steps = data.train.num_batches();
+            let teacher = ShrinkingModel::new(config.init(device));
+            let (teacher, _) = trainer("teacher").fit(teacher, &schedule.teacher_phases(steps), &data.train, None)?;
+            let model = ShrinkingModel::with_trained_teacher(teacher.supernet);
+            let phases = schedule.phases(config, steps);
+            trainer("shrinking").fit(model, &phases, &data.train, None)?.0.supernet
+        }
+    })
+}
+
+/// Trains the supernet, runs the search and writes the run directory (see the module doc).
+pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<SearchTrace> {
+    let csv = ClassifyOptions { target: "target".into(), delimiter: ',', columns: None };
+    let (prepared, facts) = prepare(&options.data, &csv, options.seed)?;
+    let data = nas_data(prepared, options.seed)?;
+    let config = supernet_for(&facts);
+    let out = &options.out;
+    std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
+    let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts };
+    write_json(&out.join(SEARCH_FILE), &record)?;
+    let supernet = train_supernet(options, &config, &data, device, progress)?;
+    let weights = out.join(SUPERNET_FILE);
+    supernet
+        .clone()
+        .save_file(&weights)
+        .map_err(|e| kiln_core::CoreError::Checkpoint { path: weights.clone(), message: format!("{e:?}") })?;
+    let latency_path = out.join("latency.json");
     let table = LatencyTable::load(&latency_path).map_err(usage)?;
     let mut eval = SubnetEvaluator {
         supernet: &supernet,
@@ -109,14 +222,46 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     }
     .map_err(usage)?;
     eval.latency.save(&latency_path).map_err(usage)?;
-    write_files(&options.out, &trace)?;
+    write_files(out, &trace, &config)?;
     Ok(trace)
 }
 
-fn write_files(out: &Path, trace: &SearchTrace) -> Result<()> {
-    std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
+/// A subnet in words: `depths 2-3; kernels 5-3-…; expands 4-2-…; resolution 8` (the kernels
+/// and expands of the blocks that run).
+pub fn describe(config: &OfaConfig, subnet: &SubnetConfig) -> String {
+    let join = |v: &[usize]| v.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
+    let (mut kernels, mut expands, mut slot) = (Vec::new(), Vec::new(), 0);
+    for (unit, &depth) in config.units.iter().zip(&subnet.depths) {
+        kernels.extend_from_slice(&subnet.kernels[slot..slot + depth.min(unit.max_depth)]);
+        expands.extend_from_slice(&subnet.expands[slot..slot + depth.min(unit.max_depth)]);
+        slot += unit.max_depth;
+    }
+    format!(
+        "depths {}; kernels {}; expands {}; resolution {}",
+        join(&subnet.depths),
+        join(&kernels),
+        join(&expands),
+        subnet.resolution
+    )
+}
+
+/// The front of `trace` as CSV: `index`, the objectives, `architecture`, `genes`.
+pub fn front_csv(trace: &SearchTrace, config: &OfaConfig) -> Result<String> {
+    let names: Vec<&str> = trace.objectives.iter().map(|o| o.name.as_str()).collect();
+    let mut csv = format!("index,{},architecture,genes\n", names.join(","));
+    for (i, &member) in trace.front().map_err(usage)?.iter().enumerate() {
+        let (genes, values) = &trace.evaluations[member];
+        let subnet = SubnetConfig::decode(genes, config);
+        let values: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
+        let genes: Vec<String> = genes.iter().map(usize::to_string).collect();
+        csv += &format!("{i},{},{},{}\n", values.join(","), describe(config, &subnet), genes.join(" "));
+    }
+    Ok(csv)
+}
+
+fn write_files(out: &Path, trace: &SearchTrace, config: &OfaConfig) -> Result<()> {
     let csv = out.join("pareto.csv");
-    std::fs::write(&csv, pareto_csv(trace)).map_err(|e| kiln_core::CoreError::io(&csv, e))?;
+    std::fs::write(&csv, front_csv(trace, config)?).map_err(|e| kiln_core::CoreError::io(&csv, e))?;
     let title = format!("Pareto front after {} evaluations", trace.len());
     pareto_plot(&title, &[("search", trace)], 1, 0).map_err(usage)?.save_png(out.join("pareto.png")).map_err(usage)?;
     write_json(&out.join("trace.json"), trace)

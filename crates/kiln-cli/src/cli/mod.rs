@@ -7,6 +7,7 @@ mod fed_recon;
 mod fed_semipfl;
 mod geom_apen;
 mod graph_search;
+mod nas;
 mod protein;
 mod report;
 mod semi;
@@ -23,7 +24,8 @@ pub use efficient::{Method, TransferArgs, TransferRecord, load_backbone};
 pub use feasibility::FeasibilityArgs;
 pub use fed::FedArgs;
 pub use seq::{ForecastArgs, SeqCommand};
-pub use tools::{GeomCommand, SearchArgs, TabularArgs};
+pub use nas::{ExtractArgs, SearchArgs};
+pub use tools::{GeomCommand, TabularArgs};
 pub use train_args::{LinkArgs, NodeArgs, RunFlags, TrainArgs};
 
 use crate::error::Result;
@@ -129,12 +131,19 @@ pub enum Command {
         #[command(subcommand)]
         command: GraphCommand,
     },
-    /// Train a Once-for-All supernet on the embedded digits with progressive shrinking, then
-    /// search its subnets for the Pareto front of two or three objectives. Writes pareto.csv,
-    /// pareto.png, trace.json (hypervolume per evaluation) and latency.json (the latency table).
+    /// Train a Once-for-All supernet on image data (default: the embedded digits) with
+    /// progressive shrinking, then search its subnets for the Pareto front of two or three
+    /// objectives. Writes pareto.csv (each member's architecture in words and genes),
+    /// pareto.png, trace.json (hypervolume per evaluation), latency.json, search.json and
+    /// supernet.bpk (for kiln extract).
     ///
     /// Example: kiln search --supernet ofa --objectives accuracy,latency --evals 50 --out runs/search
     Search(SearchArgs),
+    /// Export one subnet of a kiln search run as a standalone model run (BN recalibrated,
+    /// optionally fine-tuned) that kiln eval loads.
+    ///
+    /// Example: kiln extract --run runs/search --macs 200000 --out runs/subnet
+    Extract(ExtractArgs),
     /// 3-D geometry: reconstruct shapes with a trained BSP-Net.
     Geom {
         /// The geometry command.
@@ -273,7 +282,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let out = explain(&checkpoint, &device(&d)?, &request)?;
             report::print_explanation(&out);
         }
-        Command::Search(args) => tools::search(args)?,
+        Command::Search(args) => nas::run_search(args)?,
+        Command::Extract(args) => nas::run_extract(args)?,
         Command::Geom { command } => tools::geom(command)?,
         Command::Tabular(args) => tools::tabular(args)?,
         Command::Fed(args) => fed::fed(args)?,

@@ -1,5 +1,4 @@
-//! The commands that are not training runs of the registry: `search`, `geom`, `tabular`,
-//! `devices`.
+//! The commands that are not training runs of the registry: `geom`, `tabular`, `devices`.
 
 use std::path::{Path, PathBuf};
 
@@ -7,36 +6,7 @@ use clap::{Args, Subcommand};
 use kiln_core::device::{DeviceSpec, available, select};
 
 use super::device;
-use crate::error::{CliError, Result};
-
-/// `kiln search`.
-#[derive(Args, Debug)]
-pub struct SearchArgs {
-    /// Supernet (only `ofa`, the small-image Once-for-All supernet, so far).
-    #[arg(long, default_value = "ofa")]
-    pub supernet: String,
-    /// Two or three of accuracy, macs, params, latency.
-    #[arg(long, default_value = "accuracy,macs")]
-    pub objectives: String,
-    /// Real evaluations (each: BN recalibration + validation pass, or a latency measurement).
-    #[arg(long, default_value_t = 50)]
-    pub evals: usize,
-    /// Search strategy.
-    #[arg(long, value_enum, default_value = "linas")]
-    pub method: crate::search::SearchMethod,
-    /// Supernet training epochs over all progressive-shrinking stages.
-    #[arg(long, default_value_t = 18)]
-    pub epochs: usize,
-    /// Seed.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Device (default: $KILN_DEVICE or auto).
-    #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
-    pub device: String,
-    /// Output directory.
-    #[arg(long, default_value = "runs/search")]
-    pub out: PathBuf,
-}
+use crate::error::Result;
 
 /// `kiln geom` commands.
 #[derive(Subcommand, Debug)]
@@ -130,22 +100,6 @@ pub struct TabularArgs {
     /// Device (default: $KILN_DEVICE or auto).
     #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
     pub device: String,
-}
-
-/// Runs `kiln search`.
-pub fn search(args: SearchArgs) -> Result<()> {
-    let SearchArgs { supernet, objectives, evals, method, epochs, seed, device: d, out } = args;
-    if supernet != "ofa" {
-        return Err(CliError::Usage(format!("--supernet {supernet}: only `ofa` is available")));
-    }
-    let objectives = crate::search::parse_objectives(&objectives)?;
-    let device = device(&d)?;
-    let options = crate::search::SearchOptions { objectives, evals, method, epochs, seed, out: out.clone() };
-    let trace = crate::search::search(&options, &device, true)?;
-    println!("{} real evaluations, final hypervolume {:.4e}", trace.len(), trace.final_hypervolume());
-    print!("{}", kiln_nas::search::pareto_csv(&trace));
-    println!("wrote {}/pareto.csv, trace.json, latency.json", out.display());
-    Ok(())
 }
 
 /// Runs `kiln geom`.

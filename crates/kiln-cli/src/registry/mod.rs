@@ -11,7 +11,9 @@
 //! - a node classifier is a GNN layer kind: `&NodeEntry { name: "gcn", layer: LayerKind::Gcn }`;
 //! - a link predictor: `&LinkEntry { name: "ncnc", completion: true }`;
 //! - RevCol implements [`ModelEntry`] itself (`&RevColEntry`, in `revcol.rs`): a fallible build
-//!   and a flag of its own (`--columns`).
+//!   and a flag of its own (`--columns`);
+//! - an OFA subnet (`&OfaSubnetEntry`, in `ofa_subnet.rs`) is made by `kiln search` and
+//!   `kiln extract`, and only evaluated here.
 //!
 //! A classifier that proves L2 radii also returns its certificate
 //! ([`Classifier::certificate`]), and `kiln eval --certify` reports its certified accuracy
@@ -29,6 +31,7 @@ mod explain;
 pub mod interpretability;
 mod link;
 mod node;
+mod ofa_subnet;
 mod prob_psenn;
 mod proto;
 mod rbf;
@@ -51,6 +54,7 @@ pub use explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explaine
 pub use interpretability::{InterpretabilityFlagError, InterpretabilityRequest};
 pub use link::LinkEntry;
 pub use node::NodeEntry;
+pub use ofa_subnet::OfaSubnetEntry;
 pub use prob_psenn::ProbPsenn;
 pub use proto::{EvalProtoPNet, ProtoPNet, StProtoPNet};
 pub use rbf::{Rbf, RobustRbf};
@@ -147,6 +151,7 @@ pub static MODELS: &[&dyn ModelEntry] = &[
     &Classify(DeepCbc),
     &Classify(ProbPsenn),
     &RevColEntry,
+    &OfaSubnetEntry,
     &NodeEntry { name: "gcn", layer: LayerKind::Gcn },
     &NodeEntry { name: "sage", layer: LayerKind::Sage },
     &NodeEntry { name: "gat", layer: LayerKind::Gat },

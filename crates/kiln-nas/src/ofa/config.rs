@@ -111,6 +111,23 @@ impl OfaConfig {
         }
     }
 
+    /// The preset for `channels × side × side` images of `classes` classes: up to 16 px, the
+    /// small [`digits`](Self::digits) supernet (resolutions `side − 2` and `side`); larger, the
+    /// [`mobilenet_v3_small_images`](Self::mobilenet_v3_small_images) supernet with the
+    /// resolutions not above `side` (just `side` if none is).
+    pub fn for_images(channels: usize, side: usize, classes: usize) -> Self {
+        if side <= 16 {
+            let resolutions = if side > 4 { vec![side - 2, side] } else { vec![side] };
+            return Self { in_channels: channels, num_classes: classes, resolutions, ..Self::digits() };
+        }
+        let mut config = Self::mobilenet_v3_small_images(channels, classes);
+        config.resolutions.retain(|&r| r <= side);
+        if config.resolutions.is_empty() {
+            config.resolutions = vec![side];
+        }
+        config
+    }
+
     /// Block slots (sum of the units' largest depths).
     pub fn slots(&self) -> usize {
         self.units.iter().map(|u| u.max_depth).sum()
