@@ -23,8 +23,8 @@ use kiln_core::device::{DeviceSpec, select};
 pub use efficient::{Method, TransferArgs, TransferRecord, load_backbone};
 pub use feasibility::FeasibilityArgs;
 pub use fed::FedArgs;
-pub use seq::{ForecastArgs, SeqCommand};
 pub use nas::{ExtractArgs, SearchArgs};
+pub use seq::{ForecastArgs, SeqCommand};
 pub use tools::{GeomCommand, TabularArgs};
 pub use train_args::{LinkArgs, NodeArgs, RunFlags, TrainArgs};
 

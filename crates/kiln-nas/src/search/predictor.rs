@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Evaluator, SearchError, SearchSpace};
+use crate::linalg::{cholesky_solve, gauss_solve};
 
 /// A regression model from encodings to one objective.
 pub trait Predictor {
@@ -94,7 +95,7 @@ impl Predictor for Ridge {
         for k in 1..dim {
             a[k * dim + k] += self.alpha;
         }
-        let w = cholesky_solve(&a, &b, dim).or_else(|| gauss_solve(a, b, dim)).ok_or(SearchError::Singular)?;
+        let w = cholesky_solve(&a, &b, dim, 1).or_else(|| gauss_solve(a, b, dim)).ok_or(SearchError::Singular)?;
         self.weights = Some(w);
         Ok(())
     }
@@ -104,68 +105,6 @@ impl Predictor for Ridge {
         self.space.validate(encoding)?;
         Ok(w[0] + self.space.active_features(encoding).map(|f| w[f + 1]).sum::<f64>())
     }
-}
-
-/// Solves `A x = b` for symmetric positive definite `A` (row-major `n × n`) by Cholesky.
-fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0f64; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
-            if i == j {
-                let d = a[i * n + i] - s;
-                if !(d > 0.0 && d.is_finite()) {
-                    return None;
-                }
-                l[i * n + i] = d.sqrt();
-            } else {
-                l[i * n + j] = (a[i * n + j] - s) / l[j * n + j];
-            }
-        }
-    }
-    let mut y = vec![0.0f64; n];
-    for i in 0..n {
-        let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
-        y[i] = (b[i] - s) / l[i * n + i];
-    }
-    let mut x = vec![0.0f64; n];
-    for i in (0..n).rev() {
-        let s: f64 = ((i + 1)..n).map(|k| l[k * n + i] * x[k]).sum();
-        x[i] = (y[i] - s) / l[i * n + i];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
-}
-
-/// Solves `A x = b` by Gaussian elimination with partial pivoting; `None` if singular.
-fn gauss_solve(mut a: Vec<f64>, mut b: Vec<f64>, n: usize) -> Option<Vec<f64>> {
-    let scale = a.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(f64::MIN_POSITIVE);
-    for col in 0..n {
-        let pivot = (col..n).max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs()))?;
-        if a[pivot * n + col].abs() <= 1e-12 * scale {
-            return None;
-        }
-        if pivot != col {
-            for k in 0..n {
-                a.swap(pivot * n + k, col * n + k);
-            }
-            b.swap(pivot, col);
-        }
-        for row in (col + 1)..n {
-            let factor = a[row * n + col] / a[col * n + col];
-            if factor != 0.0 {
-                for k in col..n {
-                    a[row * n + k] -= factor * a[col * n + k];
-                }
-                b[row] -= factor * b[col];
-            }
-        }
-    }
-    let mut x = vec![0.0f64; n];
-    for i in (0..n).rev() {
-        let s: f64 = ((i + 1)..n).map(|k| a[i * n + k] * x[k]).sum();
-        x[i] = (b[i] - s) / a[i * n + i];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
 }
 
 /// An [`Evaluator`] that answers with one fitted predictor per objective (the cheap surrogate

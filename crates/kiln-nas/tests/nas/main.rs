@@ -2,8 +2,12 @@
 
 mod cost;
 mod elastic;
+mod learngene;
 mod macs;
+mod mixture_growth;
 mod mobilenet;
+mod nn_factory;
 mod ofa;
 mod search;
 mod shrink;
+mod snnet;
