@@ -15,6 +15,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("proto", "kiln-proto"),
     ("proto-robust", "kiln-proto"),
     ("nas", "kiln-nas"),
+    ("nas-growth", "kiln-nas"),
     ("graph", "kiln-graph"),
     ("graph-hetero", "kiln-graph"),
     ("graph-apps", "kiln-graph"),

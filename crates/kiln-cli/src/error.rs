@@ -74,6 +74,20 @@ pub enum CliError {
     /// transfer that cannot be built or trained).
     #[error(transparent)]
     Efficient(#[from] kiln_efficient::EfficientError),
+    /// From NN-Factory (an empty, duplicated or out-of-range class, a MAC budget below the
+    /// smallest assembly, a missing or mismatched factory checkpoint, naming the value or file).
+    #[error(transparent)]
+    Factory(#[from] kiln_nas::nn_factory::FactoryError),
+    /// `kiln customize --classes` that is no task of the factory (empty, a class twice, a class
+    /// out of range), naming the value given and the class.
+    #[error("--classes {classes:?}: {source}")]
+    FactoryTask {
+        /// The `--classes` value.
+        classes: String,
+        /// What is wrong with it.
+        #[source]
+        source: kiln_nas::nn_factory::FactoryError,
+    },
     /// From a search (an empty search space, a zero budget).
     #[error(transparent)]
     Search(#[from] kiln_nas::search::SearchError),

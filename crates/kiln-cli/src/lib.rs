@@ -9,6 +9,7 @@ pub mod cli;
 pub mod data_spec;
 pub mod error;
 pub mod extract;
+pub mod factory;
 pub mod graph_data;
 pub mod options;
 pub mod registry;

@@ -1,6 +1,7 @@
 //! The command line: the commands and their flags, and what each runs.
 
 mod efficient;
+mod factory;
 mod feasibility;
 mod fed;
 mod fed_recon;
@@ -21,6 +22,7 @@ use clap::{Parser, Subcommand};
 use kiln_core::device::{DeviceSpec, select};
 
 pub use efficient::{Method, TransferArgs, TransferRecord, load_backbone};
+pub use factory::{CustomizeArgs, FactoryCommand, FactoryTrainArgs};
 pub use feasibility::FeasibilityArgs;
 pub use fed::FedArgs;
 pub use nas::{ExtractArgs, SearchArgs};
@@ -144,6 +146,22 @@ pub enum Command {
     ///
     /// Example: kiln extract --run runs/search --macs 200000 --out runs/subnet
     Extract(ExtractArgs),
+    /// NN-Factory (Xu et al., 2023): train a modular supernet and a generative assembler once,
+    /// then customise networks for class subsets and MAC budgets with kiln customize.
+    ///
+    /// Example: kiln factory train --data digits --out runs/factory
+    Factory {
+        /// The factory command.
+        #[command(subcommand)]
+        command: FactoryCommand,
+    },
+    /// Customise a network from a kiln factory train directory for a task (a subset of the
+    /// classes) within a MAC budget, in one assembler pass and a few validated candidates, no
+    /// training. Prints its MACs, parameters, test accuracy on the task's images and the
+    /// seconds it took; writes a run that kiln eval loads.
+    ///
+    /// Example: kiln customize --checkpoint runs/factory --classes 1,4,7 --macs 2000000 --out runs/custom
+    Customize(CustomizeArgs),
     /// 3-D geometry: reconstruct shapes with a trained BSP-Net.
     Geom {
         /// The geometry command.
@@ -284,6 +302,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Search(args) => nas::run_search(args)?,
         Command::Extract(args) => nas::run_extract(args)?,
+        Command::Factory { command } => factory::factory(command)?,
+        Command::Customize(args) => factory::run_customize(args)?,
         Command::Geom { command } => tools::geom(command)?,
         Command::Tabular(args) => tools::tabular(args)?,
         Command::Fed(args) => fed::fed(args)?,

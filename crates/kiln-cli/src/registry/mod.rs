@@ -13,7 +13,9 @@
 //! - RevCol implements [`ModelEntry`] itself (`&RevColEntry`, in `revcol.rs`): a fallible build
 //!   and a flag of its own (`--columns`);
 //! - an OFA subnet (`&OfaSubnetEntry`, in `ofa_subnet.rs`) is made by `kiln search` and
-//!   `kiln extract`, and only evaluated here.
+//!   `kiln extract`, and only evaluated here;
+//! - a network customised from an NN-Factory (`&FactoryCustomEntry`, in `factory_custom.rs`)
+//!   is made by `kiln factory train` and `kiln customize`, and only evaluated here.
 //!
 //! A classifier that proves L2 radii also returns its certificate
 //! ([`Classifier::certificate`]), and `kiln eval --certify` reports its certified accuracy
@@ -28,6 +30,7 @@ mod classifiers;
 mod classify;
 mod deep_cbc;
 mod explain;
+mod factory_custom;
 pub mod interpretability;
 mod link;
 mod node;
@@ -51,6 +54,7 @@ pub use classifiers::{Cnn, Mlp, ResNet};
 pub use classify::{Classifier, Classify};
 pub use deep_cbc::DeepCbc;
 pub use explain::{Explain, ExplainInput, ExplainOutput, ExplainRequest, Explained, Explainer};
+pub use factory_custom::FactoryCustomEntry;
 pub use interpretability::{InterpretabilityFlagError, InterpretabilityRequest};
 pub use link::LinkEntry;
 pub use node::NodeEntry;
@@ -152,6 +156,7 @@ pub static MODELS: &[&dyn ModelEntry] = &[
     &Classify(ProbPsenn),
     &RevColEntry,
     &OfaSubnetEntry,
+    &FactoryCustomEntry,
     &NodeEntry { name: "gcn", layer: LayerKind::Gcn },
     &NodeEntry { name: "sage", layer: LayerKind::Sage },
     &NodeEntry { name: "gat", layer: LayerKind::Gat },

@@ -7,6 +7,7 @@ mod csv_files;
 mod devices;
 mod efficient;
 mod explain;
+mod factory;
 mod feasibility;
 mod fed;
 mod geom_apen;

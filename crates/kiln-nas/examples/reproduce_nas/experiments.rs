@@ -2,10 +2,11 @@
 //! random search, NSGA-II and LINAS at equal real-evaluation budgets.
 
 use burn::prelude::Device;
+use kiln_core::train::BatchSource;
 use kiln_core::train::{LrSchedule, Phase, TrainPhase, Trainer};
 use kiln_nas::ofa::{
-    LatencyTable, NasData, OfaConfig, OfaSupernet, ShrinkingSchedule, SubnetConfig, SubnetEvaluator, SubnetObjective,
-    problem_for, subnet_accuracy, subnet_macs,
+    LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingModel, ShrinkingSchedule,
+    SubnetConfig, SubnetEvaluator, SubnetObjective, problem_for, subnet_accuracy, subnet_macs,
 };
 use kiln_nas::search::{
     Crossover, LinasConfig, Nsga2Config, RandomConfig, SearchError, SearchTrace, linas, nsga2, random_search,
@@ -16,14 +17,43 @@ use kiln_nas::search::{
 pub struct SubnetComparison {
     /// MACs per image.
     pub macs: u64,
-    /// Test accuracy inside the supernet (after BN recalibration).
+    /// Test accuracy inside the supernet trained by the simple schedule (after BN
+    /// recalibration).
     pub from_supernet: f64,
+    /// Test accuracy inside the supernet trained by OFA's own schedule
+    /// ([`ProgressiveShrinking`], same total epochs).
+    pub from_ofa_schedule: f64,
     /// Test accuracy trained alone from scratch at equal epochs.
     pub from_scratch: f64,
 }
 
-/// Trains the supernet with `schedule`, then each of `subnets` from scratch for the same total
-/// number of epochs, and compares test accuracies.
+/// OFA's schedule scaled to `epochs` in all (teacher included).
+pub fn ofa_schedule(epochs: usize) -> ProgressiveShrinking {
+    let ofa = ProgressiveShrinking::ofa();
+    let total = ofa.total_epochs() as f64;
+    ofa.scaled(epochs as f64 / total)
+}
+
+/// Trains the supernet with OFA's schedule: the teacher, then the shrinking phases.
+fn train_ofa_schedule(
+    data: &NasData,
+    schedule: &ProgressiveShrinking,
+    seed: u64,
+    device: &Device,
+) -> kiln_core::Result<OfaSupernet> {
+    let config = OfaConfig::digits();
+    device.seed(seed);
+    let trainer = Trainer::new(device.clone()).with_seed(seed);
+    let steps = data.train.num_batches();
+    let teacher = ShrinkingModel::new(config.init(device));
+    let (teacher, _) = trainer.fit(teacher, &schedule.teacher_phases(steps), &data.train, None)?;
+    let model = ShrinkingModel::with_trained_teacher(teacher.supernet);
+    let (model, _) = trainer.fit(model, &schedule.phases(&config, steps), &data.train, None)?;
+    Ok(model.supernet)
+}
+
+/// Trains the supernet with `schedule` and with OFA's own schedule at the same total epochs,
+/// then each of `subnets` from scratch for those epochs, and compares test accuracies.
 pub fn supernet_vs_scratch(
     data: &NasData,
     schedule: &ShrinkingSchedule,
@@ -36,6 +66,7 @@ pub fn supernet_vs_scratch(
     let trainer = Trainer::new(device.clone()).with_seed(seed);
     let (supernet, _) = trainer.fit(config.init(device), &schedule.phases(), &data.train, None)?;
     let epochs = schedule.full + schedule.kernel + schedule.depth + schedule.width;
+    let ofa = train_ofa_schedule(data, &ofa_schedule(epochs), seed, device)?;
     let mut rows = Vec::new();
     for cfg in subnets {
         device.seed(seed);
@@ -49,6 +80,7 @@ pub fn supernet_vs_scratch(
         rows.push(SubnetComparison {
             macs: subnet_macs(&config, cfg),
             from_supernet: subnet_accuracy(&supernet, cfg, &data.train, &data.test, device)?,
+            from_ofa_schedule: subnet_accuracy(&ofa, cfg, &data.train, &data.test, device)?,
             from_scratch,
         });
     }
