@@ -113,7 +113,7 @@ pub fn extract(options: &ExtractOptions, device: &Device) -> Result<(TrainSummar
         lr: options.lr,
         batch_size: 64,
         seed: record.options.seed,
-        task: TaskOptions::Classify(ClassifyOptions { target: "target".into(), delimiter: ',', columns: None }),
+        task: TaskOptions::Classify(ClassifyOptions::default()),
     };
     let run = RunConfig {
         options: train.clone(),

@@ -142,7 +142,7 @@ pub fn factory_config_for(data: &ClassifyData) -> Result<FactoryConfig> {
 
 /// Trains the factory (pretraining, then the assembler) and writes its directory.
 pub fn train_factory(options: &FactoryTrainOptions, device: &Device) -> Result<(NnFactory, FactoryRun)> {
-    let (prepared, facts) = prepare(&options.data, &default_csv(), options.seed)?;
+    let (prepared, facts) = prepare(&options.data, &ClassifyOptions::default(), options.seed)?;
     let config = factory_config_for(&facts)?;
     let data = nas_data(prepared, options.seed)?;
     let out = &options.out;
@@ -159,10 +159,6 @@ pub fn train_factory(options: &FactoryTrainOptions, device: &Device) -> Result<(
     )?;
     factory.save(out, &run.facts.mean, &run.facts.std)?;
     Ok((factory, run))
-}
-
-fn default_csv() -> ClassifyOptions {
-    ClassifyOptions { target: "target".into(), delimiter: ',', columns: None }
 }
 
 /// Parses `--classes` (`1,4,7`; spaces allowed). Validation against the factory is
@@ -185,7 +181,7 @@ pub fn parse_classes(text: &str) -> Result<Vec<usize>> {
 
 /// The images of a factory's data, split and normalised as in training.
 fn reload_images(data: &str, seed: u64, facts: &ClassifyData, dir: &Path) -> Result<Prepared> {
-    reload(data, &default_csv(), seed, facts, dir)
+    reload(data, &ClassifyOptions::default(), seed, facts, dir)
 }
 
 /// The validation and test images of prepared data, with their batcher.
@@ -276,7 +272,7 @@ pub fn customize(options: &CustomizeOptions, device: &Device) -> Result<Customiz
         lr: 0.0,
         batch_size: 256,
         seed: run.seed,
-        task: TaskOptions::Classify(default_csv()),
+        task: TaskOptions::Classify(ClassifyOptions::default()),
     };
     let record = CustomRecord { spec: spec.clone(), task: task.clone(), budget: options.macs, factory: dir.clone() };
     let config = RunConfig { options: train.clone(), config: record, data: run.facts.clone() };

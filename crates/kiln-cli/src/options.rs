@@ -49,6 +49,14 @@ fn comma() -> char {
     ','
 }
 
+impl Default for ClassifyOptions {
+    /// `kiln train`'s defaults: CSV target column `target`, comma-separated, no RevCol columns
+    /// (the options of every command that reads image data through `kiln train`'s specs).
+    fn default() -> Self {
+        Self { target: "target".into(), delimiter: comma(), columns: None }
+    }
+}
+
 impl ClassifyOptions {
     /// How the CSV file of the run is parsed.
     ///
@@ -184,7 +192,7 @@ impl TrainOptions {
             lr: 3e-3,
             batch_size: 64,
             seed: 0,
-            task: TaskOptions::Classify(ClassifyOptions { target: "target".into(), delimiter: ',', columns: None }),
+            task: TaskOptions::Classify(ClassifyOptions::default()),
         }
     }
 }

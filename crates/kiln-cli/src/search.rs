@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use burn::module::Module;
 use burn::prelude::Device;
-use kiln_core::train::{BatchSource, Trainer};
+use kiln_core::train::Trainer;
 use kiln_data::{DataLoader, ImageBatcher};
 use kiln_nas::ofa::{
-    LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingModel, ShrinkingSchedule,
-    SubnetConfig, SubnetEvaluator, SubnetObjective, problem_for,
+    LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingSchedule, SubnetConfig,
+    SubnetEvaluator, SubnetObjective, problem_for,
 };
 use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_plot, random_search};
 use serde::{Deserialize, Serialize};
@@ -127,7 +127,7 @@ pub fn supernet_for(data: &ClassifyData) -> OfaConfig {
 /// The data of a search run, split and normalised as it was, with its record.
 pub fn reload_search(run: &Path) -> Result<(SearchRecord, NasData)> {
     let record: SearchRecord = read_json(&run.join(SEARCH_FILE))?;
-    let csv = ClassifyOptions { target: "target".into(), delimiter: ',', columns: None };
+    let csv = ClassifyOptions::default();
     let prepared = reload(&record.options.data, &csv, record.options.seed, &record.data, run)?;
     let data = nas_data(prepared, record.options.seed)?;
     Ok((record, data))
@@ -160,21 +160,14 @@ fn train_supernet(
             trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0
         }
         SupernetTraining::Progressive => {
-            let ofa = ProgressiveShrinking::ofa();
-            let schedule = ofa.clone().scaled(e as f64 / ofa.total_epochs() as f64);
-            let steps = data.train.num_batches();
-            let teacher = ShrinkingModel::new(config.init(device));
-            let (teacher, _) = trainer("teacher").fit(teacher, &schedule.teacher_phases(steps), &data.train, None)?;
-            let model = ShrinkingModel::with_trained_teacher(teacher.supernet);
-            let phases = schedule.phases(config, steps);
-            trainer("shrinking").fit(model, &phases, &data.train, None)?.0.supernet
+            ProgressiveShrinking::ofa_with_total_epochs(e).fit(config, &data.train, device, trainer)?
         }
     })
 }
 
 /// Trains the supernet, runs the search and writes the run directory (see the module doc).
 pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<SearchTrace> {
-    let csv = ClassifyOptions { target: "target".into(), delimiter: ',', columns: None };
+    let csv = ClassifyOptions::default();
     let (prepared, facts) = prepare(&options.data, &csv, options.seed)?;
     let data = nas_data(prepared, options.seed)?;
     let config = supernet_for(&facts);

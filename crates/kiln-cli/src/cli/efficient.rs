@@ -175,7 +175,7 @@ pub fn transfer(args: TransferArgs) -> Result<()> {
         return Err(CliError::Usage("--batch-size 0: a batch needs at least one image".into()));
     }
     let (backbone, recorded) = load_backbone(&args.backbone, &device)?;
-    let csv = ClassifyOptions { target: "target".into(), delimiter: ',', columns: None };
+    let csv = ClassifyOptions::default();
     let (prepared, data) = prepare(&args.data, &csv, args.seed)?;
     let Prepared::Images { mut train, valid, test, .. } = prepared else {
         return Err(CliError::Usage(format!("kiln transfer --data {}: the backbone needs image data", args.data)));

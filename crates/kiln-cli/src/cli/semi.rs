@@ -136,7 +136,7 @@ pub struct SemiRecord {
 
 /// Training (train + validation splits) and test images of `data` with `seed`.
 fn images(data: &str, seed: u64) -> Result<(Vec<ImageExample>, Vec<ImageExample>, usize)> {
-    let csv = ClassifyOptions { target: "target".into(), delimiter: ',', columns: None };
+    let csv = ClassifyOptions::default();
     let (prepared, described) = prepare(data, &csv, seed)?;
     let Prepared::Images { mut train, valid, test, .. } = prepared else {
         return Err(CliError::Usage(format!("kiln semi --data {data}: SimCLR needs image data")));

@@ -2,11 +2,10 @@
 //! random search, NSGA-II and LINAS at equal real-evaluation budgets.
 
 use burn::prelude::Device;
-use kiln_core::train::BatchSource;
 use kiln_core::train::{LrSchedule, Phase, TrainPhase, Trainer};
 use kiln_nas::ofa::{
-    LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingModel, ShrinkingSchedule,
-    SubnetConfig, SubnetEvaluator, SubnetObjective, problem_for, subnet_accuracy, subnet_macs,
+    LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingSchedule, SubnetConfig,
+    SubnetEvaluator, SubnetObjective, problem_for, subnet_accuracy, subnet_macs,
 };
 use kiln_nas::search::{
     Crossover, LinasConfig, Nsga2Config, RandomConfig, SearchError, SearchTrace, linas, nsga2, random_search,
@@ -27,31 +26,6 @@ pub struct SubnetComparison {
     pub from_scratch: f64,
 }
 
-/// OFA's schedule scaled to `epochs` in all (teacher included).
-pub fn ofa_schedule(epochs: usize) -> ProgressiveShrinking {
-    let ofa = ProgressiveShrinking::ofa();
-    let total = ofa.total_epochs() as f64;
-    ofa.scaled(epochs as f64 / total)
-}
-
-/// Trains the supernet with OFA's schedule: the teacher, then the shrinking phases.
-fn train_ofa_schedule(
-    data: &NasData,
-    schedule: &ProgressiveShrinking,
-    seed: u64,
-    device: &Device,
-) -> kiln_core::Result<OfaSupernet> {
-    let config = OfaConfig::digits();
-    device.seed(seed);
-    let trainer = Trainer::new(device.clone()).with_seed(seed);
-    let steps = data.train.num_batches();
-    let teacher = ShrinkingModel::new(config.init(device));
-    let (teacher, _) = trainer.fit(teacher, &schedule.teacher_phases(steps), &data.train, None)?;
-    let model = ShrinkingModel::with_trained_teacher(teacher.supernet);
-    let (model, _) = trainer.fit(model, &schedule.phases(&config, steps), &data.train, None)?;
-    Ok(model.supernet)
-}
-
 /// Trains the supernet with `schedule` and with OFA's own schedule at the same total epochs,
 /// then each of `subnets` from scratch for those epochs, and compares test accuracies.
 pub fn supernet_vs_scratch(
@@ -66,7 +40,9 @@ pub fn supernet_vs_scratch(
     let trainer = Trainer::new(device.clone()).with_seed(seed);
     let (supernet, _) = trainer.fit(config.init(device), &schedule.phases(), &data.train, None)?;
     let epochs = schedule.full + schedule.kernel + schedule.depth + schedule.width;
-    let ofa = train_ofa_schedule(data, &ofa_schedule(epochs), seed, device)?;
+    device.seed(seed);
+    let ofa =
+        ProgressiveShrinking::ofa_with_total_epochs(epochs).fit(&config, &data.train, device, |_| trainer.clone())?;
     let mut rows = Vec::new();
     for cfg in subnets {
         device.seed(seed);

@@ -6,7 +6,9 @@ use kiln_core::experiment::{MeanStd, ResultsPage, Table};
 use kiln_nas::ofa::{OfaConfig, ShrinkingSchedule, SubnetConfig, subnet_macs};
 use kiln_nas::search::{SearchError, SearchTrace};
 
-use crate::experiments::{SubnetComparison, ofa_schedule};
+use kiln_nas::ofa::ProgressiveShrinking;
+
+use crate::experiments::SubnetComparison;
 
 /// The latency search of the first seed.
 pub struct LatencyFront {
@@ -61,7 +63,7 @@ pub fn write(
         "Seeds {seeds:?}. Digits split 70/10/20 by seed; supernet: 2 units of up to 3 elastic inverted-residual blocks (kernels {{5, 3}}, expand {{2, 3, 4}}, resolution {{6, 8}}), progressive shrinking {} + {} + {} + {} epochs (full, kernel, depth, width) with in-place distillation, Adam {} with cosine decay per stage. Standalone baselines: the same architecture trained alone for {epochs} epochs. Subnet accuracies after BN recalibration on 10 training batches.",
         schedule.full, schedule.kernel, schedule.depth, schedule.width, schedule.lr
     ));
-    let ofa = ofa_schedule(epochs);
+    let ofa = ProgressiveShrinking::ofa_with_total_epochs(epochs);
     page.paragraph(&format!(
         "OFA's own schedule (`ProgressiveShrinking`, mit-han-lab/once-for-all `train_ofa_net.py`) at the same {epochs} epochs: a teacher (the full network, {} epochs, then frozen), kernel {} epochs, depth {} + {} (depths {{2, 3}} then all; 2 subnets per step), expand {} + {} (ratios {{3, 4}} then all, channels sorted before each; 4 subnets per step), one random resolution per step in every stage, loss CE (label smoothing 0.1) + 1.0 · CE(softmax(teacher), subnet) summed over the step's subnets, SGD momentum 0.9 with OFA's rates (3·10⁻², 2.5·10⁻³, 7.5·10⁻³), cosine. Its depth and expand stages train 2 and 4 subnets per batch, so at equal epochs it makes {} subnet passes per batch of training data against the simple schedule's {epochs}.",
         ofa.teacher.0,

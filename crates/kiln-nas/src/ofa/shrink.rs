@@ -32,11 +32,11 @@
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::prelude::{Int, Tensor};
+use burn::prelude::{Device, Int, Tensor};
 use kiln_core::nn::{cross_entropy, distillation_loss};
 use kiln_core::train::{
-    ActionContext, ImageBatch, LrSchedule, OptimizerConfig, Phase, StepContext, StepOutput, TrainModel, TrainPhase,
-    Trainable,
+    ActionContext, BatchSource, ImageBatch, LrSchedule, OptimizerConfig, Phase, StepContext, StepOutput, TrainModel,
+    TrainPhase, Trainable, Trainer,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -277,6 +277,32 @@ impl ProgressiveShrinking {
         self.second.0 = scale(self.second.0);
         self.warmup = (self.warmup as f64 * factor).round() as usize;
         self
+    }
+
+    /// OFA's lengths scaled so that teacher and supernet training take about `epochs` in all.
+    pub fn ofa_with_total_epochs(epochs: usize) -> Self {
+        let ofa = Self::ofa();
+        let total = ofa.total_epochs() as f64;
+        ofa.scaled(epochs as f64 / total)
+    }
+
+    /// Trains the teacher (the full network) from `config`, then shrinks a supernet started
+    /// from it with the teacher frozen, and returns the supernet. `trainer` gives the trainer
+    /// of each of the two runs, named `"teacher"` and `"shrinking"` (e.g. separate run
+    /// directories); seed the device before calling.
+    pub fn fit(
+        &self,
+        config: &OfaConfig,
+        train: &dyn BatchSource<ImageBatch>,
+        device: &Device,
+        trainer: impl Fn(&str) -> Trainer,
+    ) -> kiln_core::Result<OfaSupernet> {
+        let steps = train.num_batches();
+        let teacher = ShrinkingModel::new(config.init(device));
+        let (teacher, _) = trainer("teacher").fit(teacher, &self.teacher_phases(steps), train, None)?;
+        let model = ShrinkingModel::with_trained_teacher(teacher.supernet);
+        let (model, _) = trainer("shrinking").fit(model, &self.phases(config, steps), train, None)?;
+        Ok(model.supernet)
     }
 
     /// Total epochs of teacher and supernet training (the standalone baseline's budget).
