@@ -118,14 +118,26 @@ fn test(no_lint: bool) -> Result<(), String> {
         // The CUDA backend is type-checked on every crate that forwards it (no GPU or CUDA
         // toolkit needed), so GPU code cannot rot unseen. `DOCS_RS=1` makes cubecl's LLVM
         // bundler skip its build-time download (as on docs.rs): a type check links nothing.
+        // Examples hold no device code: libraries, binaries and tests (where `test_device!`
+        // expands a cuda arm) are what the feature reaches.
         if std::env::var("KILN_TEST_NO_CUDA_CHECK").is_err() {
             cargo_with_env(
-                &["check", "--workspace", "--all-targets", "--features", "kiln-cli/cuda"],
+                &["check", "--workspace", "--lib", "--bins", "--tests", "--features", "kiln-cli/cuda"],
                 &[("DOCS_RS", "1")],
             )?;
         }
     }
+    // The examples (one 100 MB binary per experiment) are type-checked by clippy above, not
+    // linked here: building them was a third of CI's cold build. Without the lints they are
+    // built, so nothing goes unchecked.
     let mut test = vec!["test"];
     test.extend(&features);
-    cargo(&test)
+    test.extend(["--lib", "--bins", "--tests"]);
+    if no_lint {
+        test.push("--examples");
+    }
+    cargo(&test)?;
+    let mut doc = vec!["test", "--doc"];
+    doc.extend(&features);
+    cargo(&doc)
 }

@@ -219,25 +219,6 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     Ok(trace)
 }
 
-/// A subnet in words: `depths 2-3; kernels 5-3-…; expands 4-2-…; resolution 8` (the kernels
-/// and expands of the blocks that run).
-pub fn describe(config: &OfaConfig, subnet: &SubnetConfig) -> String {
-    let join = |v: &[usize]| v.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
-    let (mut kernels, mut expands, mut slot) = (Vec::new(), Vec::new(), 0);
-    for (unit, &depth) in config.units.iter().zip(&subnet.depths) {
-        kernels.extend_from_slice(&subnet.kernels[slot..slot + depth.min(unit.max_depth)]);
-        expands.extend_from_slice(&subnet.expands[slot..slot + depth.min(unit.max_depth)]);
-        slot += unit.max_depth;
-    }
-    format!(
-        "depths {}; kernels {}; expands {}; resolution {}",
-        join(&subnet.depths),
-        join(&kernels),
-        join(&expands),
-        subnet.resolution
-    )
-}
-
 /// The front of `trace` as CSV: `index`, the objectives, `architecture`, `genes`.
 pub fn front_csv(trace: &SearchTrace, config: &OfaConfig) -> Result<String> {
     let names: Vec<&str> = trace.objectives.iter().map(|o| o.name.as_str()).collect();
@@ -247,7 +228,7 @@ pub fn front_csv(trace: &SearchTrace, config: &OfaConfig) -> Result<String> {
         let subnet = SubnetConfig::decode(genes, config);
         let values: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
         let genes: Vec<String> = genes.iter().map(usize::to_string).collect();
-        csv += &format!("{i},{},{},{}\n", values.join(","), describe(config, &subnet), genes.join(" "));
+        csv += &format!("{i},{},{},{}\n", values.join(","), subnet.describe(config), genes.join(" "));
     }
     Ok(csv)
 }

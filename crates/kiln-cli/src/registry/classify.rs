@@ -72,6 +72,24 @@ pub trait Classifier: Sync + 'static {
     }
 }
 
+/// `kiln eval` of a classifier run: reads `config.json` (configuration `C`), reloads the run's
+/// data, builds the network with `build`, loads the run's weights and evaluates on the test
+/// split. Every classifier entry's `eval` is this, with its own `build`.
+pub fn eval_run<B: Input, C: DeserializeOwned, M: TrainModel<Batch = B>>(
+    model: &str,
+    run_dir: &Path,
+    device: &Device,
+    build: impl FnOnce(&C, &Device) -> Result<M>,
+) -> Result<EvalSummary> {
+    let run: RunConfig<C, ClassifyData> = artifact::read_config(run_dir)?;
+    let options = &run.options;
+    let prepared = reload(&options.data, options.task.classify()?, options.seed, &run.data, run_dir)?;
+    let network = artifact::load_model(run_dir, build(&run.config, device)?)?;
+    let sources = B::sources(model, prepared, options.batch_size, options.seed)?;
+    let trainer = Trainer::new(device.clone()).with_seed(options.seed);
+    Ok(EvalSummary { test: trainer.evaluate(&network, sources.test.as_ref())?, metrics: BTreeMap::new() })
+}
+
 /// The registry entry of a [`Classifier`].
 pub struct Classify<T>(pub T);
 
@@ -116,10 +134,7 @@ impl<T: Classifier> ModelEntry for Classify<T> {
     }
 
     fn eval(&self, run_dir: &Path, device: &Device) -> Result<EvalSummary> {
-        let (run, prepared, model) = Self::load(run_dir, device)?;
-        let sources = T::Batch::sources(T::NAME, prepared, run.options.batch_size, run.options.seed)?;
-        let trainer = Trainer::new(device.clone()).with_seed(run.options.seed);
-        Ok(EvalSummary { test: trainer.evaluate(&model, sources.test.as_ref())?, metrics: BTreeMap::new() })
+        eval_run::<T::Batch, _, _>(T::NAME, run_dir, device, |config, device| Ok(T::init(config, device)))
     }
 
     fn explainer(&self) -> Option<&dyn Explain> {

@@ -3,15 +3,14 @@
 //! and the run's weights. It is not trained by `kiln train`; `kiln search` and `kiln extract`
 //! make it.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use burn::prelude::Device;
-use kiln_core::train::{ImageBatch, Trainer};
+use kiln_core::train::ImageBatch;
 
 use super::ModelEntry;
-use crate::artifact::{self, EvalSummary, RunConfig, TrainSummary};
-use crate::classify_data::{ClassifyData, Input, reload};
+use super::classify::eval_run;
+use crate::artifact::{EvalSummary, TrainSummary};
 use crate::error::{CliError, Result};
 use crate::extract::{SUBNET_MODEL, SubnetRecord};
 use crate::options::{Task, TrainRequest};
@@ -39,13 +38,8 @@ impl ModelEntry for OfaSubnetEntry {
     }
 
     fn eval(&self, run_dir: &Path, device: &Device) -> Result<EvalSummary> {
-        let run: RunConfig<SubnetRecord, ClassifyData> = artifact::read_config(run_dir)?;
-        let options = &run.options;
-        let prepared = reload(&options.data, options.task.classify()?, options.seed, &run.data, run_dir)?;
-        let model = run.config.supernet.init(device).extract(&run.config.subnet);
-        let model = artifact::load_model(run_dir, model)?;
-        let sources = ImageBatch::sources(self.name(), prepared, options.batch_size, options.seed)?;
-        let trainer = Trainer::new(device.clone()).with_seed(options.seed);
-        Ok(EvalSummary { test: trainer.evaluate(&model, sources.test.as_ref())?, metrics: BTreeMap::new() })
+        eval_run::<ImageBatch, SubnetRecord, _>(self.name(), run_dir, device, |record, device| {
+            Ok(record.supernet.init(device).extract(&record.subnet))
+        })
     }
 }

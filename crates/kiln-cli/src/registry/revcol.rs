@@ -18,12 +18,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use burn::prelude::Device;
-use kiln_core::train::{ImageBatch, LrSchedule, Phase, TrainPhase, Trainer};
+use kiln_core::train::{ImageBatch, LrSchedule, Phase, TrainPhase};
 use kiln_efficient::revcol::RevColConfig;
 
 use super::ModelEntry;
+use super::classify::eval_run;
 use crate::artifact::{self, EvalSummary, RunConfig, TrainSummary};
-use crate::classify_data::{ClassifyData, Input, prepare, reload};
+use crate::classify_data::{ClassifyData, Input, prepare};
 use crate::error::Result;
 use crate::options::{Task, TrainRequest};
 
@@ -92,12 +93,6 @@ impl ModelEntry for RevColEntry {
     }
 
     fn eval(&self, run_dir: &Path, device: &Device) -> Result<EvalSummary> {
-        let run: RunConfig<RevColConfig, ClassifyData> = artifact::read_config(run_dir)?;
-        let options = &run.options;
-        let prepared = reload(&options.data, options.task.classify()?, options.seed, &run.data, run_dir)?;
-        let model = artifact::load_model(run_dir, run.config.init(device)?)?;
-        let sources = ImageBatch::sources(self.name(), prepared, options.batch_size, options.seed)?;
-        let trainer = Trainer::new(device.clone()).with_seed(options.seed);
-        Ok(EvalSummary { test: trainer.evaluate(&model, sources.test.as_ref())?, metrics: BTreeMap::new() })
+        eval_run::<ImageBatch, RevColConfig, _>(self.name(), run_dir, device, |config, device| Ok(config.init(device)?))
     }
 }

@@ -30,6 +30,7 @@
 //! ```
 
 mod args;
+mod claims;
 mod page;
 mod provenance;
 mod significance;
@@ -37,6 +38,7 @@ mod stats;
 mod table;
 
 pub use args::{Accepts, ArgsError, DEFAULT_OUT_DIR, ExperimentArgs};
+pub use claims::{gain, rises};
 pub use page::ResultsPage;
 pub use provenance::Provenance;
 pub use significance::{

@@ -3,7 +3,8 @@
 //! functions against closed forms.
 
 use kiln_core::experiment::{
-    normal_quantile, normal_upper_tail, regularized_incomplete_beta, shapiro_wilk, student_t_two_sided, welch_t_test,
+    gain, normal_quantile, normal_upper_tail, regularized_incomplete_beta, rises, shapiro_wilk, student_t_two_sided,
+    welch_t_test,
 };
 
 fn near(a: f64, b: f64, tol: f64) -> bool {
@@ -30,6 +31,22 @@ fn welch_refuses_what_it_cannot_test() {
     assert!(welch_t_test(&[1.0], &[1.0, 2.0]).is_none(), "one value has no variance");
     assert!(welch_t_test(&[3.0, 3.0], &[3.0, 3.0]).is_none(), "both variances zero");
     assert!(welch_t_test(&[1.0, f64::NAN], &[1.0, 2.0]).is_none());
+}
+
+#[test]
+fn claims_state_the_difference_and_whether_an_ordering_holds() {
+    let (low, high) = ([0.1, 0.4, 0.35, 0.8], [1.2, 0.9, 1.5, 1.1, 1.3, 0.95]);
+    // Means 0.4125 and 1.1583; Welch's p 0.0063 (SciPy above).
+    assert_eq!(gain(&low, &high), "+0.7 (p = 0.01)");
+    assert_eq!(gain(&high, &low), "-0.7 (p = 0.01)");
+    assert_eq!(gain(&[1.0], &[3.5]), "+2.5", "one seed: no p");
+    assert_eq!(rises(&[&low, &high]), "holds");
+    assert_eq!(rises(&[&high, &low]), "does not hold");
+    // Higher on the means but not significantly.
+    let close = [0.2, 0.9, 0.3, 0.5];
+    assert_eq!(rises(&[&low, &close]), "holds on the means only (within seed noise)");
+    // A chain holds only when every step rises.
+    assert_eq!(rises(&[&low, &high, &close]), "does not hold");
 }
 
 #[test]

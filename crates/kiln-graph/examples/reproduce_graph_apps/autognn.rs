@@ -7,13 +7,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use burn::prelude::Device;
-use kiln_core::experiment::{ExperimentArgs, MeanStd, ResultsPage, Table};
+use kiln_core::experiment::{ExperimentArgs, MeanStd, ResultsPage, Table, gain, rises};
 use kiln_core::train::Trainer;
 use kiln_graph::autognn::{AutoGnn, AutoGnnConfig, AutoGnnTask, Csbm, csbm_task, train_child};
 use kiln_graph::tasks::NodeSource;
 use kiln_render::{Chart, Legend, PALETTE, Series};
-
-use crate::{gain, verdict};
 
 /// The searches, in the table's order.
 const METHODS: [&str; 3] = ["Auto-GNN", "Auto-GNN, no sharing", "random search"];
@@ -169,8 +167,8 @@ pub fn section(args: &ExperimentArgs, seeds: &[u64], page: &mut ResultsPage) -> 
         MeanStd::of(&time(0)).mean,
         MeanStd::of(&time(2)).mean,
         MeanStd::of(&time(1)).mean,
-        verdict(&final_.0, &final_.1),
-        verdict(&early.0, &early.1),
+        rises(&[&final_.0, &final_.1]),
+        rises(&[&early.0, &early.1]),
         if faster { "lower" } else { "not lower" },
         if seeds.len() < 3 { " One seed only: no test of significance." } else { "" },
     ));

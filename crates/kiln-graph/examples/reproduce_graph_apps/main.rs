@@ -9,7 +9,7 @@ mod autognn;
 mod penet;
 mod protein_rpn;
 
-use kiln_core::experiment::{Accepts, ExperimentArgs, MeanStd, ResultsPage, welch_t_test};
+use kiln_core::experiment::{Accepts, ExperimentArgs, ResultsPage};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = ExperimentArgs::from_env(&Accepts::SEEDS)?;
@@ -20,23 +20,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     penet::section(&args, &seeds, &mut page)?;
     page.write("flex")?;
     Ok(())
-}
-
-/// `method − baseline` on the means (in the scores' units, points when they are percentages)
-/// with Welch's p over seeds when there are enough.
-pub fn gain(baseline: &[f64], method: &[f64]) -> String {
-    let diff = MeanStd::of(method).mean - MeanStd::of(baseline).mean;
-    welch_t_test(method, baseline).map_or(format!("{diff:+.1}"), |t| format!("{diff:+.1} (p = {:.2})", t.p))
-}
-
-/// Whether `method` beats `baseline`: "holds" (higher mean, Welch p < 0.05), "holds on the
-/// means only (within seed noise)", or "does not hold".
-pub fn verdict(baseline: &[f64], method: &[f64]) -> &'static str {
-    let higher = MeanStd::of(method).mean > MeanStd::of(baseline).mean;
-    let significant = welch_t_test(method, baseline).is_some_and(|t| t.t > 0.0 && t.p < 0.05);
-    match (higher, significant) {
-        (true, true) => "holds",
-        (true, false) => "holds on the means only (within seed noise)",
-        _ => "does not hold",
-    }
 }

@@ -3,13 +3,11 @@
 //! classifiers on procedural long-tailed scenes: graph-constrained R@K and mR@K.
 
 use burn::prelude::Device;
-use kiln_core::experiment::{ExperimentArgs, MeanStd, ResultsPage, Table};
+use kiln_core::experiment::{ExperimentArgs, MeanStd, ResultsPage, Table, gain, rises};
 use kiln_core::train::Trainer;
 use kiln_graph::penet::{
     PeNetTraining, SceneGraphRecall, SceneSpec, scene_config, scenes, train_linear_head, train_penet,
 };
-
-use crate::{gain, verdict};
 
 /// The methods, in the table's order.
 const METHODS: [&str; 3] = ["PE-Net", "PE-Net, CE only (no prototype losses)", "linear head"];
@@ -66,8 +64,8 @@ pub fn section(args: &ExperimentArgs, seeds: &[u64], page: &mut ResultsPage) -> 
         gain(&column(2, false, 1), &column(0, false, 1)),
         gain(&column(1, true, 1), &column(0, true, 1)),
         gain(&column(1, false, 1), &column(0, false, 1)),
-        verdict(&column(2, true, 1), &column(0, true, 1)),
-        verdict(&column(1, true, 1), &column(0, true, 1)),
+        rises(&[&column(2, true, 1), &column(0, true, 1)]),
+        rises(&[&column(1, true, 1), &column(0, true, 1)]),
         if seeds.len() < 3 { " One seed only: no test of significance." } else { "" },
     ));
     Ok(())

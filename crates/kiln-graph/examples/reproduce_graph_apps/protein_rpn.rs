@@ -5,14 +5,12 @@
 use std::sync::Arc;
 
 use burn::prelude::Device;
-use kiln_core::experiment::{ExperimentArgs, MeanStd, ResultsPage, Table};
+use kiln_core::experiment::{ExperimentArgs, MeanStd, ResultsPage, Table, gain, rises};
 use kiln_core::train::Trainer;
 use kiln_graph::protein_rpn::{
     ProteinBatch, ProteinExample, ProteinRpn, ProteinRpnConfig, SynthSpec, residue_f1, residue_fmax, residue_scores,
     synth_proteins, train_gcn_baseline, train_protein_rpn,
 };
-
-use crate::{gain, verdict};
 
 /// The methods, in the table's order.
 const METHODS: [&str; 3] = ["ProteinRPN", "ProteinRPN, no contrastive terms", "GCN residue classifier"];
@@ -142,8 +140,8 @@ pub fn section(args: &ExperimentArgs, seeds: &[u64], page: &mut ResultsPage) -> 
         gain(&pts(2, 0), &pts(0, 0)),
         gain(&pts(1, 3), &pts(0, 3)),
         gain(&pts(1, 2), &pts(0, 2)),
-        verdict(&pts(2, 2), &pts(0, 2)),
-        verdict(&pts(1, 3), &pts(0, 3)),
+        rises(&[&pts(2, 2), &pts(0, 2)]),
+        rises(&[&pts(1, 3), &pts(0, 3)]),
         if seeds.len() < 3 { " One seed only: no test of significance." } else { "" },
     ));
     Ok(())

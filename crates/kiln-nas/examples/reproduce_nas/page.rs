@@ -44,11 +44,6 @@ impl Results {
     }
 }
 
-/// `depths; kernels; expands; resolution` of a subnet.
-fn describe(cfg: &SubnetConfig) -> String {
-    format!("{:?}; {:?}; {:?}; {}", cfg.depths, cfg.kernels, cfg.expands, cfg.resolution)
-}
-
 /// Writes the page's body.
 pub fn write(
     page: &mut ResultsPage,
@@ -85,7 +80,7 @@ pub fn write(
     for (cfg, rows) in results.subnets.iter().zip(&results.comparisons) {
         let pick = |f: fn(&SubnetComparison) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
         table.row([
-            describe(cfg),
+            cfg.describe(config),
             rows.first().map_or(0, |r| r.macs).to_string(),
             format!("{:.1}", MeanStd::of(&pick(|r| r.from_supernet)).scaled(100.0)),
             format!("{:.1}", MeanStd::of(&pick(|r| r.from_ofa_schedule)).scaled(100.0)),
@@ -150,7 +145,7 @@ fn latency_section(
         let (enc, values) = &trace.evaluations[i];
         let cfg = SubnetConfig::decode(enc, config);
         table.row([
-            describe(&cfg),
+            cfg.describe(config),
             format!("{:.1}", 100.0 * values[0]),
             format!("{:.3}", values[1]),
             subnet_macs(config, &cfg).to_string(),

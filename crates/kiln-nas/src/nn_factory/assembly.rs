@@ -1,9 +1,10 @@
 //! Customisation (NN-Factory §3.3, reconstructed): given a task and a MAC budget, one forward
 //! of the assembler at the budget's density `s = budget / MACs(full)` gives gate logits `z`;
-//! `K` candidate assemblies are the thresholded gates `1[z > 0]` and `K − 1` draws
-//! `g ~ Bernoulli(σ(z))`; each is brought within the budget by switching off its
-//! lowest-logit modules (never a layer's last one), and the candidate with the best accuracy
-//! (then lowest task cross-entropy) on a few validation images of the task is returned.
+//! `K` candidate assemblies are the thresholded gates `1[z > 0]` snapped to `s`
+//! ([`snap_to_density`]) and `K − 1` draws `g ~ Bernoulli(σ(z))`; each is brought within the
+//! budget by switching off its lowest-logit modules (never a layer's last one), and the
+//! candidate with the best accuracy (then lowest task cross-entropy) on a few validation
+//! images of the task is returned.
 
 use burn::prelude::{Int, Tensor, TensorData};
 use burn::tensor::activation::log_softmax;
@@ -80,6 +81,51 @@ pub fn fit_budget(
     Ok(gates)
 }
 
+/// Moves `gates` toward density `target` (`MACs / MACs(full)` with a head of `task_classes`
+/// classes) one module at a time: below the target it switches on the off module with the
+/// highest `score[l][m]` whose addition brings the density closer, above it switches off the
+/// lowest-scored active one (never a layer's last) that does; it stops when no single switch
+/// helps. The result is within half the smallest available step of the target (one module of
+/// a middle layer is ~0.05–0.08 of the density in [`FactoryConfig::small`], one of the first
+/// or last layer less), where thresholded gates alone move in those coarse steps.
+pub fn snap_to_density(
+    mut gates: Gates,
+    score: &[Vec<f32>],
+    config: &FactoryConfig,
+    task_classes: usize,
+    target: f64,
+) -> Gates {
+    let full = full_macs(config, task_classes) as f64;
+    let error = |g: &Gates| g.cost(config, task_classes).macs as f64 / full - target;
+    loop {
+        let e = error(&gates);
+        let counts = gates.counts();
+        // Candidates in preference order: the best-scored off module first when growing, the
+        // worst-scored removable one first when shrinking.
+        let mut moves: Vec<(usize, usize)> = gates
+            .active
+            .iter()
+            .enumerate()
+            .flat_map(|(l, layer)| layer.iter().enumerate().map(move |(m, &a)| (l, m, a)))
+            .filter(|&(l, _, a)| if e < 0.0 { !a } else { a && counts[l] > 1 })
+            .map(|(l, m, _)| (l, m))
+            .collect();
+        moves.sort_by(|a, b| score[a.0][a.1].total_cmp(&score[b.0][b.1]));
+        if e < 0.0 {
+            moves.reverse();
+        }
+        let better = moves.into_iter().find(|&(l, m)| {
+            let mut next = gates.clone();
+            next.active[l][m] = !next.active[l][m];
+            error(&next).abs() < e.abs()
+        });
+        match better {
+            Some((l, m)) => gates.active[l][m] = !gates.active[l][m],
+            None => return gates,
+        }
+    }
+}
+
 /// Customises the factory for tasks and budgets ([`Assembler::assemble`]).
 pub struct Assembler<'a> {
     factory: &'a NnFactory,
@@ -126,6 +172,19 @@ impl<'a> Assembler<'a> {
         Ok(z.chunks(config.modules).map(<[f32]>::to_vec).collect())
     }
 
+    /// The assembler's gates for `task` at density `s`: `1[z > 0]` with each layer's largest
+    /// logit kept on (as in training), then [`snap_to_density`] toward `s` by logit order.
+    ///
+    /// # Errors
+    /// A bad task or a failed device read.
+    pub fn gates(&self, task: &Task, density: f32) -> Result<Gates, FactoryError> {
+        let config = &self.factory.config;
+        task.check(config.num_classes)?;
+        let z = self.logits(task, density)?;
+        let gates = keep_largest(thresholded(&z), &z);
+        Ok(snap_to_density(gates, &z, config, task.len(), f64::from(density)))
+    }
+
     /// The best assembly for `task` within `macs` MACs. Without validation images of the
     /// task's classes it is the thresholded gates cut to the budget (`validation_accuracy`
     /// `None`).
@@ -142,10 +201,10 @@ impl<'a> Assembler<'a> {
         let density = (macs as f64 / full_macs(config, task.len()) as f64).min(1.0) as f32;
         let z = self.logits(task, density)?;
         let mut rng = kiln_core::seed::rng(self.seed, 3);
-        // Candidates: the thresholded gates, then K − 1 Bernoulli(σ(z)) draws (duplicates
+        // Candidates: the snapped thresholded gates, then K − 1 Bernoulli(σ(z)) draws (duplicates
         // after the budget cut are scored once).
-        let thresholded = Gates { active: z.iter().map(|l| l.iter().map(|&v| v > 0.0).collect()).collect() };
-        let mut candidates = vec![thresholded];
+        let snapped = snap_to_density(keep_largest(thresholded(&z), &z), &z, config, task.len(), f64::from(density));
+        let mut candidates = vec![snapped];
         let k = if self.validation.is_some() { self.candidates } else { 1 };
         while candidates.len() < k {
             let sigmoid = |v: f32| 1.0 / (1.0 + (-v).exp());
@@ -153,14 +212,8 @@ impl<'a> Assembler<'a> {
             candidates.push(Gates { active: draw });
         }
         let mut assemblies = Vec::with_capacity(candidates.len());
-        for mut gates in candidates {
-            for (l, layer) in gates.active.iter_mut().enumerate() {
-                if !layer.iter().any(|&a| a) {
-                    let top = (0..layer.len()).max_by(|&a, &b| z[l][a].total_cmp(&z[l][b])).unwrap_or(0);
-                    layer[top] = true;
-                }
-            }
-            let gates = fit_budget(gates, &z, config, task.len(), macs)?;
+        for gates in candidates {
+            let gates = fit_budget(keep_largest(gates, &z), &z, config, task.len(), macs)?;
             if assemblies.iter().all(|a: &Assembly| a.gates != gates) {
                 assemblies.push(Assembly::new(task.clone(), gates, config)?);
             }
@@ -215,6 +268,22 @@ impl<'a> Assembler<'a> {
         let config = &self.factory.config;
         Ok((extract(&self.factory.supernet, config, assembly)?, custom_spec(config, assembly)))
     }
+}
+
+/// `1[z > 0]` per module.
+fn thresholded(z: &[Vec<f32>]) -> Gates {
+    Gates { active: z.iter().map(|l| l.iter().map(|&v| v > 0.0).collect()).collect() }
+}
+
+/// Switches on the largest-logit module of every layer left without one.
+fn keep_largest(mut gates: Gates, z: &[Vec<f32>]) -> Gates {
+    for (l, layer) in gates.active.iter_mut().enumerate() {
+        if !layer.iter().any(|&a| a) {
+            let top = (0..layer.len()).max_by(|&a, &b| z[l][a].total_cmp(&z[l][b])).unwrap_or(0);
+            layer[top] = true;
+        }
+    }
+    gates
 }
 
 /// The rows of `batch` whose class is in `task`, with task-local labels; `None` when there are

@@ -43,6 +43,26 @@ impl SubnetConfig {
         }
     }
 
+    /// The subnet in words, only the blocks that run: `depths 2-3; kernels 5-3-…; expands
+    /// 4-2-…; resolution 8`.
+    pub fn describe(&self, config: &OfaConfig) -> String {
+        let join = |v: &[usize]| v.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
+        let (mut kernels, mut expands, mut slot) = (Vec::new(), Vec::new(), 0);
+        for (unit, &depth) in config.units.iter().zip(&self.depths) {
+            let running = slot..(slot + depth.min(unit.max_depth)).min(self.kernels.len()).min(self.expands.len());
+            kernels.extend_from_slice(&self.kernels[running.clone()]);
+            expands.extend_from_slice(&self.expands[running]);
+            slot += unit.max_depth;
+        }
+        format!(
+            "depths {}; kernels {}; expands {}; resolution {}",
+            join(&self.depths),
+            join(&kernels),
+            join(&expands),
+            self.resolution
+        )
+    }
+
     /// Choices per gene of the encoding: depth per unit, then kernel and expand per slot, then
     /// resolution.
     pub fn gene_choices(config: &OfaConfig) -> Vec<usize> {

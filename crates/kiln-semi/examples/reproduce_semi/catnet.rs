@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use burn::prelude::Device;
-use kiln_core::experiment::{MeanStd, ResultsPage, Table};
+use kiln_core::experiment::{MeanStd, ResultsPage, Table, gain, rises};
 use kiln_core::train::{Phase, TrainPhase, Trainer};
 use kiln_data::detection::DetectionExample;
 use kiln_data::procedural::aerial::{AerialConfig, CLASS_NAMES, generate};
@@ -144,9 +144,9 @@ pub fn section(
     page.table(&table);
     page.paragraph(&format!(
         "Claim (paper, iSAID with R50: DenseFPN and SCP each add AP): {} on these scenes. mAP50: DenseFPN vs FPN {}, + SCP vs DenseFPN {}.",
-        crate::ordering(&[&map50[0], &map50[1], &map50[2]]),
-        crate::gain(&map50[0], &map50[1]),
-        crate::gain(&map50[1], &map50[2])
+        rises(&[&map50[0], &map50[1], &map50[2]]),
+        gain(&map50[0], &map50[1]),
+        gain(&map50[1], &map50[2])
     ));
     if !tiles.is_empty() {
         let path = page.asset("semi-catnet-detections.png")?;

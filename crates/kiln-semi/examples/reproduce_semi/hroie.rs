@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use burn::prelude::Device;
-use kiln_core::experiment::{MeanStd, ResultsPage, Table};
+use kiln_core::experiment::{MeanStd, ResultsPage, Table, gain};
 use kiln_core::train::{Phase, TrainPhase, Trainer};
 use kiln_data::procedural::aerial::{AerialConfig, CLASS_NAMES, generate};
 use kiln_semi::catnet::{RoiExtractor, RoiHead, RoiHeadConfig, RoiSource, evaluate_rois};
@@ -48,7 +48,7 @@ pub fn section(
         let test = generate(&config, plan.test, 4000 + seed)?;
         for (i, &(extractor, name)) in EXTRACTORS.iter().enumerate() {
             device.seed(seed);
-            let model: RoiHead = RoiHeadConfig::small(CLASS_NAMES.len(), extractor).init(device);
+            let model: RoiHead = RoiHeadConfig::small(CLASS_NAMES.len(), extractor).init(device)?;
             let source = RoiSource::new(train.clone(), plan.batch, Some(seed));
             let phases = [Phase::train("rois", TrainPhase::new(plan.epochs, 1e-3))];
             let (model, _) =
@@ -80,8 +80,8 @@ pub fn section(
     page.table(&table);
     page.paragraph(&format!(
         "Claim (paper: HRoIE adds box and mask AP over single-level RoI pooling): HRoIE vs single-level RoIAlign: class accuracy {}, mask IoU {}. A mask that fills the whole jittered box scores about 64% IoU on these scenes, the bar a mask head must clear.",
-        crate::gain(&accuracy[0], &accuracy[1]),
-        crate::gain(&mask_iou[0], &mask_iou[1])
+        gain(&accuracy[0], &accuracy[1]),
+        gain(&mask_iou[0], &mask_iou[1])
     ));
     Ok(())
 }

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use burn::prelude::Device;
-use kiln_core::experiment::{MeanStd, ResultsPage, Table};
+use kiln_core::experiment::{MeanStd, ResultsPage, Table, gain};
 use kiln_semi::mgd::data::NUM_PART_CLASSES;
 use kiln_semi::mgd::{MgdConfig, MgdData, MgdVariant, all_background_miou, evaluate, train_student, train_teachers};
 
@@ -79,12 +79,12 @@ pub fn section(
     let terms: Vec<String> =
         [(MgdVariant::NoPixel, "pixel"), (MgdVariant::NoImage, "image"), (MgdVariant::NoRegion, "region")]
             .iter()
-            .map(|&(v, name)| format!("{name} term {}", crate::gain(of(v), mgd)))
+            .map(|&(v, name)| format!("{name} term {}", gain(of(v), mgd)))
             .collect();
     page.paragraph(&format!(
         "Claims (paper: MGD beats supervised-only and KD students, and every term contributes). MGD vs supervised only: {}; MGD vs KD: {}; what each term adds (MGD vs MGD without it): {}. At this scale the tiny student nearly matches its teachers (little to distil), and the region term at λ₂ = 100 dominates the loss of a student trained from scratch (the paper's students start from ImageNet weights), so removing it helps here.",
-        crate::gain(of(MgdVariant::Supervised), mgd),
-        crate::gain(of(MgdVariant::Kd), mgd),
+        gain(of(MgdVariant::Supervised), mgd),
+        gain(of(MgdVariant::Kd), mgd),
         terms.join("; ")
     ));
     Ok(())

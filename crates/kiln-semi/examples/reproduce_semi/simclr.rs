@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use burn::prelude::Device;
-use kiln_core::experiment::{MeanStd, ResultsPage, Table};
+use kiln_core::experiment::{MeanStd, ResultsPage, Table, gain, rises};
 use kiln_core::train::OptimizerConfig;
 use kiln_data::transform::SimClrAugment;
 use kiln_data::{ImageExample, split};
@@ -139,10 +139,10 @@ pub fn section(
         format!(
             "{:.0}% labels: encoder vs supervised {}, head layer 1 vs encoder {}, distilled vs head layer 1 {}: the ordering {}",
             plan.fractions[f].0 * 100.0,
-            crate::gain(&r[0], &r[1]),
-            crate::gain(&r[1], &r[2]),
-            crate::gain(&r[2], &r[3]),
-            crate::ordering(&[&r[0], &r[1], &r[2], &r[3]])
+            gain(&r[0], &r[1]),
+            gain(&r[1], &r[2]),
+            gain(&r[2], &r[3]),
+            rises(&[&r[0], &r[1], &r[2], &r[3]])
         )
     };
     page.paragraph(&format!(

@@ -184,12 +184,10 @@ impl RoiHeadConfig {
 
     /// Builds the head on `device`.
     ///
-    /// # Panics
-    /// When [`validate`](Self::validate) fails.
-    pub fn init(&self, device: &Device) -> RoiHead {
-        if let Err(e) = self.validate() {
-            panic!("RoI head: {e}");
-        }
+    /// # Errors
+    /// [`SemiError::InvalidConfig`] when [`validate`](Self::validate) fails.
+    pub fn init(&self, device: &Device) -> error::Result<RoiHead> {
+        self.validate()?;
         let (c, k) = (self.channels, self.num_classes);
         let hroie = |direction, output| {
             HRoIEConfig::new(c, self.strides.clone(), direction)
@@ -203,7 +201,7 @@ impl RoiHeadConfig {
             .with_initializer(Initializer::Normal { mean: 0.0, std: 0.01 })
             .init(device);
         cls.bias = Some(Param::from_tensor(Tensor::zeros([k], device)));
-        RoiHead {
+        Ok(RoiHead {
             pyramid: self.pyramid_config().init(device),
             box_extractor: hierarchical.then(|| hroie(Direction::BottomUp, self.box_size)),
             mask_extractor: hierarchical.then(|| hroie(Direction::TopDown, self.mask_size)),
@@ -218,7 +216,7 @@ impl RoiHeadConfig {
             sampling_ratio: self.sampling_ratio,
             finest_scale: self.finest_scale,
             num_classes: k,
-        }
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use burn::prelude::Device;
 use kiln_nas::nn_factory::{
     Assembler, FactoryConfig, FactoryError, Gates, Task, TaskSplit, fit_budget, full_macs, l1_pruned_assembly,
-    random_assembly, smallest_macs,
+    random_assembly, smallest_macs, snap_to_density,
 };
 
 #[test]
@@ -92,6 +92,39 @@ fn l1_pruning_removes_the_least_important_modules_first() {
     assert_eq!(one.counts(), vec![8, 7, 8, 8]);
     let two = fit_budget(full, &score, &config, 2, one.cost(&config, 2).macs - 1).unwrap();
     assert!(!two.active[1][3] && !two.active[2][6]);
+}
+
+#[test]
+fn snapping_reaches_the_target_density_until_no_single_switch_helps() {
+    let config = FactoryConfig::small();
+    let full = full_macs(&config, 3) as f64;
+    let density = |g: &Gates| g.cost(&config, 3).macs as f64 / full;
+    // Distinct scores: module m of layer l scores (7 − m) + l / 10.
+    let score: Vec<Vec<f32>> = (0..4).map(|l| (0..8).map(|m| (7 - m) as f32 + l as f32 / 10.0).collect()).collect();
+    let one_each = Gates { active: (0..4).map(|_| (0..8).map(|m| m == 0).collect()).collect() };
+    for (start, target) in
+        [(one_each.clone(), 0.5), (one_each, 0.25), (Gates::full(&config), 0.3), (Gates::full(&config), 0.75)]
+    {
+        let snapped = snap_to_density(start, &score, &config, 3, target);
+        snapped.check(&config).unwrap();
+        let error = density(&snapped) - target;
+        assert!(error.abs() <= 0.05, "target {target}: density {}", density(&snapped));
+        // Stopping rule, by brute force: no single switch in the right direction gets closer.
+        for l in 0..4 {
+            for m in 0..8 {
+                let mut next = snapped.clone();
+                next.active[l][m] = !next.active[l][m];
+                if next.check(&config).is_ok() && (error < 0.0) == next.active[l][m] {
+                    assert!((density(&next) - target).abs() >= error.abs(), "switching {l},{m} helps at {target}");
+                }
+            }
+        }
+    }
+    // Already at the target: nothing moves; at 1.0 everything is switched on.
+    let full_gates = Gates::full(&config);
+    assert_eq!(snap_to_density(full_gates.clone(), &score, &config, 3, 1.0), full_gates);
+    let one_each = Gates { active: (0..4).map(|_| (0..8).map(|m| m == 0).collect()).collect() };
+    assert_eq!(snap_to_density(one_each, &score, &config, 3, 1.0), full_gates);
 }
 
 #[test]

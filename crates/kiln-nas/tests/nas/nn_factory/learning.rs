@@ -11,13 +11,20 @@ use kiln_nas::nn_factory::{
 };
 use kiln_nas::ofa::nas_data;
 
-/// Density `MACs / MACs(full)` of the assembler's own thresholded gates (no budget cut).
-fn assembler_density(assembler: &Assembler<'_>, factory: &NnFactory, task: &kiln_nas::nn_factory::Task, s: f32) -> f64 {
+/// Density `MACs / MACs(full)` of the assembler's own thresholded gates (no snapping, no
+/// budget cut).
+fn raw_density(assembler: &Assembler<'_>, factory: &NnFactory, task: &kiln_nas::nn_factory::Task, s: f32) -> f64 {
     let z = assembler.logits(task, s).unwrap();
     let gates = Gates { active: z.iter().map(|l| l.iter().map(|&v| v > 0.0).collect()).collect() };
     // A layer without a positive logit keeps its largest (as in training).
     let counts: Vec<usize> = gates.counts().into_iter().map(|c| c.max(1)).collect();
     cost_of_counts(&factory.config, &counts, task.len()).macs as f64 / full_macs(&factory.config, task.len()) as f64
+}
+
+/// Density of the assembler's gates snapped to the target ([`Assembler::gates`]).
+fn density(assembler: &Assembler<'_>, factory: &NnFactory, task: &kiln_nas::nn_factory::Task, s: f32) -> f64 {
+    let gates = assembler.gates(task, s).unwrap();
+    gates.cost(&factory.config, task.len()).macs as f64 / full_macs(&factory.config, task.len()) as f64
 }
 
 #[test]
@@ -43,7 +50,7 @@ fn assembler_meets_density_on_held_out_tasks_and_customised_nets_classify() {
     let (mut all, mut before) = (Vec::new(), Vec::new());
     for target in [0.25f32, 0.5] {
         let error = |a: &Assembler<'_>, f: &NnFactory| -> Vec<f64> {
-            split.held_out.iter().map(|t| assembler_density(a, f, t, target) - f64::from(target)).collect()
+            split.held_out.iter().map(|t| raw_density(a, f, t, target) - f64::from(target)).collect()
         };
         let errors = error(&assembler, &factory);
         before.extend(error(&untrained, &fresh).into_iter().map(f64::abs));
@@ -53,12 +60,23 @@ fn assembler_meets_density_on_held_out_tasks_and_customised_nets_classify() {
         eprintln!("target {target}: bias {bias:.3}, mean |error| {mean_abs:.3}, max {max_abs:.3}");
         assert!(bias.abs() <= 0.08, "target {target}: bias {bias}");
         all.extend(errors.into_iter().map(f64::abs));
+        // Snapped to the target (what customisation starts from): every held-out task within
+        // the 0.05.
+        for task in &split.held_out {
+            let snapped = density(&assembler, &factory, task, target) - f64::from(target);
+            assert!(
+                snapped.abs() <= 0.05,
+                "target {target}, task {:?}: snapped density off by {snapped}",
+                task.classes()
+            );
+        }
     }
-    // Measured over runs (the initialisation depends on the tests running beside this one,
-    // which reseed the shared flex device): mean |error| 0.026–0.049 at 0.25, 0.049–0.065 at
-    // 0.5, 0.043–0.046 over both; bias up to −0.065 at 0.5; the largest single error ~0.13
-    // (one middle-layer module is ~0.05–0.08 of the density, so hard gates move in coarse
-    // steps). The 0.05 is met on average in most runs but not reliably, hence 0.07.
+    // The raw thresholded gates show that the assembler learned the target. Measured over
+    // runs (the initialisation depends on the tests running beside this one, which reseed the
+    // shared flex device): mean |error| 0.026–0.049 at 0.25, 0.049–0.065 at 0.5, 0.043–0.046
+    // over both; bias up to −0.065 at 0.5; the largest single error ~0.13 (one middle-layer
+    // module is ~0.05–0.08 of the density, so hard gates move in coarse steps), hence 0.07
+    // here and the snapping above for the 0.05 per task.
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     eprintln!("mean |density − target|: {:.3} trained, {:.3} untrained", mean(&all), mean(&before));
     assert!(mean(&all) <= 0.07, "mean |density − target| on held-out tasks {}", mean(&all));

@@ -98,7 +98,7 @@ fn head_shapes_for_both_extractors() {
         Roi::new(1, [70.0, 70.0, 90.0, 95.0]),
     ];
     for extractor in [RoiExtractor::Hierarchical, RoiExtractor::SingleLevel] {
-        let model = RoiHeadConfig::small(4, extractor).init(&device);
+        let model = RoiHeadConfig::small(4, extractor).init(&device).unwrap();
         assert_eq!(model.extractor(), extractor);
         assert_eq!(model.box_extractor.is_some(), extractor == RoiExtractor::Hierarchical);
         let (boxes, masks) = model.roi_features(images.clone(), &rois).unwrap();
@@ -123,12 +123,14 @@ fn paper_configuration_validates() {
     assert!(RoiHeadConfig::small(3, RoiExtractor::SingleLevel).with_strides(vec![2, 4]).validate().is_err());
     assert!(RoiHeadConfig::small(3, RoiExtractor::SingleLevel).with_strides(vec![8, 16]).validate().is_ok());
     assert!(RoiHeadConfig::new(0).validate().is_err());
+    // A bad configuration is refused by `init` too, never a panic.
+    assert!(RoiHeadConfig::new(3).with_strides(vec![4, 8, 16]).init(&burn::prelude::Device::flex()).is_err());
 }
 
 #[test]
 fn loss_terms_and_hand_mask_loss() {
     let device = Device::flex();
-    let model = RoiHeadConfig::small(3, RoiExtractor::Hierarchical).init(&device);
+    let model = RoiHeadConfig::small(3, RoiExtractor::Hierarchical).init(&device).unwrap();
     let images = Tensor::<4>::random([1, 3, 96, 96], Distribution::Default, &device);
     let rois = [Roi::new(0, [10.0, 10.0, 30.0, 24.0]), Roi::new(0, [40.0, 50.0, 50.0, 70.0])];
     let mut mask = Mask::new(96, 96);
@@ -175,7 +177,7 @@ fn gradients_reach_every_part_and_one_batch_is_overfitted() {
     let device = Device::flex().autodiff();
     let examples = generate(&AerialConfig::new(), 2, 1).unwrap();
     let batch = RoiSource::new(examples, 2, None).with_jitter(0.0).batch(0, 0, &device).unwrap();
-    let mut model = RoiHeadConfig::small(4, RoiExtractor::Hierarchical).init(&device);
+    let mut model = RoiHeadConfig::small(4, RoiExtractor::Hierarchical).init(&device).unwrap();
     let mut optim = AdamConfig::new().init();
     let (mut first, mut last) = (None, (0.0, 0.0));
     for step in 0..30 {
@@ -209,7 +211,7 @@ fn learns_on_aerial_scenes() {
     let mut counts = [0usize; 4];
     train.iter().flat_map(|e| &e.instances).for_each(|i| counts[i.class] += 1);
     let majority = *counts.iter().max().unwrap() as f64 / counts.iter().sum::<usize>() as f64;
-    let model = RoiHeadConfig::small(4, RoiExtractor::Hierarchical).init(&device);
+    let model = RoiHeadConfig::small(4, RoiExtractor::Hierarchical).init(&device).unwrap();
     let source = RoiSource::new(train.clone(), 2, Some(7));
     let phases = [Phase::train("roi", TrainPhase::new(6, 2e-3))];
     let (model, report) = Trainer::new(device.clone()).with_seed(5).fit(model, &phases, &source, None).unwrap();
@@ -233,12 +235,12 @@ fn save_load_round_trip() {
     let device = Device::flex();
     for extractor in [RoiExtractor::Hierarchical, RoiExtractor::SingleLevel] {
         let config = RoiHeadConfig::small(3, extractor);
-        let model = config.init(&device);
+        let model = config.init(&device).unwrap();
         let dir = std::env::temp_dir().join(format!("kiln-semi-catnet-roi-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("roi-{extractor:?}.bpk"));
         model.clone().save_file(&path).unwrap();
-        let loaded = config.init(&device).load_file(&path);
+        let loaded = config.init(&device).unwrap().load_file(&path);
         let images = Tensor::<4>::random([1, 3, 96, 96], Distribution::Default, &device);
         let rois = [Roi::new(0, [5.0, 6.0, 25.0, 20.0])];
         let (a, b) =
@@ -258,7 +260,7 @@ fn ablation_run() {
     let config = AerialConfig::new();
     let (train, valid) = (generate(&config, 64, 1).unwrap(), generate(&config, 16, 2).unwrap());
     for extractor in [RoiExtractor::Hierarchical, RoiExtractor::SingleLevel] {
-        let model = RoiHeadConfig::small(4, extractor).init(&device);
+        let model = RoiHeadConfig::small(4, extractor).init(&device).unwrap();
         let source = RoiSource::new(train.clone(), 4, Some(7));
         let phases = [Phase::train("roi", TrainPhase::new(10, 2e-3))];
         let start = std::time::Instant::now();
