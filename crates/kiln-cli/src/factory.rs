@@ -4,7 +4,9 @@
 //!
 //! A factory directory holds what [`NnFactory::save`] writes (`config.json`, `factory.bpk`,
 //! with the training images' mean and std) and [`FACTORY_RUN_FILE`] (the data specification,
-//! the seed, the schedule and the data's facts), so `kiln customize` reloads the same split.
+//! the seed, the schedule and the data's facts), so `kiln customize` reloads the same split;
+//! while training, the engine's `checkpoint/` and `metrics.jsonl` (`kiln factory train
+//! --resume` continues from the last checkpoint).
 //!
 //! `kiln customize` writes a standard run directory (see [`crate::artifact`]) of the registry
 //! model [`CUSTOM_MODEL`]: `config.json` holds the options (the factory's data and seed), the
@@ -35,6 +37,9 @@ use crate::search::nas_data;
 
 /// The record of a factory's training data in its directory.
 pub const FACTORY_RUN_FILE: &str = "factory_run.json";
+
+/// The factory's weights in its directory (written by [`NnFactory::save`]).
+pub const FACTORY_WEIGHTS: &str = "factory.bpk";
 /// The registry name of a customised network.
 pub const CUSTOM_MODEL: &str = "factory-custom";
 /// The assembly (task, active modules, cost) in a customised run.
@@ -68,6 +73,11 @@ pub struct FactoryTrainOptions {
     pub out: PathBuf,
     /// Progress output.
     pub progress: bool,
+    /// Continue from the directory's last checkpoint (the recorded data, seed and schedule
+    /// must be these).
+    pub resume: bool,
+    /// Stop after this many epochs as if killed (tests of `resume`).
+    pub halt_after_epochs: Option<usize>,
 }
 
 /// `config.json`'s model part of a customised network.
@@ -140,25 +150,57 @@ pub fn factory_config_for(data: &ClassifyData) -> Result<FactoryConfig> {
     })
 }
 
-/// Trains the factory (pretraining, then the assembler) and writes its directory.
-pub fn train_factory(options: &FactoryTrainOptions, device: &Device) -> Result<(NnFactory, FactoryRun)> {
+/// Trains the factory (pretraining, then the assembler) and writes its directory: the engine's
+/// checkpoints and `metrics.jsonl` as it goes, `config.json` and `factory.bpk` when training
+/// completes. With `options.resume` it continues from the last checkpoint, after checking that
+/// the recorded `factory_run.json` holds the same data, seed and schedule. Returns whether
+/// training completed (false when halted).
+///
+/// # Errors
+/// [`CliError::ResumeMismatch`] naming the settings that differ; data, training or write
+/// errors.
+pub fn train_factory(options: &FactoryTrainOptions, device: &Device) -> Result<(NnFactory, FactoryRun, bool)> {
     let (prepared, facts) = prepare(&options.data, &ClassifyOptions::default(), options.seed)?;
     let config = factory_config_for(&facts)?;
     let data = nas_data(prepared, options.seed)?;
     let out = &options.out;
-    std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
     let run = FactoryRun { data: options.data.clone(), seed: options.seed, schedule: options.schedule, facts };
-    write_json(&out.join(FACTORY_RUN_FILE), &run)?;
+    let run_path = out.join(FACTORY_RUN_FILE);
+    if options.resume && run_path.exists() {
+        let recorded: serde_json::Value = read_json(&run_path)?;
+        // Through the text, as the recorded file was written (f32 facts print shortest).
+        let given: serde_json::Value = serde_json::to_string(&run)
+            .and_then(|text| serde_json::from_str(&text))
+            .map_err(|e| CliError::Metadata { path: run_path.clone(), message: e.to_string() })?;
+        let mut fields = Vec::new();
+        artifact::differences(&recorded, &given, "", &mut fields);
+        if !fields.is_empty() {
+            return Err(CliError::ResumeMismatch { path: run_path, fields: fields.join(", ") });
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
+    // Weights an earlier run left would make a halted run look finished.
+    let weights = out.join(FACTORY_WEIGHTS);
+    if weights.exists() {
+        std::fs::remove_file(&weights).map_err(|e| kiln_core::CoreError::io(&weights, e))?;
+    }
+    write_json(&run_path, &run)?;
     device.seed(options.seed);
     let factory = config.init(device)?;
-    let (factory, _) = Trainer::new(device.clone()).with_seed(options.seed).with_progress(options.progress).fit(
-        factory,
-        &options.schedule.phases(),
-        &data.train,
-        Some(&data.valid),
-    )?;
-    factory.save(out, &run.facts.mean, &run.facts.std)?;
-    Ok((factory, run))
+    let trainer = Trainer::new(device.clone())
+        .with_run_dir(out)
+        .with_seed(options.seed)
+        .with_resume(options.resume)
+        .with_progress(options.progress);
+    let trainer = match options.halt_after_epochs {
+        Some(epochs) => trainer.with_halt_after_epochs(epochs),
+        None => trainer,
+    };
+    let (factory, report) = trainer.fit(factory, &options.schedule.phases(), &data.train, Some(&data.valid))?;
+    if report.completed {
+        factory.save(out, &run.facts.mean, &run.facts.std)?;
+    }
+    Ok((factory, run, report.completed))
 }
 
 /// Parses `--classes` (`1,4,7`; spaces allowed). Validation against the factory is
@@ -236,7 +278,7 @@ pub fn cost_metrics(net: &CustomNet, spec: &CustomSpec) -> BTreeMap<String, f64>
 /// since the factory was trained.
 pub fn customize(options: &CustomizeOptions, device: &Device) -> Result<Customized> {
     let dir = &options.checkpoint;
-    if options.out.join("factory.bpk").exists() {
+    if options.out.join(FACTORY_WEIGHTS).exists() {
         return Err(CliError::Usage(format!(
             "--out {}: it holds an NN-Factory, which the customised run would overwrite; choose another directory",
             options.out.display()

@@ -20,6 +20,7 @@ pub enum FactoryCommand {
     /// factory_run.json (the data and seed) in --out, for kiln customize.
     ///
     /// Example: kiln factory train --data digits --epochs 8 --assemble-epochs 16 --out runs/factory
+    /// (add --resume to continue an interrupted run from its last checkpoint)
     Train(FactoryTrainArgs),
 }
 
@@ -49,6 +50,12 @@ pub struct FactoryTrainArgs {
     /// No progress output.
     #[arg(long)]
     pub quiet: bool,
+    /// Continue from the directory's last checkpoint (same data, seed and epochs).
+    #[arg(long)]
+    pub resume: bool,
+    /// Stop after this many epochs as if the process were killed (for testing --resume).
+    #[arg(long, hide = true)]
+    pub halt_after_epochs: Option<usize>,
     /// Device (default: $KILN_DEVICE or auto).
     #[arg(long, env = "KILN_DEVICE", default_value = "auto")]
     pub device: String,
@@ -98,9 +105,15 @@ pub fn factory(command: FactoryCommand) -> Result<()> {
         seed: args.seed,
         out: args.out.clone(),
         progress: !args.quiet,
+        resume: args.resume,
+        halt_after_epochs: args.halt_after_epochs,
     };
     eprintln!("training an NN-Factory on {} ({device:?}), directory {}", options.data, args.out.display());
-    let (factory, run) = train_factory(&options, &device)?;
+    let (factory, run, completed) = train_factory(&options, &device)?;
+    if !completed {
+        println!("halted before the end of training; continue with --resume");
+        return Ok(());
+    }
     let config = &factory.config;
     println!(
         "factory: {} layers × {} modules of {} channels, {} classes ({}), {}-px images",

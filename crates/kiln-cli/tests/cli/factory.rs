@@ -162,3 +162,56 @@ fn a_factory_customises_a_task_within_its_budget_and_eval_reloads_it() {
         "{err}"
     );
 }
+
+#[test]
+fn factory_training_resumes_after_a_halt_and_refuses_other_settings() {
+    let scratch = Scratch::new("factory-resume");
+    let train = |dir: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "factory",
+            "train",
+            "--data",
+            "digits",
+            "--epochs",
+            "2",
+            "--assemble-epochs",
+            "2",
+            "--seed",
+            "2",
+            "--quiet",
+            "--device",
+            "flex",
+            "--out",
+            arg(dir),
+        ];
+        args.extend_from_slice(extra);
+        kiln(&args)
+    };
+    // Halted after the first pretraining epoch: no factory yet, a checkpoint to resume from.
+    let halted = scratch.path().join("halted");
+    let out = assert_succeeds(&train(&halted, &["--halt-after-epochs", "1"]));
+    assert!(out.contains("continue with --resume"), "{out}");
+    assert!(!halted.join("factory.bpk").exists(), "a halted run wrote its factory");
+    // Other settings are refused before anything is touched, naming the setting.
+    let err = assert_fails(&train(&halted, &["--resume", "--lr", "1e-3"]));
+    assert!(err.contains("cannot resume") && err.contains("pretrain_lr"), "{err}");
+    // Resumed: every epoch's training and validation metrics (pretraining and assembler) equal
+    // those of a run never interrupted; the factory is written.
+    assert_succeeds(&train(&halted, &["--resume"]));
+    assert!(halted.join("factory.bpk").is_file());
+    let whole = scratch.path().join("whole");
+    assert_succeeds(&train(&whole, &[]));
+    let metrics = |dir: &std::path::Path| -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(dir.join("metrics.jsonl")).unwrap();
+        text.lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("seconds");
+                v
+            })
+            .collect()
+    };
+    let (resumed, uninterrupted) = (metrics(&halted), metrics(&whole));
+    assert_eq!(resumed.len(), 4, "2 pretraining + 2 assembler epochs");
+    assert_eq!(resumed, uninterrupted, "the resumed run differs from the uninterrupted one");
+}
