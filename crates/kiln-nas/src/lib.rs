@@ -40,5 +40,6 @@ pub mod nn_factory;
 pub mod ofa;
 pub mod search;
 pub mod snnet;
+pub mod sortednet;
 pub mod stitch;
 pub mod vit;

@@ -34,7 +34,7 @@ pub use data::{NasData, nas_data};
 pub use evaluate::{
     COST_REFERENCE_FACTOR, LATENCY_REFERENCE_FACTOR, SubnetEvaluator, SubnetObjective, problem_for, subnet_accuracy,
 };
-pub use shrink::{ProgressiveShrinking, ShrinkStage, ShrinkingModel, step_resolution};
+pub use shrink::{ProgressiveShrinking, ShrinkStage, ShrinkingModel, largest_subnet_step, step_resolution};
 pub use subnet::SubnetConfig;
 pub use supernet::{OfaSupernet, StaticMbBlock, Subnet, resize};
 pub use train::{OfaStage, ShrinkingSchedule};

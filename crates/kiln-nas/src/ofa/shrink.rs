@@ -224,15 +224,20 @@ impl TrainModel for ShrinkingModel {
 
     fn step(&self, batch: ImageBatch, ctx: &StepContext<ShrinkStage>) -> StepOutput {
         if !ctx.training {
-            // Validation: the largest subnet at the largest resolution, plain cross-entropy.
-            let logits = self.supernet.forward_subnet(&SubnetConfig::largest(&self.supernet.config), batch.images);
-            let loss = cross_entropy(logits.clone(), batch.targets.clone());
-            return StepOutput::classification(loss, logits, batch.targets);
+            return largest_subnet_step(&self.supernet, batch);
         }
         let targets = batch.targets.clone();
         let (loss, logits, _) = self.step_loss(batch.images, batch.targets, &ctx.stage, ctx.step_seed);
         StepOutput::classification(loss, logits, targets)
     }
+}
+
+/// The validation step of a supernet in training (progressive shrinking, SortedNet): the
+/// largest subnet at the largest resolution, plain cross-entropy.
+pub fn largest_subnet_step(supernet: &OfaSupernet, batch: ImageBatch) -> StepOutput {
+    let logits = supernet.forward_subnet(&SubnetConfig::largest(&supernet.config), batch.images);
+    let loss = cross_entropy(logits.clone(), batch.targets.clone());
+    StepOutput::classification(loss, logits, batch.targets)
 }
 
 /// Lengths (epochs) and rates of OFA's progressive shrinking, before scaling.

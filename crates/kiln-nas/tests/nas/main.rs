@@ -11,3 +11,4 @@ mod ofa;
 mod search;
 mod shrink;
 mod snnet;
+mod sortednet;
