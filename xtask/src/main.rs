@@ -17,7 +17,7 @@ const USAGE: &str = "usage: cargo xtask <command>
                        (`lidar`: rerun only the LiDAR section and replace it in docs/bench.md)
   reproduce <family> [--quick] [--seeds N|A,B,...]
                        run a family's experiments and write docs/results/<family>.md
-                       (families: digits, proto, proto-robust, proto-eval, nas, nas-growth, graph, graph-hetero, graph-apps, geom, geom-scenes, tabular, seq, fed, efficient, semi; `all` runs every one;
+                       (families: digits, proto, proto-robust, proto-eval, nas, nas-growth, nas-train, graph, graph-hetero, graph-apps, geom, geom-scenes, tabular, seq, fed, efficient, semi; `all` runs every one;
                        each is the example crates/<crate>/examples/reproduce_<family>/)
   train tabpfn [CONFIG] train the shipped TabPFN checkpoint on the synthetic prior
                        (default config crates/kiln-tabular/configs/tabpfn-small.json)

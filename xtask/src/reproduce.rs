@@ -16,6 +16,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("proto-robust", "kiln-proto"),
     ("nas", "kiln-nas"),
     ("nas-growth", "kiln-nas"),
+    ("nas-train", "kiln-nas"),
     ("graph", "kiln-graph"),
     ("graph-hetero", "kiln-graph"),
     ("graph-apps", "kiln-graph"),

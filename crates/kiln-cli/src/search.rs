@@ -18,6 +18,7 @@ use kiln_nas::ofa::{
     SubnetEvaluator, SubnetObjective, problem_for,
 };
 use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_plot, random_search};
+use kiln_nas::sortednet::{SortedNetConfig, SortedNetModel, SortedSubmodel, largest_within};
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::{read_json, write_json};
@@ -49,6 +50,9 @@ pub enum SupernetTraining {
     Progressive,
     /// The simpler schedule: in-place distillation, one subnet per step.
     Simple,
+    /// SortedNet: nested depth × expand sub-models, several per step, no teacher
+    /// (`kiln_nas::sortednet`); with `--macs`, its search-free choice is printed.
+    Sorted,
 }
 
 /// Options of `kiln search`.
@@ -66,6 +70,10 @@ pub struct SearchOptions {
     pub training: SupernetTraining,
     /// Supernet training epochs in all (split over the stages).
     pub epochs: usize,
+    /// A MAC budget for the training method's own search-free choice (SortedNet's largest
+    /// sub-model within it), printed beside the searched front.
+    #[serde(default)]
+    pub macs: Option<u64>,
     /// Seed.
     pub seed: u64,
     /// Output directory.
@@ -162,6 +170,29 @@ fn train_supernet(
         SupernetTraining::Progressive => {
             ProgressiveShrinking::ofa_with_total_epochs(e).fit(config, &data.train, device, trainer)?
         }
+        SupernetTraining::Sorted => {
+            let phases = SortedNetConfig { epochs: e, ..SortedNetConfig::small() }.phases(config).map_err(usage)?;
+            trainer("sorted").fit(SortedNetModel::new(config.init(device)), &phases, &data.train, None)?.0.supernet
+        }
+    })
+}
+
+/// The training method's search-free choice under `options.macs`: SortedNet's largest nested
+/// sub-model within the budget. `None` without `--macs`.
+///
+/// # Errors
+/// A usage error naming the value when `--macs` is given with a training method that has no
+/// choice of its own, or is below the smallest sub-model.
+pub fn budget_choice(options: &SearchOptions, config: &OfaConfig) -> Result<Option<SortedSubmodel>> {
+    let Some(macs) = options.macs else { return Ok(None) };
+    if options.training != SupernetTraining::Sorted {
+        return Err(CliError::Usage(format!(
+            "--macs {macs}: only --training sorted chooses a subnet for a budget without searching"
+        )));
+    }
+    let smallest = SortedSubmodel::smallest(config).map_or(0, |b| b.macs(config));
+    largest_within(config, macs).map(Some).ok_or_else(|| {
+        CliError::Usage(format!("--macs {macs}: below the smallest SortedNet sub-model ({smallest} MACs)"))
     })
 }
 
@@ -171,6 +202,7 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     let (prepared, facts) = prepare(&options.data, &csv, options.seed)?;
     let data = nas_data(prepared, options.seed)?;
     let config = supernet_for(&facts);
+    budget_choice(options, &config)?;
     let out = &options.out;
     std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
     let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts };

@@ -36,6 +36,7 @@ pub mod learngene;
 pub mod linalg;
 pub mod macs;
 pub mod mixture_growth;
+pub mod mos;
 pub mod nn_factory;
 pub mod ofa;
 pub mod search;

@@ -6,9 +6,13 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::device;
+use crate::artifact::read_json;
 use crate::error::{CliError, Result};
 use crate::extract::{ExtractOptions, Pick, extract};
-use crate::search::{SearchMethod, SearchOptions, SupernetTraining, parse_objectives, search};
+use crate::search::{
+    SEARCH_FILE, SearchMethod, SearchOptions, SearchRecord, SupernetTraining, budget_choice, parse_objectives, search,
+};
+use kiln_nas::ofa::OfaConfig;
 
 /// `kiln search`.
 #[derive(Args, Debug)]
@@ -21,8 +25,8 @@ pub struct SearchArgs {
     #[arg(long, default_value = "digits")]
     pub data: String,
     /// How the supernet is trained: `progressive` (OFA's progressive shrinking with a frozen
-    /// teacher and several subnets per step) or `simple` (in-place distillation, one subnet
-    /// per step).
+    /// teacher and several subnets per step), `simple` (in-place distillation, one subnet
+    /// per step) or `sorted` (SortedNet's nested sub-models).
     #[arg(long, value_enum, default_value = "progressive")]
     pub training: SupernetTraining,
     /// Two or three of accuracy, macs, params, latency.
@@ -37,6 +41,10 @@ pub struct SearchArgs {
     /// Supernet training epochs over all stages (OFA's lengths scaled to this total).
     #[arg(long, default_value_t = 18)]
     pub epochs: usize,
+    /// Also print the training method's own choice for this MAC budget, without search
+    /// (`--training sorted`: the largest nested sub-model within it).
+    #[arg(long)]
+    pub macs: Option<u64>,
     /// Seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -76,14 +84,22 @@ pub struct ExtractArgs {
 
 /// Runs `kiln search`.
 pub fn run_search(args: SearchArgs) -> Result<()> {
-    let SearchArgs { supernet, data, training, objectives, evals, method, epochs, seed, device: d, out } = args;
+    let SearchArgs { supernet, data, training, objectives, evals, method, epochs, macs, seed, device: d, out } = args;
     if supernet != "ofa" {
         return Err(CliError::Usage(format!("--supernet {supernet}: only `ofa` is available")));
     }
     let objectives = parse_objectives(&objectives)?;
     let device = device(&d)?;
-    let options = SearchOptions { data, objectives, evals, method, training, epochs, seed, out: out.clone() };
+    let options = SearchOptions { data, objectives, evals, method, training, epochs, macs, seed, out: out.clone() };
     let trace = search(&options, &device, true)?;
+    let config: OfaConfig = read_json::<SearchRecord>(&out.join(SEARCH_FILE))?.config;
+    if let (Some(budget), Some(choice)) = (macs, budget_choice(&options, &config)?) {
+        println!(
+            "SortedNet's choice within {budget} MACs: {} ({} MACs)",
+            choice.to_subnet(&config).describe(&config),
+            choice.macs(&config)
+        );
+    }
     println!("{} real evaluations, final hypervolume {:.4e}", trace.len(), trace.final_hypervolume());
     let csv = out.join("pareto.csv");
     print!("{}", std::fs::read_to_string(&csv).map_err(|e| kiln_core::CoreError::io(&csv, e))?);

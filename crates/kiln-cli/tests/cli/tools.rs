@@ -10,6 +10,12 @@ use crate::common::{Scratch, assert_fails, kiln, stderr, stdout};
 fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     let err = assert_fails(&kiln(&["search", "--objectives", "accuracy,bogus", "--device", "flex"]));
     assert!(err.contains("unknown objective `bogus`"), "{err}");
+    // A budget choice needs a method that has one, and a budget some sub-model fits (both
+    // checked before any training).
+    let err = assert_fails(&kiln(&["search", "--macs", "500000", "--device", "flex"]));
+    assert!(err.contains("--macs 500000: only --training sorted"), "{err}");
+    let err = assert_fails(&kiln(&["search", "--training", "sorted", "--macs", "10", "--device", "flex"]));
+    assert!(err.contains("--macs 10: below the smallest SortedNet sub-model"), "{err}");
     let scratch = Scratch::new("search");
     let out = scratch.path().join("search");
     let out_str = out.to_str().unwrap();
@@ -23,6 +29,10 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
         "4",
         "--method",
         "random",
+        "--training",
+        "sorted",
+        "--macs",
+        "500000",
         "--device",
         "flex",
         "--out",
@@ -30,6 +40,7 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("8 real evaluations"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("SortedNet's choice within 500000 MACs: depths "), "{}", stdout(&output));
     let csv = std::fs::read_to_string(out.join("pareto.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(lines.next().unwrap(), "index,accuracy,macs,architecture,genes");
@@ -60,7 +71,7 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     assert!(err.contains("search.json"), "{err}");
     // An unknown --training is a usage error of the argument parser, listing the choices.
     let output = kiln(&["search", "--training", "bogus", "--device", "flex"]);
-    assert!(!output.status.success() && stderr(&output).contains("progressive, simple"), "{}", stderr(&output));
+    assert!(!output.status.success() && stderr(&output).contains("progressive, simple, sorted"), "{}", stderr(&output));
 }
 
 #[test]

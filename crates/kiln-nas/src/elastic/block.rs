@@ -16,6 +16,8 @@ use burn::module::{Module, RunningState};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::prelude::{Device, Int, Tensor, TensorData};
+use burn::tensor::module::conv2d;
+use burn::tensor::ops::ConvOptions;
 
 use super::kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
 use super::se::{Activation, ElasticSe, ElasticSeConfig, channel_mask, input_channel_order};
@@ -65,6 +67,22 @@ impl ElasticMbBlockConfig {
     }
 }
 
+/// The tensors one run of an [`ElasticMbBlock`] uses (see [`ElasticMbBlock::forward_with`]).
+#[derive(Debug, Clone)]
+pub struct BlockRun {
+    /// 1×1 expansion weight, `[hidden_max, in, 1, 1]`.
+    pub expand: Tensor<4>,
+    /// Depthwise kernel, `[hidden_max, 1, k, k]` with `k` odd.
+    pub depthwise: Tensor<4>,
+    /// 1×1 projection weight, `[out, hidden_max, 1, 1]`.
+    pub project: Tensor<4>,
+    /// Multiplier of the hidden channels after each nonlinearity, `[1, hidden_max, 1, 1]`
+    /// (ones then zeros for a hard width; any values for a relaxed one).
+    pub mask: Tensor<4>,
+    /// Hidden width the SE's reduced width is computed from.
+    pub se_hidden: usize,
+}
+
 /// The elastic inverted-residual block.
 #[derive(Module, Debug)]
 pub struct ElasticMbBlock {
@@ -102,15 +120,34 @@ impl ElasticMbBlock {
     pub fn forward(&self, x: Tensor<4>, kernel: usize, hidden: usize) -> Tensor<4> {
         let max = self.max_hidden();
         let keep = hidden.clamp(1, max);
-        let mask = channel_mask(max, keep, &x.device());
+        let run = BlockRun {
+            expand: self.expand.weight.val(),
+            depthwise: self.depthwise.active_kernel(kernel),
+            project: self.project.weight.val(),
+            mask: channel_mask(max, keep, &x.device()),
+            se_hidden: keep,
+        };
+        self.forward_with(x, run)
+    }
+
+    /// The block with the weights and hidden-channel mask of `run` in place of its own 1×1 and
+    /// depthwise weights (its BNs, SE and nonlinearity are used as they are). Methods that
+    /// compute a block's weights (Mixture-of-Supernets' experts) or relax its choices
+    /// (ShiftNAS' soft masks and kernel mixtures) run through here, so they share one block.
+    ///
+    /// # Shapes
+    /// `[b, in, h, w] → [b, out, h/stride, w/stride]`
+    pub fn forward_with(&self, x: Tensor<4>, run: BlockRun) -> Tensor<4> {
         let act = self.activation;
-        let h = act.forward(self.expand_norm.forward(self.expand.forward(x.clone()))) * mask.clone();
-        let h = act.forward(self.depthwise_norm.forward(self.depthwise.forward(h, kernel))) * mask;
+        let expanded = conv2d(x.clone(), run.expand, None, ConvOptions::new([1, 1], [0, 0], [1, 1], 1));
+        let h = act.forward(self.expand_norm.forward(expanded)) * run.mask.clone();
+        let h = act.forward(self.depthwise_norm.forward(self.depthwise.convolve(h, run.depthwise))) * run.mask;
         let h = match &self.se {
-            Some(se) => se.forward(h, keep),
+            Some(se) => se.forward(h, run.se_hidden),
             None => h,
         };
-        let y = self.project_norm.forward(self.project.forward(h));
+        let projected = conv2d(h, run.project, None, ConvOptions::new([1, 1], [0, 0], [1, 1], 1));
+        let y = self.project_norm.forward(projected);
         if self.residual { y + x } else { y }
     }
 

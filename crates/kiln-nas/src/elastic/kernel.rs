@@ -82,7 +82,13 @@ impl ElasticDepthwiseConv {
     /// # Shapes
     /// `[b, channels, h, w] → [b, channels, ⌈h/stride⌉, ⌈w/stride⌉]`
     pub fn forward(&self, x: Tensor<4>, k: usize) -> Tensor<4> {
-        let kernel = self.active_kernel(k);
+        self.convolve(x, self.active_kernel(k))
+    }
+
+    /// Depthwise convolution of `x` with a given `[channels, 1, k, k]` kernel (odd `k`, "same"
+    /// padding `k/2`) at this layer's stride. A mixture `Σ_i w_i·pad(W_{k_i})` of centre-padded
+    /// kernels gives `Σ_i w_i·DW_{k_i}(x)` in one convolution.
+    pub fn convolve(&self, x: Tensor<4>, kernel: Tensor<4>) -> Tensor<4> {
         let [channels, _, size, _] = kernel.dims();
         let pad = size / 2;
         conv2d(x, kernel, None, ConvOptions::new([self.stride, self.stride], [pad, pad], [1, 1], channels))

@@ -8,6 +8,6 @@ mod block;
 mod kernel;
 mod se;
 
-pub use block::{ElasticMbBlock, ElasticMbBlockConfig};
+pub use block::{BlockRun, ElasticMbBlock, ElasticMbBlockConfig};
 pub use kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
-pub use se::{Activation, ElasticSe, ElasticSeConfig, StaticSe, h_sigmoid, make_divisible, se_mid};
+pub use se::{Activation, ElasticSe, ElasticSeConfig, StaticSe, channel_mask, h_sigmoid, make_divisible, se_mid};

@@ -96,7 +96,7 @@ pub(crate) fn input_channel_order(weight: Tensor<4>) -> Vec<usize> {
 }
 
 /// A `[1, n, 1, 1]` mask keeping the first `keep` of `n` channels.
-pub(crate) fn channel_mask(n: usize, keep: usize, device: &Device) -> Tensor<4> {
+pub fn channel_mask(n: usize, keep: usize, device: &Device) -> Tensor<4> {
     let values: Vec<f32> = (0..n).map(|c| if c < keep { 1.0 } else { 0.0 }).collect();
     Tensor::<1>::from_data(TensorData::new(values, [n]), device).reshape([1, n, 1, 1])
 }

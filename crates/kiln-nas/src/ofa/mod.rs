@@ -21,6 +21,7 @@ mod data;
 mod evaluate;
 mod recalibrate;
 mod shrink;
+mod step;
 mod subnet;
 mod supernet;
 mod train;
@@ -34,7 +35,8 @@ pub use data::{NasData, nas_data};
 pub use evaluate::{
     COST_REFERENCE_FACTOR, LATENCY_REFERENCE_FACTOR, SubnetEvaluator, SubnetObjective, problem_for, subnet_accuracy,
 };
-pub use shrink::{ProgressiveShrinking, ShrinkStage, ShrinkingModel, largest_subnet_step, step_resolution};
+pub use shrink::{ProgressiveShrinking, ShrinkStage, ShrinkingModel, step_resolution};
+pub use step::{largest_subnet_step, sum_subnet_losses};
 pub use subnet::SubnetConfig;
 pub use supernet::{OfaSupernet, StaticMbBlock, Subnet, resize};
 pub use train::{OfaStage, ShrinkingSchedule};

@@ -33,7 +33,7 @@
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::prelude::{Device, Int, Tensor};
-use kiln_core::nn::{cross_entropy, distillation_loss};
+use kiln_core::nn::distillation_loss;
 use kiln_core::train::{
     ActionContext, BatchSource, ImageBatch, LrSchedule, OptimizerConfig, Phase, StepContext, StepOutput, TrainModel,
     TrainPhase, Trainable, Trainer,
@@ -42,6 +42,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::config::OfaConfig;
+use super::step::{largest_subnet_step, sum_subnet_losses};
 use super::subnet::SubnetConfig;
 use super::supernet::OfaSupernet;
 
@@ -208,12 +209,8 @@ impl ShrinkingModel {
             }
             (loss, logits)
         };
-        let (mut total, mut last) = loss_of(&subnets[0]);
-        for subnet in &subnets[1..] {
-            let (loss, logits) = loss_of(subnet);
-            total = total + loss;
-            last = logits;
-        }
+        // `subnets` holds at least one subnet (`subnets_per_step.max(1)`).
+        let (total, last) = sum_subnet_losses(&subnets, loss_of).unwrap_or_else(|| unreachable!());
         (total, last, subnets)
     }
 }
@@ -230,14 +227,6 @@ impl TrainModel for ShrinkingModel {
         let (loss, logits, _) = self.step_loss(batch.images, batch.targets, &ctx.stage, ctx.step_seed);
         StepOutput::classification(loss, logits, targets)
     }
-}
-
-/// The validation step of a supernet in training (progressive shrinking, SortedNet): the
-/// largest subnet at the largest resolution, plain cross-entropy.
-pub fn largest_subnet_step(supernet: &OfaSupernet, batch: ImageBatch) -> StepOutput {
-    let logits = supernet.forward_subnet(&SubnetConfig::largest(&supernet.config), batch.images);
-    let loss = cross_entropy(logits.clone(), batch.targets.clone());
-    StepOutput::classification(loss, logits, batch.targets)
 }
 
 /// Lengths (epochs) and rates of OFA's progressive shrinking, before scaling.

@@ -9,7 +9,8 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::config::SubmodelDistribution;
-use crate::ofa::{OfaConfig, OfaSupernet, SubnetConfig, largest_subnet_step, subnet_macs};
+use super::error::SortedNetError;
+use crate::ofa::{OfaConfig, OfaSupernet, SubnetConfig, largest_subnet_step, subnet_macs, sum_subnet_losses};
 
 /// One nested sub-model θ_b: the first `depth` blocks of every unit, the first
 /// `expand · in_channels` hidden channels of every block, the largest kernel and resolution.
@@ -91,31 +92,46 @@ impl Default for SortedNetStage {
 
 impl SortedNetStage {
     /// The `index`-th sub-model of the step seeded `seed`, drawn from P_B over `submodels`
-    /// (`None` when the list is empty). Weights that are unusable fall back to uniform.
-    pub fn draw(&self, submodels: &[SortedSubmodel], seed: u64, index: usize) -> Option<SortedSubmodel> {
+    /// (`None` when the list is empty).
+    ///
+    /// # Errors
+    /// [`SortedNetError::WeightCount`] or [`SortedNetError::Weights`] when P_B's weights do
+    /// not fit `submodels`.
+    pub fn draw(
+        &self,
+        submodels: &[SortedSubmodel],
+        seed: u64,
+        index: usize,
+    ) -> Result<Option<SortedSubmodel>, SortedNetError> {
         if submodels.is_empty() {
-            return None;
+            return Ok(None);
         }
+        self.distribution.validate(submodels.len())?;
         let mut rng = kiln_core::seed::rng(seed, index as u64);
-        let uniform = |rng: &mut rand::rngs::StdRng| submodels[rng.random_range(0..submodels.len())];
-        match &self.distribution {
-            SubmodelDistribution::Weighted(weights) if self.distribution.validate(submodels.len()).is_ok() => {
-                let mut u = rng.random::<f64>() * weights.iter().sum::<f64>();
-                for (b, &w) in submodels.iter().zip(weights) {
-                    if u < w {
-                        return Some(*b);
-                    }
-                    u -= w;
-                }
-                submodels.iter().zip(weights).rev().find(|(_, w)| **w > 0.0).map(|(b, _)| *b)
+        let SubmodelDistribution::Weighted(weights) = &self.distribution else {
+            return Ok(Some(submodels[rng.random_range(0..submodels.len())]));
+        };
+        let mut u = rng.random::<f64>() * weights.iter().sum::<f64>();
+        for (b, &w) in submodels.iter().zip(weights) {
+            if u < w {
+                return Ok(Some(*b));
             }
-            _ => Some(uniform(&mut rng)),
+            u -= w;
         }
+        // Rounding left `u` past the last weight: the last sub-model with positive weight.
+        Ok(submodels.iter().zip(weights).rev().find(|(_, w)| **w > 0.0).map(|(b, _)| *b))
     }
 
     /// The `g_acc` sub-models of the step seeded `seed` (deterministic per seed).
-    pub fn draws(&self, submodels: &[SortedSubmodel], seed: u64) -> Vec<SortedSubmodel> {
-        (0..self.g_acc.max(1)).filter_map(|index| self.draw(submodels, seed, index)).collect()
+    ///
+    /// # Errors
+    /// As [`draw`](Self::draw).
+    pub fn draws(&self, submodels: &[SortedSubmodel], seed: u64) -> Result<Vec<SortedSubmodel>, SortedNetError> {
+        let mut drawn = Vec::with_capacity(self.g_acc.max(1));
+        for index in 0..self.g_acc.max(1) {
+            drawn.extend(self.draw(submodels, seed, index)?);
+        }
+        Ok(drawn)
     }
 }
 
@@ -136,15 +152,18 @@ impl SortedNetModel {
     /// from `seed`, `L = (1/g_acc) Σ_b CE(f(x; θ_b), y)` on the one batch. Returns `(L, last
     /// sub-model's logits, sub-models drawn)`; a supernet without sub-models trains its largest
     /// subnet and returns none.
+    ///
+    /// # Errors
+    /// As [`SortedNetStage::draw`].
     pub fn step_loss(
         &self,
         images: Tensor<4>,
         targets: Tensor<1, Int>,
         stage: &SortedNetStage,
         seed: u64,
-    ) -> (Tensor<1>, Tensor<2>, Vec<SortedSubmodel>) {
+    ) -> Result<(Tensor<1>, Tensor<2>, Vec<SortedSubmodel>), SortedNetError> {
         let config = &self.supernet.config;
-        let drawn = stage.draws(&SortedSubmodel::all(config), seed);
+        let drawn = stage.draws(&SortedSubmodel::all(config), seed)?;
         let mut subnets: Vec<SubnetConfig> = drawn.iter().map(|b| b.to_subnet(config)).collect();
         if subnets.is_empty() {
             subnets.push(SubnetConfig::largest(config));
@@ -153,14 +172,9 @@ impl SortedNetModel {
             let logits = self.supernet.forward_subnet(subnet, images.clone());
             (cross_entropy(logits.clone(), targets.clone()), logits)
         };
-        // `subnets` is not empty: index 0 exists.
-        let (mut total, mut last) = loss_of(&subnets[0]);
-        for subnet in &subnets[1..] {
-            let (loss, logits) = loss_of(subnet);
-            total = total + loss;
-            last = logits;
-        }
-        (total / subnets.len() as f64, last, drawn)
+        // `subnets` is not empty.
+        let (total, last) = sum_subnet_losses(&subnets, loss_of).unwrap_or_else(|| unreachable!());
+        Ok((total / subnets.len() as f64, last, drawn))
     }
 }
 
@@ -174,7 +188,11 @@ impl TrainModel for SortedNetModel {
             return largest_subnet_step(&self.supernet, batch);
         }
         let targets = batch.targets.clone();
-        let (loss, logits, _) = self.step_loss(batch.images, batch.targets, &ctx.stage, ctx.step_seed);
-        StepOutput::classification(loss, logits, targets)
+        // `SortedNetConfig::phases` validated the stage; a stage built by hand that does not
+        // fit this supernet stops the run with the typed error's message.
+        match self.step_loss(batch.images, batch.targets, &ctx.stage, ctx.step_seed) {
+            Ok((loss, logits, _)) => StepOutput::classification(loss, logits, targets),
+            Err(e) => panic!("SortedNet step: {e}"),
+        }
     }
 }

@@ -6,6 +6,7 @@ mod learngene;
 mod macs;
 mod mixture_growth;
 mod mobilenet;
+mod mos;
 mod nn_factory;
 mod ofa;
 mod search;

@@ -76,9 +76,9 @@ fn a_step_averages_the_cross_entropies_of_its_g_acc_sub_models() {
     let stage = SortedNetStage::default();
     let all = SortedSubmodel::all(&cfg);
     for seed in [17u64, 18] {
-        let (loss, _, drawn) = model.step_loss(images.clone(), targets.clone(), &stage, seed);
+        let (loss, _, drawn) = model.step_loss(images.clone(), targets.clone(), &stage, seed).unwrap();
         assert_eq!(drawn.len(), 4);
-        assert_eq!(drawn, stage.draws(&all, seed), "the step draws what the stage draws");
+        assert_eq!(drawn, stage.draws(&all, seed).unwrap(), "the step draws what the stage draws");
         let expected = drawn
             .iter()
             .map(|b| hand_ce(&to_vec(model.supernet.forward_subnet(&b.to_subnet(&cfg), images.clone())), &labels, 10))
@@ -96,17 +96,22 @@ fn draws_are_deterministic_per_seed_and_cover_every_sub_model() {
     let stage = SortedNetStage::default();
     let mut seen = std::collections::HashSet::new();
     for seed in 0..200u64 {
-        let draws = stage.draws(&all, seed);
-        assert_eq!(draws, stage.draws(&all, seed));
+        let draws = stage.draws(&all, seed).unwrap();
+        assert_eq!(draws, stage.draws(&all, seed).unwrap());
         seen.extend(draws);
     }
     assert_eq!(seen.len(), all.len(), "uniform P_B reaches all sub-models");
-    assert_ne!(stage.draws(&all, 1), stage.draws(&all, 2));
+    assert_ne!(stage.draws(&all, 1).unwrap(), stage.draws(&all, 2).unwrap());
     // A P_B with one non-zero weight always draws that sub-model.
     let mut weights = vec![0.0; all.len()];
     weights[4] = 1.0;
     let one = SortedNetStage { g_acc: 3, distribution: SubmodelDistribution::Weighted(weights) };
-    assert!((0..50).all(|seed| one.draws(&all, seed) == vec![all[4]; 3]));
+    assert!((0..50).all(|seed| one.draws(&all, seed).unwrap() == vec![all[4]; 3]));
+    // Weights that do not fit the sub-models are an error, not a silent uniform draw.
+    let short = SortedNetStage { g_acc: 2, distribution: SubmodelDistribution::Weighted(vec![1.0; 3]) };
+    assert_eq!(short.draws(&all, 0), Err(SortedNetError::WeightCount { weights: 3, submodels: 9 }));
+    let zero = SortedNetStage { g_acc: 2, distribution: SubmodelDistribution::Weighted(vec![0.0; 9]) };
+    assert_eq!(zero.draw(&all, 0, 0), Err(SortedNetError::Weights));
 }
 
 #[test]

@@ -1,0 +1,156 @@
+//! The training methods of the nas-train page at one (subnet, batch) pass budget, each returning
+//! the trained supernet, the passes it used and its wall-clock time.
+
+use std::time::Instant;
+
+use burn::prelude::Device;
+use kiln_core::train::{BatchSource, LrSchedule, Phase, TrainPhase, Trainer};
+use kiln_nas::mos::{MosConfig, MosModel, MosSupernet};
+use kiln_nas::ofa::{
+    NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkStage, ShrinkingModel, ShrinkingSchedule, SubnetConfig,
+};
+use kiln_nas::sortednet::{SortedNetConfig, SortedNetModel};
+
+use crate::protocol::passes;
+
+/// The example's result type.
+pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// A trained supernet of either kind.
+pub enum Supernet {
+    /// Plain weight sharing.
+    Ofa(OfaSupernet),
+    /// Mixture-of-Supernets: each subnet's weights come from its router.
+    Mos(MosSupernet),
+}
+
+impl Supernet {
+    /// An OFA supernet holding `subnet`'s weights (MoS: W(a) baked in).
+    pub fn weights_for(&self, subnet: &SubnetConfig) -> OfaSupernet {
+        match self {
+            Self::Ofa(supernet) => supernet.clone(),
+            Self::Mos(supernet) => supernet.bake(subnet),
+        }
+    }
+}
+
+/// A method's trained supernet and its cost.
+pub struct Trained {
+    /// The supernet whose subnets are evaluated.
+    pub supernet: Supernet,
+    /// (subnet, batch) training passes, the teacher's included where the method has one.
+    pub passes: u64,
+    /// Wall-clock seconds of training.
+    pub seconds: f64,
+}
+
+/// The frozen full network of OFA's schedule and its cost, shared by the methods that
+/// distil from it.
+pub struct Teacher {
+    /// The trained full network.
+    pub network: OfaSupernet,
+    /// Its (largest subnet, batch) passes.
+    pub passes: u64,
+    /// Its training time.
+    pub seconds: f64,
+}
+
+fn batches(data: &NasData) -> usize {
+    data.train.num_batches()
+}
+
+/// OFA's teacher: the full network at random resolution, OFA's rate and optimiser.
+pub fn teacher(ofa: &ProgressiveShrinking, data: &NasData, trainer: &Trainer, device: &Device) -> Res<Teacher> {
+    let start = Instant::now();
+    let phases = ofa.teacher_phases(batches(data));
+    let (model, _) = trainer.fit(ShrinkingModel::new(OfaConfig::digits().init(device)), &phases, &data.train, None)?;
+    Ok(Teacher {
+        network: model.supernet,
+        passes: passes(&phases, batches(data), |s: &ShrinkStage| s.subnets_per_step),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Progressive shrinking after issue 14 §1: OFA's sub-stages and n subnets per step from the
+/// frozen teacher.
+pub fn ofa_schedule(ofa: &ProgressiveShrinking, teacher: &Teacher, data: &NasData, trainer: &Trainer) -> Res<Trained> {
+    let start = Instant::now();
+    let phases = ofa.phases(&OfaConfig::digits(), batches(data));
+    let model = ShrinkingModel::with_trained_teacher(teacher.network.clone());
+    let (model, _) = trainer.fit(model, &phases, &data.train, None)?;
+    Ok(Trained {
+        supernet: Supernet::Ofa(model.supernet),
+        passes: teacher.passes + passes(&phases, batches(data), |s: &ShrinkStage| s.subnets_per_step),
+        seconds: teacher.seconds + start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Progressive shrinking before §1 (the simple schedule: one subnet per step, in-place
+/// distillation, Adam), with `budget` passes split 8 : 3 : 3 : 4 over its stages.
+pub fn simple_schedule(budget: u64, data: &NasData, trainer: &Trainer, device: &Device) -> Res<Trained> {
+    let start = Instant::now();
+    let epochs = (budget as f64 / batches(data) as f64 / 18.0).max(1.0 / 3.0);
+    let part = |w: f64| ((w * epochs).round() as usize).max(1);
+    let schedule =
+        ShrinkingSchedule { full: part(8.0), kernel: part(3.0), depth: part(3.0), width: part(4.0), lr: 3e-3 };
+    let phases = schedule.phases();
+    let (supernet, _) = trainer.fit(OfaConfig::digits().init(device), &phases, &data.train, None)?;
+    Ok(Trained {
+        supernet: Supernet::Ofa(supernet),
+        passes: passes(&phases, batches(data), |_| 1),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// SortedNet from scratch with `budget` passes (`g_acc` sub-models per step).
+pub fn sortednet(budget: u64, data: &NasData, trainer: &Trainer, device: &Device) -> Res<Trained> {
+    let start = Instant::now();
+    let base = SortedNetConfig::small();
+    let epochs = ((budget as f64 / (base.g_acc * batches(data)) as f64).round() as usize).max(1);
+    let config = SortedNetConfig { epochs, ..base };
+    let phases = config.phases(&OfaConfig::digits())?;
+    let model = SortedNetModel::new(OfaConfig::digits().init(device));
+    let (model, _) = trainer.fit(model, &phases, &data.train, None)?;
+    Ok(Trained {
+        supernet: Supernet::Ofa(model.supernet),
+        passes: passes(&phases, batches(data), |s| s.g_acc),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Mixture-of-Supernets from scratch with `budget` passes: `experts` experts (the paper's
+/// MoS-MT: 6; 1 is plain weight sharing under the same sandwich rule, MoS's control) and
+/// neuron-wise routers of hidden size 128 ([`MosConfig::new`]), the sandwich rule (3 subnets
+/// per step), Adam at 3·10⁻³ (the other methods' rate; MoS's own 10⁻³ is for 40K updates).
+pub fn mos(experts: usize, budget: u64, data: &NasData, trainer: &Trainer, device: &Device) -> Res<Trained> {
+    let start = Instant::now();
+    let config = OfaConfig::digits();
+    let per_step = MosConfig::new().stage().subnets(&config, 0).len().max(1);
+    let epochs = ((budget as f64 / (per_step * batches(data)) as f64).round() as usize).max(1);
+    let mos = MosConfig { experts, epochs, lr: 3e-3, ..MosConfig::new() };
+    let phases = mos.phases(&config, batches(data))?;
+    let model = MosModel::new(mos.init(&config, device)?);
+    let (model, _) = trainer.fit(model, &phases, &data.train, None)?;
+    Ok(Trained {
+        supernet: Supernet::Mos(model.supernet),
+        passes: passes(&phases, batches(data), |s| s.subnets(&config, 0).len().max(1)),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// `subnet` trained alone from scratch for `epochs` (Adam 3·10⁻³, cosine): test accuracy.
+pub fn standalone(
+    subnet: &SubnetConfig,
+    epochs: usize,
+    data: &NasData,
+    trainer: &Trainer,
+    device: &Device,
+) -> Res<f64> {
+    let network = OfaConfig::digits().init(device).extract(subnet);
+    let phase = Phase::train(
+        "standalone",
+        TrainPhase::new(epochs, 3e-3).with_schedule(LrSchedule::Cosine { min_factor: 0.05 }),
+    );
+    let (network, _) = trainer.fit(network, &[phase], &data.train, None)?;
+    Ok(trainer.evaluate(&network, &data.test)?.accuracy().unwrap_or(0.0))
+}
