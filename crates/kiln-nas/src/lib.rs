@@ -32,6 +32,7 @@
 //! writes the Pareto front as CSV and PNG; `kiln extract` exports one front member as a run.
 
 pub mod elastic;
+pub mod instatune;
 pub mod learngene;
 pub mod linalg;
 pub mod macs;

@@ -2,6 +2,7 @@
 
 mod cost;
 mod elastic;
+mod instatune;
 mod learngene;
 mod macs;
 mod mixture_growth;
