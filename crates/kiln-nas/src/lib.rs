@@ -41,6 +41,7 @@ pub mod mos;
 pub mod nn_factory;
 pub mod ofa;
 pub mod search;
+pub mod shiftnas;
 pub mod snnet;
 pub mod sortednet;
 pub mod stitch;

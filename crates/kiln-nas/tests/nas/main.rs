@@ -11,6 +11,7 @@ mod mos;
 mod nn_factory;
 mod ofa;
 mod search;
+mod shiftnas;
 mod shrink;
 mod snnet;
 mod sortednet;
