@@ -15,9 +15,10 @@ use kiln_core::train::Trainer;
 use kiln_data::{DataLoader, ImageBatcher};
 use kiln_nas::ofa::{
     LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingSchedule, SubnetConfig,
-    SubnetEvaluator, SubnetObjective, problem_for,
+    SubnetEvaluator, SubnetObjective, problem_for, subnet_macs,
 };
 use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_plot, random_search};
+use kiln_nas::shiftnas::ShiftNasConfig;
 use kiln_nas::sortednet::{SortedNetConfig, SortedNetModel, SortedSubmodel, largest_within};
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +54,9 @@ pub enum SupernetTraining {
     /// SortedNet: nested depth × expand sub-models, several per step, no teacher
     /// (`kiln_nas::sortednet`); with `--macs`, its search-free choice is printed.
     Sorted,
+    /// ShiftNAS: a generator trained with the supernet emits an architecture per MAC bin
+    /// (`kiln_nas::shiftnas`); with `--macs`, its choice for the budget is printed.
+    Shiftnas,
 }
 
 /// Options of `kiln search`.
@@ -71,7 +75,8 @@ pub struct SearchOptions {
     /// Supernet training epochs in all (split over the stages).
     pub epochs: usize,
     /// A MAC budget for the training method's own search-free choice (SortedNet's largest
-    /// sub-model within it), printed beside the searched front.
+    /// sub-model within it, ShiftNAS's generated architecture), printed beside the searched
+    /// front.
     #[serde(default)]
     pub macs: Option<u64>,
     /// Seed.
@@ -141,13 +146,14 @@ pub fn reload_search(run: &Path) -> Result<(SearchRecord, NasData)> {
     Ok((record, data))
 }
 
+/// The trained supernet and, with `--macs`, the training method's own choice for the budget.
 fn train_supernet(
     options: &SearchOptions,
     config: &OfaConfig,
     data: &NasData,
     device: &Device,
     progress: bool,
-) -> Result<OfaSupernet> {
+) -> Result<(OfaSupernet, Option<SubnetConfig>)> {
     let e = options.epochs.max(4);
     device.seed(options.seed);
     let trainer = |stage: &str| {
@@ -165,49 +171,65 @@ fn train_supernet(
                 width: e - e / 2 - 2 * (e / 6),
                 lr: 3e-3,
             };
-            trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0
+            (trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0, None)
         }
         SupernetTraining::Progressive => {
-            ProgressiveShrinking::ofa_with_total_epochs(e).fit(config, &data.train, device, trainer)?
+            (ProgressiveShrinking::ofa_with_total_epochs(e).fit(config, &data.train, device, trainer)?, None)
         }
         SupernetTraining::Sorted => {
             let phases = SortedNetConfig { epochs: e, ..SortedNetConfig::small() }.phases(config).map_err(usage)?;
-            trainer("sorted").fit(SortedNetModel::new(config.init(device)), &phases, &data.train, None)?.0.supernet
+            let model = trainer("sorted").fit(SortedNetModel::new(config.init(device)), &phases, &data.train, None)?.0;
+            let choice = options.macs.and_then(|macs| largest_within(config, macs)).map(|b| b.to_subnet(config));
+            (model.supernet, choice)
+        }
+        SupernetTraining::Shiftnas => {
+            let settings = ShiftNasConfig { ofa: config.clone(), epochs: e, ..ShiftNasConfig::small() };
+            let phases = settings.phases().map_err(usage)?;
+            let model = trainer("shiftnas").fit(settings.init(device).map_err(usage)?, &phases, &data.train, None)?.0;
+            let choice = options.macs.map(|macs| model.for_budget(macs)).transpose().map_err(usage)?;
+            (model.supernet, choice)
         }
     })
 }
 
-/// The training method's search-free choice under `options.macs`: SortedNet's largest nested
-/// sub-model within the budget. `None` without `--macs`.
+/// Checks `--macs` before any training: only SortedNet and ShiftNAS choose a subnet for a
+/// budget without searching, and the budget must fit their smallest choice.
 ///
 /// # Errors
-/// A usage error naming the value when `--macs` is given with a training method that has no
-/// choice of its own, or is below the smallest sub-model.
-pub fn budget_choice(options: &SearchOptions, config: &OfaConfig) -> Result<Option<SortedSubmodel>> {
-    let Some(macs) = options.macs else { return Ok(None) };
-    if options.training != SupernetTraining::Sorted {
-        return Err(CliError::Usage(format!(
-            "--macs {macs}: only --training sorted chooses a subnet for a budget without searching"
-        )));
+/// A usage error naming the value.
+pub fn check_budget(options: &SearchOptions, config: &OfaConfig) -> Result<()> {
+    let Some(macs) = options.macs else { return Ok(()) };
+    let (method, smallest) = match options.training {
+        SupernetTraining::Sorted => {
+            ("SortedNet sub-model", SortedSubmodel::smallest(config).map_or(0, |b| b.macs(config)))
+        }
+        SupernetTraining::Shiftnas => ("subnet", subnet_macs(config, &SubnetConfig::smallest(config))),
+        _ => {
+            return Err(CliError::Usage(format!(
+                "--macs {macs}: only --training sorted or shiftnas chooses a subnet for a budget without searching"
+            )));
+        }
+    };
+    if macs < smallest {
+        return Err(CliError::Usage(format!("--macs {macs}: below the smallest {method} ({smallest} MACs)")));
     }
-    let smallest = SortedSubmodel::smallest(config).map_or(0, |b| b.macs(config));
-    largest_within(config, macs).map(Some).ok_or_else(|| {
-        CliError::Usage(format!("--macs {macs}: below the smallest SortedNet sub-model ({smallest} MACs)"))
-    })
+    Ok(())
 }
 
 /// Trains the supernet, runs the search and writes the run directory (see the module doc).
-pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<SearchTrace> {
+///
+/// Returns the trace and, with `--macs`, the training method's own choice for the budget.
+pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<(SearchTrace, Option<SubnetConfig>)> {
     let csv = ClassifyOptions::default();
     let (prepared, facts) = prepare(&options.data, &csv, options.seed)?;
     let data = nas_data(prepared, options.seed)?;
     let config = supernet_for(&facts);
-    budget_choice(options, &config)?;
+    check_budget(options, &config)?;
     let out = &options.out;
     std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
     let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts };
     write_json(&out.join(SEARCH_FILE), &record)?;
-    let supernet = train_supernet(options, &config, &data, device, progress)?;
+    let (supernet, choice) = train_supernet(options, &config, &data, device, progress)?;
     let weights = out.join(SUPERNET_FILE);
     supernet
         .clone()
@@ -248,7 +270,7 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     .map_err(usage)?;
     eval.latency.save(&latency_path).map_err(usage)?;
     write_files(out, &trace, &config)?;
-    Ok(trace)
+    Ok((trace, choice))
 }
 
 /// The front of `trace` as CSV: `index`, the objectives, `architecture`, `genes`.

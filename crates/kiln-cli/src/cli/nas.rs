@@ -10,9 +10,9 @@ use crate::artifact::read_json;
 use crate::error::{CliError, Result};
 use crate::extract::{ExtractOptions, Pick, extract};
 use crate::search::{
-    SEARCH_FILE, SearchMethod, SearchOptions, SearchRecord, SupernetTraining, budget_choice, parse_objectives, search,
+    SEARCH_FILE, SearchMethod, SearchOptions, SearchRecord, SupernetTraining, parse_objectives, search,
 };
-use kiln_nas::ofa::OfaConfig;
+use kiln_nas::ofa::{OfaConfig, subnet_macs};
 
 /// `kiln search`.
 #[derive(Args, Debug)]
@@ -26,7 +26,8 @@ pub struct SearchArgs {
     pub data: String,
     /// How the supernet is trained: `progressive` (OFA's progressive shrinking with a frozen
     /// teacher and several subnets per step), `simple` (in-place distillation, one subnet
-    /// per step) or `sorted` (SortedNet's nested sub-models).
+    /// per step), `sorted` (SortedNet's nested sub-models) or `shiftnas` (ShiftNAS: a
+    /// generator per MAC bin trained with the supernet).
     #[arg(long, value_enum, default_value = "progressive")]
     pub training: SupernetTraining,
     /// Two or three of accuracy, macs, params, latency.
@@ -42,7 +43,8 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 18)]
     pub epochs: usize,
     /// Also print the training method's own choice for this MAC budget, without search
-    /// (`--training sorted`: the largest nested sub-model within it).
+    /// (`--training sorted`: the largest nested sub-model within it; `--training shiftnas`:
+    /// the generator's architecture for the largest bin that fits).
     #[arg(long)]
     pub macs: Option<u64>,
     /// Seed.
@@ -91,18 +93,19 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
     let objectives = parse_objectives(&objectives)?;
     let device = device(&d)?;
     let options = SearchOptions { data, objectives, evals, method, training, epochs, macs, seed, out: out.clone() };
-    let trace = search(&options, &device, true)?;
-    let config: OfaConfig = read_json::<SearchRecord>(&out.join(SEARCH_FILE))?.config;
-    if let (Some(budget), Some(choice)) = (macs, budget_choice(&options, &config)?) {
-        println!(
-            "SortedNet's choice within {budget} MACs: {} ({} MACs)",
-            choice.to_subnet(&config).describe(&config),
-            choice.macs(&config)
-        );
-    }
+    let (trace, choice) = search(&options, &device, true)?;
     println!("{} real evaluations, final hypervolume {:.4e}", trace.len(), trace.final_hypervolume());
     let csv = out.join("pareto.csv");
     print!("{}", std::fs::read_to_string(&csv).map_err(|e| kiln_core::CoreError::io(&csv, e))?);
+    if let (Some(budget), Some(subnet)) = (macs, choice) {
+        let config: OfaConfig = read_json::<SearchRecord>(&out.join(SEARCH_FILE))?.config;
+        let method = if training == SupernetTraining::Sorted { "SortedNet" } else { "ShiftNAS" };
+        println!(
+            "{method}'s choice within {budget} MACs: {} ({} MACs)",
+            subnet.describe(&config),
+            subnet_macs(&config, &subnet)
+        );
+    }
     println!("wrote {}/pareto.csv, trace.json, latency.json, search.json, supernet.bpk", out.display());
     Ok(())
 }

@@ -13,9 +13,11 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     // A budget choice needs a method that has one, and a budget some sub-model fits (both
     // checked before any training).
     let err = assert_fails(&kiln(&["search", "--macs", "500000", "--device", "flex"]));
-    assert!(err.contains("--macs 500000: only --training sorted"), "{err}");
+    assert!(err.contains("--macs 500000: only --training sorted or shiftnas"), "{err}");
     let err = assert_fails(&kiln(&["search", "--training", "sorted", "--macs", "10", "--device", "flex"]));
     assert!(err.contains("--macs 10: below the smallest SortedNet sub-model"), "{err}");
+    let err = assert_fails(&kiln(&["search", "--training", "shiftnas", "--macs", "10", "--device", "flex"]));
+    assert!(err.contains("--macs 10: below the smallest subnet"), "{err}");
     let scratch = Scratch::new("search");
     let out = scratch.path().join("search");
     let out_str = out.to_str().unwrap();
@@ -71,7 +73,11 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     assert!(err.contains("search.json"), "{err}");
     // An unknown --training is a usage error of the argument parser, listing the choices.
     let output = kiln(&["search", "--training", "bogus", "--device", "flex"]);
-    assert!(!output.status.success() && stderr(&output).contains("progressive, simple, sorted"), "{}", stderr(&output));
+    assert!(
+        !output.status.success() && stderr(&output).contains("progressive, simple, sorted, shiftnas"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -5,10 +5,7 @@ use std::fmt::Write as _;
 use kiln_core::experiment::{MeanStd, ResultsPage, Table};
 use kiln_nas::ofa::{OfaConfig, ShrinkingSchedule, SubnetConfig, subnet_macs};
 use kiln_nas::search::{SearchError, SearchTrace};
-
-use kiln_nas::ofa::ProgressiveShrinking;
-
-use crate::experiments::SubnetComparison;
+use kiln_render::{Chart, ErrorBar, Legend, Series};
 
 /// The latency search of the first seed.
 pub struct LatencyFront {
@@ -22,111 +19,110 @@ pub struct LatencyFront {
     pub hidden: usize,
     /// The slowest measurement (ms).
     pub slowest: f64,
+    /// Real evaluations of the latency search.
+    pub budget: usize,
 }
 
-/// Everything the page reports, over seeds.
+/// Everything the page reports.
+#[derive(Default)]
 pub struct Results {
-    /// The compared subnets.
-    pub subnets: Vec<SubnetConfig>,
-    /// Per subnet, one comparison per seed.
-    pub comparisons: Vec<Vec<SubnetComparison>>,
-    /// Per method (random, NSGA-II, LINAS), one hypervolume trace per seed.
+    /// Per method (random, NSGA-II, LINAS), one hypervolume trace per search seed, in the same
+    /// order for every method (paired).
     pub hypervolumes: [Vec<Vec<f64>>; 3],
-    /// The latency search (first seed).
+    /// Distinct architectures evaluated for real by all searches.
+    pub distinct: usize,
+    /// The latency search.
     pub latency: Option<LatencyFront>,
 }
 
-impl Results {
-    /// No results yet for `subnets`.
-    pub fn new(subnets: Vec<SubnetConfig>) -> Self {
-        let comparisons = vec![Vec::new(); subnets.len()];
-        Self { subnets, comparisons, hypervolumes: Default::default(), latency: None }
-    }
+/// `at[c]`: each trace's hypervolume after `c` requests (its last value when shorter).
+fn at(runs: &[Vec<f64>], c: usize) -> Vec<f64> {
+    runs.iter().filter_map(|t| t.get(c - 1).or(t.last()).copied()).collect()
+}
+
+/// LINAS minus `other`, per search seed, after `c` requests (10³).
+fn paired(results: &Results, other: usize, c: usize) -> Vec<f64> {
+    at(&results.hypervolumes[2], c)
+        .iter()
+        .zip(at(&results.hypervolumes[other], c))
+        .map(|(l, o)| (l - o) * 1e-3)
+        .collect()
+}
+
+/// `nas-paired.png`: the paired differences (mean ± std over search seeds) against the
+/// number of real-evaluation requests.
+pub fn paired_chart(page: &ResultsPage, results: &Results, budget: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let bars = |other: usize, shift: f64| -> Vec<ErrorBar> {
+        (1..=budget)
+            .filter(|c| c % 10 == 0 || *c == budget)
+            .map(|c| {
+                let d = MeanStd::of(&paired(results, other, c));
+                ErrorBar::new(c as f64 + shift, d.mean, d.std)
+            })
+            .collect()
+    };
+    Chart::new("Hypervolume: LINAS minus the other search, paired by search seed (10³)")
+        .x_label("real-evaluation requests")
+        .y_label("difference of hypervolume (10³)")
+        .legend(Legend::LowerRight)
+        .series(Series::error_bars("LINAS − NSGA-II", bars(1, -1.0)))
+        .series(Series::error_bars("LINAS − random", bars(0, 1.0)))
+        .series(Series::line("no difference", [(0.0, 0.0), (budget as f64, 0.0)]))
+        .save_png(page.asset("nas-paired.png")?)?;
+    Ok(())
 }
 
 /// Writes the page's body.
 pub fn write(
     page: &mut ResultsPage,
     results: &Results,
-    seeds: &[u64],
     schedule: &ShrinkingSchedule,
-    budget: usize,
+    (budget, search_seeds): (usize, &[u64]),
     config: &OfaConfig,
 ) -> Result<(), SearchError> {
-    let epochs = schedule.full + schedule.kernel + schedule.depth + schedule.width;
     page.paragraph(&format!(
-        "Seeds {seeds:?}. Digits split 70/10/20 by seed; supernet: 2 units of up to 3 elastic inverted-residual blocks (kernels {{5, 3}}, expand {{2, 3, 4}}, resolution {{6, 8}}), progressive shrinking {} + {} + {} + {} epochs (full, kernel, depth, width) with in-place distillation, Adam {} with cosine decay per stage. Standalone baselines: the same architecture trained alone for {epochs} epochs. Subnet accuracies after BN recalibration on 10 training batches.",
-        schedule.full, schedule.kernel, schedule.depth, schedule.width, schedule.lr
+        "Digits split 70/10/20 by data seed {}; supernet: 2 units of up to 3 elastic inverted-residual blocks (kernels {{5, 3}}, expand {{2, 3, 4}}, resolution {{6, 8}}), progressive shrinking {} + {} + {} + {} epochs (full, kernel, depth, width) with in-place distillation, Adam {} with cosine decay per stage; subnet accuracies after BN recalibration on 10 training batches. How the training methods of issue 14 (progressive shrinking before and after OFA's schedule, SortedNet, the sandwich rule, Mixture-of-Supernets, ShiftNAS, InstaTune) compare with subnets trained alone, on MAC bins of one evaluation set at equal (subnet, batch) passes, is on the [nas-train page](nas-train.md), with the measured gap to standalone training.",
+        crate::DATA_SEED, schedule.full, schedule.kernel, schedule.depth, schedule.width, schedule.lr
     ));
-    let ofa = ProgressiveShrinking::ofa_with_total_epochs(epochs);
-    page.paragraph(&format!(
-        "OFA's own schedule (`ProgressiveShrinking`, mit-han-lab/once-for-all `train_ofa_net.py`) at the same {epochs} epochs: a teacher (the full network, {} epochs, then frozen), kernel {} epochs, depth {} + {} (depths {{2, 3}} then all; 2 subnets per step), expand {} + {} (ratios {{3, 4}} then all, channels sorted before each; 4 subnets per step), one random resolution per step in every stage, loss CE (label smoothing 0.1) + 1.0 · CE(softmax(teacher), subnet) summed over the step's subnets, SGD momentum 0.9 with OFA's rates (3·10⁻², 2.5·10⁻³, 7.5·10⁻³), cosine. Its depth and expand stages train 2 and 4 subnets per batch, so at equal epochs it makes {} subnet passes per batch of training data against the simple schedule's {epochs}.",
-        ofa.teacher.0,
-        ofa.kernel.0,
-        ofa.first.0,
-        ofa.second.0,
-        ofa.first.0,
-        ofa.second.0,
-        ofa.teacher.0 + ofa.kernel.0 + 2 * (ofa.first.0 + ofa.second.0) + 4 * (ofa.first.0 + ofa.second.0),
-    ));
-    page.heading(2, "Subnets from the supernet vs trained from scratch (test accuracy, %)");
-    let mut table = Table::new([
-        "subnet (depths; kernels; expands; resolution)",
-        "MACs",
-        "simple schedule",
-        "OFA's schedule",
-        "from scratch",
-    ]);
-    for (cfg, rows) in results.subnets.iter().zip(&results.comparisons) {
-        let pick = |f: fn(&SubnetComparison) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
-        table.row([
-            cfg.describe(config),
-            rows.first().map_or(0, |r| r.macs).to_string(),
-            format!("{:.1}", MeanStd::of(&pick(|r| r.from_supernet)).scaled(100.0)),
-            format!("{:.1}", MeanStd::of(&pick(|r| r.from_ofa_schedule)).scaled(100.0)),
-            format!("{:.1}", MeanStd::of(&pick(|r| r.from_scratch)).scaled(100.0)),
-        ]);
-    }
-    page.table(&table);
-    if let Some(rows) = results.comparisons.first() {
-        let gap = |f: fn(&SubnetComparison) -> f64| {
-            100.0 * rows.iter().map(|r| r.from_scratch - f(r)).sum::<f64>() / rows.len().max(1) as f64
-        };
-        let (simple, own) = (gap(|r| r.from_supernet), gap(|r| r.from_ofa_schedule));
-        let verdict = if own <= 2.0 { "holds" } else { "does not hold here" };
-        page.paragraph(&format!(
-            "Claim (OFA): a subnet taken from the supernet is about as accurate as the same architecture trained alone (within 2 points at the same total epochs, issue 14's target). Smallest subnet, mean gap to standalone: {simple:.1} points with the simple schedule, {own:.1} points with OFA's schedule: the claim {verdict}. Standalone networks train every step on their own architecture; the supernet's smallest subnet is drawn in a fraction of the steps of the last stage only."
-        ));
-    }
     page.heading(2, "Hypervolume of (validation accuracy ↑, MACs ↓) against real evaluations");
+    let [random, plain, assisted] = &results.hypervolumes;
     page.paragraph(&format!(
-        "Reference point (0, 1.1 × largest MACs); mean ± std over seeds; each method gets {budget} real evaluations (plain NSGA-II: population 10)."
+        "Reference point (0, 1.1 × largest MACs). {} search seeds {search_seeds:?}; for each, random search, NSGA-II (population 10) and LINAS (10 initial samples, 5 validated per iteration) start from the same seeded initial encodings and get {budget} real-evaluation requests each. Evaluations are memoised per canonical architecture across the three methods and all search seeds; a cached answer counts against the budget like a fresh one ({} distinct architectures evaluated for {} requests). Mean ± std over search seeds:",
+        search_seeds.len(),
+        results.distinct,
+        3 * budget * search_seeds.len()
     ));
+    let checkpoints: Vec<usize> = [25, 50, 100, 200].into_iter().filter(|&c| c <= budget).collect();
     let mut table = Table::new(["evaluations", "random search", "NSGA-II", "NSGA-II + ridge predictors (LINAS)"]);
-    for c in [10, 20, 30, 40, 50].into_iter().filter(|&c| c <= budget) {
-        let cell = |runs: &Vec<Vec<f64>>| {
-            let at: Vec<f64> = runs.iter().filter_map(|t| t.get(c - 1).or(t.last()).copied()).collect();
-            format!("{:.0}", MeanStd::of(&at).scaled(1e-3))
-        };
-        let [random, plain, linas] = &results.hypervolumes;
-        table.row([c.to_string(), cell(random), cell(plain), cell(linas)]);
+    for &c in &checkpoints {
+        let cell = |runs: &[Vec<f64>]| format!("{:.0}", MeanStd::of(&at(runs, c)).scaled(1e-3));
+        table.row([c.to_string(), cell(random), cell(plain), cell(assisted)]);
     }
     page.table(&table);
+    page.paragraph("Paired differences of hypervolume (10³), LINAS minus the other method with the same search seed; wins = seeds where LINAS is strictly higher:");
+    let mut table = Table::new(["evaluations", "LINAS − NSGA-II", "wins", "LINAS − random", "wins"]);
+    for &c in &checkpoints {
+        let cells = |other: usize| {
+            let d = paired(results, other, c);
+            let wins = d.iter().filter(|&&v| v > 0.0).count();
+            (format!("{:.1}", MeanStd::of(&d)), format!("{wins}/{}", d.len()))
+        };
+        let ((dn, wn), (dr, wr)) = (cells(1), cells(0));
+        table.row([c.to_string(), dn, wn, dr, wr]);
+    }
+    page.table(&table);
+    page.paragraph("![Paired differences](nas-paired.png)");
     page.paragraph("Hypervolume in units of 10³ (accuracy × MACs). Claim (DyNAS-T/LINAS): the predictor-assisted search reaches a given hypervolume with several times fewer real evaluations. The first seed's Pareto fronts are in `nas-pareto-linas.csv` and `nas-pareto-random.csv`, plotted in `nas-pareto.png`:");
     page.paragraph("![Pareto fronts](nas-pareto.png)");
     if let Some(front) = &results.latency {
-        latency_section(page, front, budget, config)?;
+        latency_section(page, front, config)?;
     }
     Ok(())
 }
 
 /// The accuracy-against-latency section.
-fn latency_section(
-    page: &mut ResultsPage,
-    front: &LatencyFront,
-    budget: usize,
-    config: &OfaConfig,
-) -> Result<(), SearchError> {
+fn latency_section(page: &mut ResultsPage, front: &LatencyFront, config: &OfaConfig) -> Result<(), SearchError> {
+    let budget = front.budget;
     page.heading(2, &format!("Accuracy against latency measured on this machine (seed {})", front.seed));
     page.paragraph(&format!(
         "LINAS over (validation accuracy ↑, latency ↓), {budget} real evaluations; latency of one image (batch 1) on flex, 3 warm-up runs then the median of 9, cached in a lookup table ({} subnets measured). Front (`nas-pareto-latency.csv`, `nas-pareto-latency.png`):",

@@ -6,6 +6,7 @@
 //!
 //! Usage: `cargo xtask reproduce nas-train [--quick] [--seeds N | --seeds A,B,...]`
 
+mod instatune;
 mod methods;
 mod page;
 mod protocol;
@@ -13,19 +14,26 @@ mod protocol;
 use burn::prelude::Device;
 use kiln_core::experiment::{Accepts, ExperimentArgs, ResultsPage};
 use kiln_core::train::Trainer;
-use kiln_nas::ofa::{OfaConfig, ProgressiveShrinking, nas_data, subnet_accuracy};
+use kiln_nas::ofa::{OfaConfig, ProgressiveShrinking, nas_data, subnet_accuracy, subnet_macs};
 use kiln_nas::sortednet::SortedSubmodel;
 
 use methods::{Res, Supernet};
+use page::instatune as instatune_page;
 use protocol::Protocol;
 
+/// Index in [`METHODS`] of the sandwich rule with plain sharing (MoS with one expert); MoS
+/// with six experts follows it.
+pub const MOS_PLAIN: usize = 3;
+
 /// The methods on the page, in table order.
-pub const METHODS: [&str; 5] = [
+pub const METHODS: [&str; 7] = [
     "progressive shrinking, before §1",
     "progressive shrinking, OFA's schedule (§1)",
     "SortedNet",
     "sandwich rule, plain sharing (MoS, m = 1)",
     "Mixture-of-Supernets (m = 6)",
+    "uniform sampling (one subnet per step)",
+    "ShiftNAS",
 ];
 
 /// One method's run in one seed.
@@ -51,6 +59,13 @@ pub struct SeedRun {
     /// The same sub-models cut out of the normally trained full network (OFA's teacher): the
     /// truncated baseline.
     pub truncated: Vec<f64>,
+    /// ShiftNAS's generated architecture per bin (argmax, no search): MACs, test accuracy in
+    /// ShiftNAS's supernet and in the uniform-sampling supernet.
+    pub generated: Vec<(u64, f64, f64)>,
+    /// Bins drawn from ShiftNAS's final shifted probabilities.
+    pub draws: Vec<usize>,
+    /// The InstaTune comparison (digits 0–4 → 5–9).
+    pub instatune: instatune::InstaTuneRun,
 }
 
 fn accuracies(
@@ -66,7 +81,12 @@ fn accuracies(
     Ok(out)
 }
 
-fn run_seed(seed: u64, ofa: &ProgressiveShrinking, protocol: &Protocol, device: &Device) -> Res<SeedRun> {
+fn run_seed(
+    seed: u64,
+    (ofa, tune): (&ProgressiveShrinking, (usize, usize)),
+    protocol: &Protocol,
+    device: &Device,
+) -> Res<SeedRun> {
     let data = nas_data(seed)?;
     let config = OfaConfig::digits();
     let trainer = Trainer::new(device.clone()).with_seed(seed);
@@ -83,18 +103,28 @@ fn run_seed(seed: u64, ofa: &ProgressiveShrinking, protocol: &Protocol, device: 
     let plain = methods::mos(1, budget, &data, &trainer, device)?;
     device.seed(seed);
     let mos = methods::mos(6, budget, &data, &trainer, device)?;
+    device.seed(seed);
+    let uniform = methods::uniform(budget, &data, &trainer, device)?;
+    device.seed(seed);
+    let (shift, generated, draws) = methods::shiftnas(budget, &data, &trainer, device)?;
     let mut runs = Vec::new();
-    for trained in [&before, &after, &sorted, &plain, &mos] {
+    for trained in [&before, &after, &sorted, &plain, &mos, &uniform, &shift] {
         runs.push(MethodRun {
             accuracies: accuracies(&trained.supernet, protocol, &data, device)?,
             passes: trained.passes,
             seconds: trained.seconds,
         });
     }
+    // Standalone training for the smallest, the largest and the first subnet of each bin
+    // (`NaN` for the others, left out of every mean).
     let mut standalone = Vec::new();
-    for s in &protocol.subnets {
-        device.seed(seed);
-        standalone.push(methods::standalone(&s.subnet, ofa.total_epochs(), &data, &trainer, device)?);
+    for (i, s) in protocol.subnets.iter().enumerate() {
+        standalone.push(if protocol.has_standalone(i) {
+            device.seed(seed);
+            methods::standalone(&s.subnet, ofa.total_epochs(), &data, &trainer, device)?
+        } else {
+            f64::NAN
+        });
     }
     let (mut nested, mut truncated) = (Vec::new(), Vec::new());
     for b in SortedSubmodel::all(&config) {
@@ -102,7 +132,14 @@ fn run_seed(seed: u64, ofa: &ProgressiveShrinking, protocol: &Protocol, device: 
         nested.push(subnet_accuracy(&sorted.supernet.weights_for(&subnet), &subnet, &data.train, &data.test, device)?);
         truncated.push(subnet_accuracy(&teacher.network, &subnet, &data.train, &data.test, device)?);
     }
-    Ok(SeedRun { methods: runs, standalone, sorted: nested, truncated })
+    let mut chosen = Vec::new();
+    for subnet in &generated {
+        let accuracy = subnet_accuracy(&shift.supernet.weights_for(subnet), subnet, &data.train, &data.test, device)?;
+        let control = subnet_accuracy(&uniform.supernet.weights_for(subnet), subnet, &data.train, &data.test, device)?;
+        chosen.push((subnet_macs(&config, subnet), accuracy, control));
+    }
+    let instatune = instatune::run(seed, tune, protocol, device)?;
+    Ok(SeedRun { methods: runs, standalone, sorted: nested, truncated, generated: chosen, draws, instatune })
 }
 
 fn main() -> Res<()> {
@@ -112,19 +149,25 @@ fn main() -> Res<()> {
     let mut page = ResultsPage::new(
         &args,
         "nas-train",
-        "kiln-nas: training the Once-for-All supernet (progressive shrinking, SortedNet, Mixture-of-Supernets) under one protocol",
+        "kiln-nas: training the Once-for-All supernet (progressive shrinking, SortedNet, Mixture-of-Supernets, ShiftNAS, InstaTune) under one protocol",
     );
     let config = OfaConfig::digits();
     let protocol = Protocol::new(&config, &device);
-    // OFA's lengths scaled to about 22 epochs of teacher and supernet training in all (6 in
-    // the quick smoke run).
-    let ofa = ProgressiveShrinking::ofa_with_total_epochs(if args.quick { 6 } else { 22 });
+    // OFA's lengths at their shortest (every stage one epoch or more, 6 epochs of teacher and
+    // supernet training in all): seven methods, the standalone networks and InstaTune per
+    // seed fit the page's 25 minutes on two cores only at this length (a first run at 8
+    // epochs needed over 15 minutes per seed). The quick smoke run uses the same length on
+    // one seed.
+    let ofa = ProgressiveShrinking::ofa_with_total_epochs(6);
+    // InstaTune: (pretraining, elastic fine-tuning) epochs.
+    let tune = if args.quick { (1, 1) } else { (2, 2) };
     let mut runs = Vec::new();
     for &seed in &seeds {
-        runs.push(run_seed(seed, &ofa, &protocol, &device)?);
+        runs.push(run_seed(seed, (&ofa, tune), &protocol, &device)?);
         eprintln!("seed {seed} done ({:.0}s)", page.elapsed_secs());
     }
     page::write(&mut page, &protocol, &runs, &seeds, (&config, &ofa))?;
+    instatune_page(&mut page, &protocol, &runs, tune);
     page.write("flex")?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use kiln_nas::mos::{MosConfig, MosModel, MosSupernet};
 use kiln_nas::ofa::{
     NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkStage, ShrinkingModel, ShrinkingSchedule, SubnetConfig,
 };
+use kiln_nas::shiftnas::{ShiftNasConfig, ShiftNasPhase, ShiftNasStage};
 use kiln_nas::sortednet::{SortedNetConfig, SortedNetModel};
 
 use crate::protocol::passes;
@@ -136,6 +137,57 @@ pub fn mos(experts: usize, budget: u64, data: &NasData, trainer: &Trainer, devic
         passes: passes(&phases, batches(data), |s| s.subnets(&config, 0).len().max(1)),
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Bins drawn from ShiftNAS's final bin probabilities for the page's histogram.
+pub const DRAWS: usize = 1000;
+
+/// Uniform sampling, the control of ShiftNAS's claim: one subnet per step with every gene
+/// (and the resolution) uniform, OFA's cross-entropy (label smoothing 0.1), no teacher, Adam
+/// at 3·10⁻³ with cosine decay, from scratch, `budget` passes.
+pub fn uniform(budget: u64, data: &NasData, trainer: &Trainer, device: &Device) -> Res<Trained> {
+    let start = Instant::now();
+    let config = OfaConfig::digits();
+    let stage = ShrinkStage { subnets_per_step: 1, ..ShrinkStage::expand(&config, config.expand_ratios.len()) };
+    let epochs = ((budget as f64 / batches(data) as f64).round() as usize).max(1);
+    let phase = TrainPhase::new(epochs, 3e-3).with_schedule(LrSchedule::Cosine { min_factor: 0.05 });
+    let phases = vec![Phase::train("uniform", phase).in_stage(stage)];
+    let (model, _) = trainer.fit(ShrinkingModel::new(config.init(device)), &phases, &data.train, None)?;
+    Ok(Trained {
+        supernet: Supernet::Ofa(model.supernet),
+        passes: passes(&phases, batches(data), |s: &ShrinkStage| s.subnets_per_step),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// ShiftNAS from scratch with `budget` passes (one generated architecture per step) after its
+/// generator-only warm-up (no supernet passes): [`ShiftNasConfig::small`]'s generator with 5
+/// bins. Returns the trained supernet, the generator's architecture for each of its bins and
+/// `DRAWS` bins drawn from the final shifted probabilities.
+pub fn shiftnas(
+    budget: u64,
+    data: &NasData,
+    trainer: &Trainer,
+    device: &Device,
+) -> Res<(Trained, Vec<SubnetConfig>, Vec<usize>)> {
+    let start = Instant::now();
+    let epochs = ((budget as f64 / batches(data) as f64).round() as usize).max(1);
+    let config = ShiftNasConfig { bins: 5, epochs, ..ShiftNasConfig::small() };
+    let phases = config.phases()?;
+    let (model, _) = trainer.fit(config.init(device)?, &phases, &data.train, None)?;
+    let generated = (0..config.bins).map(|k| model.generate(k)).collect::<Result<Vec<_>, _>>()?;
+    let state = model.shift_state();
+    let draws = (0..DRAWS as u64).map(|seed| state.draw(seed)).collect();
+    let joint = |s: &ShiftNasStage| usize::from(s.phase == ShiftNasPhase::Joint);
+    Ok((
+        Trained {
+            supernet: Supernet::Ofa(model.supernet),
+            passes: passes(&phases, batches(data), joint),
+            seconds: start.elapsed().as_secs_f64(),
+        },
+        generated,
+        draws,
+    ))
 }
 
 /// `subnet` trained alone from scratch for `epochs` (Adam 3·10⁻³, cosine): test accuracy.

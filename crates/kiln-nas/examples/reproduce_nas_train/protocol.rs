@@ -78,6 +78,18 @@ impl Protocol {
     }
 }
 
+impl Protocol {
+    /// Whether evaluation subnet `i` is also trained alone: the smallest, the largest and the
+    /// first subnet of each bin.
+    pub fn has_standalone(&self, i: usize) -> bool {
+        let Some(s) = self.subnets.get(i) else { return false };
+        match s.bin {
+            None => true,
+            Some(k) => self.subnets.iter().position(|t| t.bin == Some(k)) == Some(i),
+        }
+    }
+}
+
 /// (subnet, batch) training passes of `phases` with `batches` per epoch and `per_step` subnets
 /// per step of a stage (action phases train nothing).
 pub fn passes<M: TrainModel>(phases: &[Phase<M>], batches: usize, per_step: impl Fn(&M::Stage) -> usize) -> u64 {

@@ -87,17 +87,6 @@ fn the_sandwich_draws_largest_smallest_and_seeded_random_subnets() {
     assert_eq!(three.subnets_per_step(), 5);
 }
 
-/// Mean cross-entropy of `logits` (rows of `classes`) against `targets`, on the host.
-fn hand_ce(logits: &[f32], targets: &[i64], classes: usize) -> f64 {
-    let mut total = 0.0;
-    for (i, &y) in targets.iter().enumerate() {
-        let row = &logits[i * classes..(i + 1) * classes];
-        let lse = row.iter().map(|&v| (v as f64).exp()).sum::<f64>().ln();
-        total += lse - row[y as usize] as f64;
-    }
-    total / targets.len() as f64
-}
-
 /// `−(1/n) Σ_i Σ_c softmax(teacher_i)_c log softmax(student_i)_c`, on the host.
 fn hand_kd(student: &[f32], teacher: &[f32], classes: usize) -> f64 {
     let n = student.len() / classes;
@@ -127,8 +116,11 @@ fn the_sandwich_loss_is_the_hand_sum_of_its_four_terms() {
         let logits: Vec<Vec<f32>> =
             loss.subnets.iter().map(|s| to_vec(model.supernet.forward_subnet(s, images.clone()))).collect();
         assert_eq!(to_vec(loss.largest_logits.clone()), logits[0]);
-        let expected = hand_ce(&logits[0], &labels, 5)
-            + logits[1..].iter().map(|l| 0.5 * hand_ce(l, &labels, 5) + 2.0 * hand_kd(l, &logits[0], 5)).sum::<f64>();
+        let expected = crate::hand::cross_entropy(&logits[0], &labels, 5)
+            + logits[1..]
+                .iter()
+                .map(|l| 0.5 * crate::hand::cross_entropy(l, &labels, 5) + 2.0 * hand_kd(l, &logits[0], 5))
+                .sum::<f64>();
         let got = f64::from(to_vec(loss.total)[0]);
         assert!((got - expected).abs() < 1e-6 * expected.max(1.0), "{got} vs {expected}");
     }

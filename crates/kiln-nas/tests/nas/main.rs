@@ -2,6 +2,7 @@
 
 mod cost;
 mod elastic;
+mod hand;
 mod instatune;
 mod learngene;
 mod macs;

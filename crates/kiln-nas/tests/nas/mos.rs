@@ -174,18 +174,6 @@ fn random_routers_give_rows_that_sum_to_one() {
     }
 }
 
-/// Mean cross-entropy of `logits` (rows of `classes`) against `targets`, on the host.
-fn hand_ce(logits: &[f32], targets: &[i64], classes: usize) -> f64 {
-    let mut total = 0.0;
-    for (i, &y) in targets.iter().enumerate() {
-        let row = &logits[i * classes..(i + 1) * classes];
-        let max = row.iter().cloned().fold(f32::MIN, f32::max) as f64;
-        let lse = row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
-        total += lse - row[y as usize] as f64;
-    }
-    total / targets.len() as f64
-}
-
 #[test]
 fn a_sandwich_step_sums_the_losses_of_random_largest_and_smallest() {
     let device = Device::flex();
@@ -202,8 +190,10 @@ fn a_sandwich_step_sums_the_losses_of_random_largest_and_smallest() {
         assert_eq!(subnets, stage.subnets(&cfg, seed), "deterministic per seed");
         assert_eq!(subnets[1], SubnetConfig::largest(&cfg));
         assert_eq!(subnets[2], SubnetConfig::smallest(&cfg));
-        let want: f64 =
-            subnets.iter().map(|s| hand_ce(&to_vec(model.supernet.forward_subnet(s, x.clone())), &labels, 10)).sum();
+        let want: f64 = subnets
+            .iter()
+            .map(|s| crate::hand::cross_entropy(&to_vec(model.supernet.forward_subnet(s, x.clone())), &labels, 10))
+            .sum();
         let got = f64::from(to_vec(loss)[0]);
         assert!((got - want).abs() < 1e-4, "{got} vs {want}");
     }

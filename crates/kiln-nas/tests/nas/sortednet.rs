@@ -52,18 +52,6 @@ fn sub_models_are_nested_and_grow_along_each_dimension() {
     }
 }
 
-/// Mean cross-entropy of `logits` (rows of `classes`) against `targets`, on the host.
-fn hand_ce(logits: &[f32], targets: &[i64], classes: usize) -> f64 {
-    let mut total = 0.0;
-    for (i, &y) in targets.iter().enumerate() {
-        let row = &logits[i * classes..(i + 1) * classes];
-        let max = row.iter().cloned().fold(f32::MIN, f32::max) as f64;
-        let lse = row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
-        total += lse - row[y as usize] as f64;
-    }
-    total / targets.len() as f64
-}
-
 #[test]
 fn a_step_averages_the_cross_entropies_of_its_g_acc_sub_models() {
     let device = Device::flex();
@@ -81,7 +69,13 @@ fn a_step_averages_the_cross_entropies_of_its_g_acc_sub_models() {
         assert_eq!(drawn, stage.draws(&all, seed).unwrap(), "the step draws what the stage draws");
         let expected = drawn
             .iter()
-            .map(|b| hand_ce(&to_vec(model.supernet.forward_subnet(&b.to_subnet(&cfg), images.clone())), &labels, 10))
+            .map(|b| {
+                crate::hand::cross_entropy(
+                    &to_vec(model.supernet.forward_subnet(&b.to_subnet(&cfg), images.clone())),
+                    &labels,
+                    10,
+                )
+            })
             .sum::<f64>()
             / 4.0;
         let got = f64::from(to_vec(loss)[0]);
