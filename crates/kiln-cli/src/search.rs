@@ -146,6 +146,17 @@ pub fn reload_search(run: &Path) -> Result<(SearchRecord, NasData)> {
     Ok((record, data))
 }
 
+/// A training method's own subnet for a MAC budget (`--macs`), found without search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetChoice {
+    /// The subnet.
+    pub subnet: SubnetConfig,
+    /// Its MACs per image.
+    pub macs: u64,
+    /// The subnet in words ([`SubnetConfig::describe`]).
+    pub architecture: String,
+}
+
 /// The trained supernet and, with `--macs`, the training method's own choice for the budget.
 fn train_supernet(
     options: &SearchOptions,
@@ -219,7 +230,7 @@ pub fn check_budget(options: &SearchOptions, config: &OfaConfig) -> Result<()> {
 /// Trains the supernet, runs the search and writes the run directory (see the module doc).
 ///
 /// Returns the trace and, with `--macs`, the training method's own choice for the budget.
-pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<(SearchTrace, Option<SubnetConfig>)> {
+pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Result<(SearchTrace, Option<BudgetChoice>)> {
     let csv = ClassifyOptions::default();
     let (prepared, facts) = prepare(&options.data, &csv, options.seed)?;
     let data = nas_data(prepared, options.seed)?;
@@ -270,6 +281,11 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     .map_err(usage)?;
     eval.latency.save(&latency_path).map_err(usage)?;
     write_files(out, &trace, &config)?;
+    let choice = choice.map(|subnet| BudgetChoice {
+        macs: subnet_macs(&config, &subnet),
+        architecture: subnet.describe(&config),
+        subnet,
+    });
     Ok((trace, choice))
 }
 

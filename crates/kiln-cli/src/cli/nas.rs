@@ -6,13 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::device;
-use crate::artifact::read_json;
 use crate::error::{CliError, Result};
 use crate::extract::{ExtractOptions, Pick, extract};
-use crate::search::{
-    SEARCH_FILE, SearchMethod, SearchOptions, SearchRecord, SupernetTraining, parse_objectives, search,
-};
-use kiln_nas::ofa::{OfaConfig, subnet_macs};
+use crate::search::{SearchMethod, SearchOptions, SupernetTraining, parse_objectives, search};
 
 /// `kiln search`.
 #[derive(Args, Debug)]
@@ -97,14 +93,9 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
     println!("{} real evaluations, final hypervolume {:.4e}", trace.len(), trace.final_hypervolume());
     let csv = out.join("pareto.csv");
     print!("{}", std::fs::read_to_string(&csv).map_err(|e| kiln_core::CoreError::io(&csv, e))?);
-    if let (Some(budget), Some(subnet)) = (macs, choice) {
-        let config: OfaConfig = read_json::<SearchRecord>(&out.join(SEARCH_FILE))?.config;
+    if let (Some(budget), Some(choice)) = (macs, choice) {
         let method = if training == SupernetTraining::Sorted { "SortedNet" } else { "ShiftNAS" };
-        println!(
-            "{method}'s choice within {budget} MACs: {} ({} MACs)",
-            subnet.describe(&config),
-            subnet_macs(&config, &subnet)
-        );
+        println!("{method}'s choice within {budget} MACs: {} ({} MACs)", choice.architecture, choice.macs);
     }
     println!("wrote {}/pareto.csv, trace.json, latency.json, search.json, supernet.bpk", out.display());
     Ok(())

@@ -60,6 +60,11 @@ fn batches(data: &NasData) -> usize {
     data.train.num_batches()
 }
 
+/// Epochs (at least one) that spend about `budget` passes at `per_step` subnets per step.
+fn epochs_for(budget: u64, per_step: usize, data: &NasData) -> usize {
+    ((budget as f64 / (per_step * batches(data)) as f64).round() as usize).max(1)
+}
+
 /// OFA's teacher: the full network at random resolution, OFA's rate and optimiser.
 pub fn teacher(ofa: &ProgressiveShrinking, data: &NasData, trainer: &Trainer, device: &Device) -> Res<Teacher> {
     let start = Instant::now();
@@ -107,7 +112,7 @@ pub fn simple_schedule(budget: u64, data: &NasData, trainer: &Trainer, device: &
 pub fn sortednet(budget: u64, data: &NasData, trainer: &Trainer, device: &Device) -> Res<Trained> {
     let start = Instant::now();
     let base = SortedNetConfig::small();
-    let epochs = ((budget as f64 / (base.g_acc * batches(data)) as f64).round() as usize).max(1);
+    let epochs = epochs_for(budget, base.g_acc, data);
     let config = SortedNetConfig { epochs, ..base };
     let phases = config.phases(&OfaConfig::digits())?;
     let model = SortedNetModel::new(OfaConfig::digits().init(device));
@@ -127,7 +132,7 @@ pub fn mos(experts: usize, budget: u64, data: &NasData, trainer: &Trainer, devic
     let start = Instant::now();
     let config = OfaConfig::digits();
     let per_step = MosConfig::new().stage().subnets(&config, 0).len().max(1);
-    let epochs = ((budget as f64 / (per_step * batches(data)) as f64).round() as usize).max(1);
+    let epochs = epochs_for(budget, per_step, data);
     let mos = MosConfig { experts, epochs, lr: 3e-3, ..MosConfig::new() };
     let phases = mos.phases(&config, batches(data))?;
     let model = MosModel::new(mos.init(&config, device)?);
@@ -149,7 +154,7 @@ pub fn uniform(budget: u64, data: &NasData, trainer: &Trainer, device: &Device) 
     let start = Instant::now();
     let config = OfaConfig::digits();
     let stage = ShrinkStage { subnets_per_step: 1, ..ShrinkStage::expand(&config, config.expand_ratios.len()) };
-    let epochs = ((budget as f64 / batches(data) as f64).round() as usize).max(1);
+    let epochs = epochs_for(budget, 1, data);
     let phase = TrainPhase::new(epochs, 3e-3).with_schedule(LrSchedule::Cosine { min_factor: 0.05 });
     let phases = vec![Phase::train("uniform", phase).in_stage(stage)];
     let (model, _) = trainer.fit(ShrinkingModel::new(config.init(device)), &phases, &data.train, None)?;
@@ -171,7 +176,7 @@ pub fn shiftnas(
     device: &Device,
 ) -> Res<(Trained, Vec<SubnetConfig>, Vec<usize>)> {
     let start = Instant::now();
-    let epochs = ((budget as f64 / batches(data) as f64).round() as usize).max(1);
+    let epochs = epochs_for(budget, 1, data);
     let config = ShiftNasConfig { bins: 5, epochs, ..ShiftNasConfig::small() };
     let phases = config.phases()?;
     let (model, _) = trainer.fit(config.init(device)?, &phases, &data.train, None)?;

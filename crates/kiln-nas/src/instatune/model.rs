@@ -59,12 +59,7 @@ impl SandwichRule {
     /// resolution uniform over `config`'s lists (OFA's sampler,
     /// [`ShrinkStage::sample`], with a resolution drawn per subnet).
     pub fn subnets(&self, config: &OfaConfig, seed: u64) -> Vec<SubnetConfig> {
-        let elastic = ShrinkStage {
-            kernels: config.kernel_sizes.clone(),
-            depths: config.depths.clone(),
-            expands: config.expand_ratios.clone(),
-            subnets_per_step: self.random_subnets,
-        };
+        let elastic = ShrinkStage::every(config, self.random_subnets);
         let largest = SubnetConfig::largest(config);
         let mut subnets = vec![largest.clone(), SubnetConfig::smallest(config)];
         for index in 0..self.random_subnets {

@@ -98,8 +98,9 @@ mod model;
 mod router;
 mod train;
 
+pub use crate::ofa::{ActiveBlock, active_blocks};
 pub use config::MosConfig;
 pub use error::MosError;
-pub use model::{ActiveBlock, MosBlock, MosSupernet, active_blocks, arch_embedding};
+pub use model::{MosBlock, MosSupernet, arch_embedding};
 pub use router::{Router, Routing, mix};
 pub use train::{MosModel, MosStage};

@@ -9,39 +9,7 @@ use burn::tensor::module::adaptive_avg_pool2d;
 use super::config::MosConfig;
 use super::router::{Router, Routing, mix};
 use crate::elastic::{BlockRun, ElasticMbBlock, channel_mask};
-use crate::ofa::{OfaConfig, OfaSupernet, Subnet, SubnetConfig, resize};
-
-/// One block of a subnet that runs: its unit, its index in the unit, kernel and expand ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActiveBlock {
-    /// Unit.
-    pub unit: usize,
-    /// Index of the block within its unit.
-    pub index: usize,
-    /// Kernel size.
-    pub kernel: usize,
-    /// Expand ratio.
-    pub expand: usize,
-}
-
-/// The blocks `cfg` runs in `config`'s supernet, in order, read as
-/// [`OfaSupernet::forward_subnet`] reads them (depth clamped to `1..=max_depth`, a missing
-/// kernel 3 and a missing expand ratio 1), so both run the same blocks.
-pub fn active_blocks(config: &OfaConfig, cfg: &SubnetConfig) -> Vec<ActiveBlock> {
-    let mut blocks = Vec::new();
-    let mut slot = 0;
-    for (unit, u) in config.units.iter().enumerate() {
-        let len = u.max_depth;
-        let depth = cfg.depths.get(unit).copied().unwrap_or(len).clamp(1, len.max(1));
-        for index in 0..depth.min(len) {
-            let kernel = cfg.kernels.get(slot + index).copied().unwrap_or(3);
-            let expand = cfg.expands.get(slot + index).copied().unwrap_or(1);
-            blocks.push(ActiveBlock { unit, index, kernel, expand });
-        }
-        slot += len;
-    }
-    blocks
-}
+use crate::ofa::{ActiveBlock, OfaConfig, OfaSupernet, Subnet, SubnetConfig, active_blocks, resize};
 
 /// The architecture embedding e(a) of `cfg`: each unit's depth, the mean expand ratio and the
 /// mean kernel size over the blocks that run, and the resolution, each divided by its largest

@@ -42,12 +42,7 @@ impl MosStage {
     /// The subnets of the update seeded `seed` in `config` (deterministic per seed): the
     /// random ones first, then the largest, then the smallest.
     pub fn subnets(&self, config: &OfaConfig, seed: u64) -> Vec<SubnetConfig> {
-        let every = ShrinkStage {
-            kernels: config.kernel_sizes.clone(),
-            depths: config.depths.clone(),
-            expands: config.expand_ratios.clone(),
-            subnets_per_step: self.random,
-        };
+        let every = ShrinkStage::every(config, self.random);
         let resolution = step_resolution(config, seed);
         let mut subnets: Vec<SubnetConfig> =
             (0..self.random).map(|index| every.sample(config, resolution, seed, index)).collect();

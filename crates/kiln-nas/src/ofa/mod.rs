@@ -37,6 +37,6 @@ pub use evaluate::{
 };
 pub use shrink::{ProgressiveShrinking, ShrinkStage, ShrinkingModel, step_resolution};
 pub use step::{largest_subnet_step, sum_subnet_losses};
-pub use subnet::SubnetConfig;
+pub use subnet::{ActiveBlock, SubnetConfig, active_blocks};
 pub use supernet::{OfaSupernet, StaticMbBlock, Subnet, resize};
 pub use train::{OfaStage, ShrinkingSchedule};

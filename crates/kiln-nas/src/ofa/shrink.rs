@@ -111,6 +111,17 @@ impl ShrinkStage {
         }
     }
 
+    /// Every gene elastic over `config`'s own lists (kernels, depths, expand ratios),
+    /// `subnets_per_step` subnets per step: the random subnets of the sandwich rule.
+    pub fn every(config: &OfaConfig, subnets_per_step: usize) -> Self {
+        Self {
+            kernels: config.kernel_sizes.clone(),
+            depths: config.depths.clone(),
+            expands: config.expand_ratios.clone(),
+            subnets_per_step,
+        }
+    }
+
     /// The `index`-th subnet of the step seeded `seed`, at `resolution`: every elastic gene
     /// uniform over its list, the others at their largest.
     pub fn sample(&self, config: &OfaConfig, resolution: usize, seed: u64, index: usize) -> SubnetConfig {

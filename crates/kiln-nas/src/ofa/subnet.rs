@@ -122,3 +122,36 @@ impl SubnetConfig {
         Self { depths, kernels, expands, resolution }
     }
 }
+
+/// One block of a subnet that runs: its unit, its index in the unit, kernel and expand ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActiveBlock {
+    /// Unit.
+    pub unit: usize,
+    /// Index of the block within its unit.
+    pub index: usize,
+    /// Kernel size.
+    pub kernel: usize,
+    /// Expand ratio.
+    pub expand: usize,
+}
+
+/// The blocks `cfg` runs in `config`'s supernet, in order, read as
+/// [`OfaSupernet::forward_subnet`](super::OfaSupernet::forward_subnet) and
+/// [`OfaSupernet::extract`](super::OfaSupernet::extract) run them (depth clamped to `1..=max_depth`, a missing
+/// kernel 3 and a missing expand ratio 1), so both run the same blocks.
+pub fn active_blocks(config: &OfaConfig, cfg: &SubnetConfig) -> Vec<ActiveBlock> {
+    let mut blocks = Vec::new();
+    let mut slot = 0;
+    for (unit, u) in config.units.iter().enumerate() {
+        let len = u.max_depth;
+        let depth = cfg.depths.get(unit).copied().unwrap_or(len).clamp(1, len.max(1));
+        for index in 0..depth.min(len) {
+            let kernel = cfg.kernels.get(slot + index).copied().unwrap_or(3);
+            let expand = cfg.expands.get(slot + index).copied().unwrap_or(1);
+            blocks.push(ActiveBlock { unit, index, kernel, expand });
+        }
+        slot += len;
+    }
+    blocks
+}

@@ -8,7 +8,7 @@ use burn::prelude::{Device, Tensor};
 use burn::tensor::module::adaptive_avg_pool2d;
 
 use super::config::OfaConfig;
-use super::subnet::SubnetConfig;
+use super::subnet::{SubnetConfig, active_blocks};
 use crate::elastic::{Activation, ElasticMbBlock, StaticSe};
 
 /// The weight-sharing supernet (Once-for-All, Cai et al., ICLR 2020).
@@ -42,18 +42,10 @@ impl OfaSupernet {
     pub fn forward_subnet(&self, cfg: &SubnetConfig, x: Tensor<4>) -> Tensor<2> {
         let stem = self.stem_norm.forward(self.stem.forward(resize(x, cfg.resolution)));
         let mut x = self.config.stem_activation.forward(stem);
-        let mut slot = 0;
-        for (u, blocks) in self.units.iter().enumerate() {
-            let depth = cfg.depths.get(u).copied().unwrap_or(blocks.len()).clamp(1, blocks.len());
-            for (b, block) in blocks.iter().enumerate() {
-                if b < depth {
-                    let in_ch = block.expand.weight.dims()[1];
-                    let kernel = cfg.kernels.get(slot + b).copied().unwrap_or(3);
-                    let expand = cfg.expands.get(slot + b).copied().unwrap_or(1);
-                    x = block.forward(x, kernel, in_ch * expand);
-                }
-            }
-            slot += blocks.len();
+        for a in active_blocks(&self.config, cfg) {
+            let block = &self.units[a.unit][a.index];
+            let in_ch = block.expand.weight.dims()[1];
+            x = block.forward(x, a.kernel, in_ch * a.expand);
         }
         let pooled = adaptive_avg_pool2d(x, [1, 1]).flatten::<2>(1, 3);
         self.head.forward(pooled)
@@ -73,18 +65,14 @@ impl OfaSupernet {
     /// the supernet's outputs for `cfg` and saves and loads on its own.
     pub fn extract(&self, cfg: &SubnetConfig) -> Subnet {
         let device = self.head.weight.device();
-        let mut blocks = Vec::new();
-        let mut slot = 0;
-        for (u, unit) in self.units.iter().enumerate() {
-            let depth = cfg.depths.get(u).copied().unwrap_or(unit.len()).clamp(1, unit.len());
-            for (b, block) in unit.iter().enumerate().take(depth) {
+        let blocks = active_blocks(&self.config, cfg)
+            .into_iter()
+            .map(|a| {
+                let block = &self.units[a.unit][a.index];
                 let in_ch = block.expand.weight.dims()[1];
-                let hidden = in_ch * cfg.expands.get(slot + b).copied().unwrap_or(1);
-                let kernel = cfg.kernels.get(slot + b).copied().unwrap_or(3);
-                blocks.push(StaticMbBlock::slice(block, kernel, hidden, &device));
-            }
-            slot += unit.len();
-        }
+                StaticMbBlock::slice(block, a.kernel, in_ch * a.expand, &device)
+            })
+            .collect();
         Subnet {
             stem: self.stem.clone(),
             stem_norm: self.stem_norm.clone(),
