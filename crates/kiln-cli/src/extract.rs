@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::{self, RunConfig, TrainSummary, read_json};
 use crate::error::{CliError, Result};
 use crate::options::{ClassifyOptions, TaskOptions, TrainOptions, TrainRequest};
-use crate::search::{SUPERNET_FILE, reload_search};
+use crate::search::{TrainedSupernet, reload_search};
 
 /// The registry name of an extracted subnet.
 pub const SUBNET_MODEL: &str = "ofa-subnet";
@@ -102,9 +102,8 @@ pub fn extract(options: &ExtractOptions, device: &Device) -> Result<(TrainSummar
     let (record, data) = reload_search(&options.run)?;
     let trace: SearchTrace = read_json(&options.run.join("trace.json"))?;
     let (subnet, macs) = choose(&trace, &record.config, options.pick, &options.run)?;
-    let weights = options.run.join(SUPERNET_FILE);
-    let supernet = kiln_core::train::checkpoint::load_weights(&weights, record.config.init(device))?;
-    let supernet = supernet.recalibrate_bn(&subnet, &data.train, 10, device)?;
+    let trained = TrainedSupernet::load(&record, &options.run, device)?;
+    let supernet = trained.source().weights_for(&subnet).recalibrate_bn(&subnet, &data.train, 10, device)?;
     let model = supernet.extract(&subnet);
     let train = TrainOptions {
         model: SUBNET_MODEL.into(),

@@ -11,11 +11,13 @@ use std::path::{Path, PathBuf};
 
 use burn::module::Module;
 use burn::prelude::Device;
-use kiln_core::train::Trainer;
+use kiln_core::train::checkpoint::load_weights;
+use kiln_core::train::{BatchSource, Trainer};
 use kiln_data::{DataLoader, ImageBatcher};
+use kiln_nas::mos::{MosConfig, MosModel, MosSupernet};
 use kiln_nas::ofa::{
     LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingSchedule, SubnetConfig,
-    SubnetEvaluator, SubnetObjective, problem_for, subnet_macs,
+    SubnetEvaluator, SubnetObjective, SubnetSource, problem_for, subnet_macs,
 };
 use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_plot, random_search};
 use kiln_nas::shiftnas::ShiftNasConfig;
@@ -57,6 +59,10 @@ pub enum SupernetTraining {
     /// ShiftNAS: a generator trained with the supernet emits an architecture per MAC bin
     /// (`kiln_nas::shiftnas`); with `--macs`, its choice for the budget is printed.
     Shiftnas,
+    /// Mixture-of-Supernets: routed expert weights per architecture, the sandwich rule
+    /// (`kiln_nas::mos`, `MosConfig::small()`); subnets are searched and extracted with their
+    /// weights W(a) baked in.
+    Mos,
 }
 
 /// Options of `kiln search`.
@@ -95,6 +101,63 @@ pub struct SearchRecord {
     pub config: OfaConfig,
     /// What the data preparation found.
     pub data: ClassifyData,
+    /// The Mixture-of-Supernets settings of a `--training mos` run (its experts and routers
+    /// are part of the saved weights).
+    #[serde(default)]
+    pub mos: Option<MosConfig>,
+}
+
+/// The supernet a search trained: an OFA supernet, or a Mixture-of-Supernets around one.
+#[derive(Debug)]
+pub enum TrainedSupernet {
+    /// Every training method but MoS.
+    Ofa(OfaSupernet),
+    /// `--training mos`.
+    Mixture(MosSupernet),
+}
+
+impl TrainedSupernet {
+    /// The supernet as the search and `kiln extract` see it: for each subnet, the OFA
+    /// supernet holding its weights.
+    pub fn source(&self) -> &dyn SubnetSource {
+        match self {
+            Self::Ofa(s) => s,
+            Self::Mixture(s) => s,
+        }
+    }
+
+    /// Writes the weights to `path` (burnpack).
+    ///
+    /// # Errors
+    /// A checkpoint error naming the file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let saved = match self {
+            Self::Ofa(s) => s.clone().save_file(path),
+            Self::Mixture(s) => s.clone().save_file(path),
+        };
+        saved.map_err(|e| kiln_core::CoreError::Checkpoint { path: path.to_path_buf(), message: format!("{e:?}") })?;
+        Ok(())
+    }
+
+    /// The supernet of the search run `run` described by `record`, its weights loaded.
+    ///
+    /// # Errors
+    /// A missing or mismatched checkpoint (naming the file), or MoS settings the space refuses.
+    pub fn load(record: &SearchRecord, run: &Path, device: &Device) -> Result<Self> {
+        let weights = run.join(SUPERNET_FILE);
+        Ok(match (&record.mos, record.options.training) {
+            (Some(mos), SupernetTraining::Mos) => {
+                Self::Mixture(load_weights(&weights, mos.init(&record.config, device).map_err(usage)?)?)
+            }
+            (None, SupernetTraining::Mos) => {
+                return Err(CliError::Usage(format!(
+                    "{}: a --training mos search without its MoS settings",
+                    run.join(SEARCH_FILE).display()
+                )));
+            }
+            _ => Self::Ofa(load_weights(&weights, record.config.init(device))?),
+        })
+    }
 }
 
 /// Parses `accuracy,macs,...`.
@@ -164,8 +227,8 @@ fn train_supernet(
     data: &NasData,
     device: &Device,
     progress: bool,
-) -> Result<(OfaSupernet, Option<SubnetConfig>)> {
-    let e = options.epochs.max(4);
+) -> Result<(TrainedSupernet, Option<SubnetConfig>)> {
+    let e = training_epochs(options);
     device.seed(options.seed);
     let trainer = |stage: &str| {
         Trainer::new(device.clone())
@@ -182,25 +245,48 @@ fn train_supernet(
                 width: e - e / 2 - 2 * (e / 6),
                 lr: 3e-3,
             };
-            (trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0, None)
+            let supernet = trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0;
+            (TrainedSupernet::Ofa(supernet), None)
         }
         SupernetTraining::Progressive => {
-            (ProgressiveShrinking::ofa_with_total_epochs(e).fit(config, &data.train, device, trainer)?, None)
+            let supernet = ProgressiveShrinking::ofa_with_total_epochs(e).fit(config, &data.train, device, trainer)?;
+            (TrainedSupernet::Ofa(supernet), None)
         }
         SupernetTraining::Sorted => {
             let phases = SortedNetConfig { epochs: e, ..SortedNetConfig::small() }.phases(config).map_err(usage)?;
             let model = trainer("sorted").fit(SortedNetModel::new(config.init(device)), &phases, &data.train, None)?.0;
             let choice = options.macs.and_then(|macs| largest_within(config, macs)).map(|b| b.to_subnet(config));
-            (model.supernet, choice)
+            (TrainedSupernet::Ofa(model.supernet), choice)
         }
         SupernetTraining::Shiftnas => {
             let settings = ShiftNasConfig { ofa: config.clone(), epochs: e, ..ShiftNasConfig::small() };
             let phases = settings.phases().map_err(usage)?;
             let model = trainer("shiftnas").fit(settings.init(device).map_err(usage)?, &phases, &data.train, None)?.0;
             let choice = options.macs.map(|macs| model.for_budget(macs)).transpose().map_err(usage)?;
-            (model.supernet, choice)
+            (TrainedSupernet::Ofa(model.supernet), choice)
+        }
+        SupernetTraining::Mos => {
+            let settings = mos_settings(e);
+            let phases = settings.phases(config, BatchSource::num_batches(&data.train)).map_err(usage)?;
+            let model = MosModel::new(settings.init(config, device).map_err(usage)?);
+            (TrainedSupernet::Mixture(trainer("mos").fit(model, &phases, &data.train, None)?.0.supernet), None)
         }
     })
+}
+
+/// The supernet's training epochs in all: at least 4 for the staged schedules (split over
+/// their stages), at least 1 for the single-phase methods.
+fn training_epochs(options: &SearchOptions) -> usize {
+    match options.training {
+        SupernetTraining::Progressive | SupernetTraining::Simple => options.epochs.max(4),
+        SupernetTraining::Sorted | SupernetTraining::Shiftnas | SupernetTraining::Mos => options.epochs.max(1),
+    }
+}
+
+/// The Mixture-of-Supernets settings of `kiln search --training mos`: `MosConfig::small()`
+/// for `epochs`.
+pub fn mos_settings(epochs: usize) -> MosConfig {
+    MosConfig { epochs, ..MosConfig::small() }
 }
 
 /// Checks `--macs` before any training: only SortedNet and ShiftNAS choose a subnet for a
@@ -238,24 +324,21 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     check_budget(options, &config)?;
     let out = &options.out;
     std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
-    let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts };
+    let mos = (options.training == SupernetTraining::Mos).then(|| mos_settings(training_epochs(options)));
+    let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts, mos };
     write_json(&out.join(SEARCH_FILE), &record)?;
     let (supernet, choice) = train_supernet(options, &config, &data, device, progress)?;
-    let weights = out.join(SUPERNET_FILE);
-    supernet
-        .clone()
-        .save_file(&weights)
-        .map_err(|e| kiln_core::CoreError::Checkpoint { path: weights.clone(), message: format!("{e:?}") })?;
+    supernet.save(&out.join(SUPERNET_FILE))?;
     let latency_path = out.join("latency.json");
     let table = LatencyTable::load(&latency_path).map_err(usage)?;
     let mut eval = SubnetEvaluator {
-        supernet: &supernet,
+        supernet: supernet.source(),
         data: &data,
         device: device.clone(),
         objectives: options.objectives.clone(),
         latency: table,
     };
-    let problem = problem_for(&supernet, &options.objectives, device).map_err(usage)?;
+    let problem = problem_for(supernet.source(), &options.objectives, device).map_err(usage)?;
     let budget = options.evals.max(2);
     let seed = options.seed;
     let trace = match options.method {

@@ -22,8 +22,9 @@ pub struct SearchArgs {
     pub data: String,
     /// How the supernet is trained: `progressive` (OFA's progressive shrinking with a frozen
     /// teacher and several subnets per step), `simple` (in-place distillation, one subnet
-    /// per step), `sorted` (SortedNet's nested sub-models) or `shiftnas` (ShiftNAS: a
-    /// generator per MAC bin trained with the supernet).
+    /// per step), `sorted` (SortedNet's nested sub-models), `shiftnas` (ShiftNAS: a
+    /// generator per MAC bin trained with the supernet) or `mos` (Mixture-of-Supernets:
+    /// routed expert weights, searched and extracted with W(a) baked in).
     #[arg(long, value_enum, default_value = "progressive")]
     pub training: SupernetTraining,
     /// Two or three of accuracy, macs, params, latency.

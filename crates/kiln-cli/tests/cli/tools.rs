@@ -81,6 +81,34 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
 }
 
 #[test]
+fn a_mixture_of_supernets_search_extracts_its_baked_subnet() {
+    let scratch = Scratch::new("search-mos");
+    let out = scratch.path().join("search");
+    let out_str = out.to_str().unwrap();
+    let args = ["search", "--training", "mos", "--epochs", "1", "--evals", "4", "--method", "random"];
+    let output = kiln(&[&args[..], &["--device", "flex", "--out", out_str]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("4 real evaluations"), "{}", stdout(&output));
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("search.json")).unwrap()).unwrap();
+    assert_eq!(record["mos"]["experts"], 2, "the MoS settings are recorded: {record}");
+    // The front member is extracted with W(a) baked in and evaluates like any run.
+    let sub = scratch.path().join("subnet");
+    let sub_str = sub.to_str().unwrap();
+    let output = kiln(&["extract", "--run", out_str, "--pick", "0", "--device", "flex", "--out", sub_str]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = kiln(&["eval", "--checkpoint", sub_str, "--device", "flex"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The MoS weights do not load as a plain supernet: a record without its MoS settings fails
+    // naming the file.
+    let mut record = record;
+    record["mos"] = serde_json::Value::Null;
+    std::fs::write(out.join("search.json"), record.to_string()).unwrap();
+    let err = assert_fails(&kiln(&["extract", "--run", out_str, "--pick", "0", "--device", "flex", "--out", sub_str]));
+    assert!(err.contains("search.json") && err.contains("MoS settings"), "{err}");
+}
+
+#[test]
 fn geom_reconstruct_writes_a_mesh_and_a_render_and_names_malformed_files() {
     use kiln_geom::bspnet::BspNetConfig;
     use kiln_geom::bspnet::reconstruct::save_checkpoint;

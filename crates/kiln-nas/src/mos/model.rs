@@ -1,6 +1,8 @@
 //! [`MosSupernet`]: the OFA supernet whose expand and project convolutions are mixtures of m
 //! experts routed by the architecture, and the architecture embedding e(a).
 
+use std::borrow::Cow;
+
 use burn::module::{Module, Param};
 use burn::nn::Initializer;
 use burn::prelude::{Device, Tensor, TensorData};
@@ -9,7 +11,7 @@ use burn::tensor::module::adaptive_avg_pool2d;
 use super::config::MosConfig;
 use super::router::{Router, Routing, mix};
 use crate::elastic::{BlockRun, ElasticMbBlock, channel_mask};
-use crate::ofa::{ActiveBlock, OfaConfig, OfaSupernet, Subnet, SubnetConfig, active_blocks, resize};
+use crate::ofa::{ActiveBlock, OfaConfig, OfaSupernet, Subnet, SubnetConfig, SubnetSource, active_blocks, resize};
 
 /// The architecture embedding e(a) of `cfg`: each unit's depth, the mean expand ratio and the
 /// mean kernel size over the blocks that run, and the resolution, each divided by its largest
@@ -228,5 +230,17 @@ impl MosSupernet {
     /// then [`OfaSupernet::extract`]): it saves, loads and evaluates like any OFA subnet.
     pub fn extract(&self, cfg: &SubnetConfig) -> Subnet {
         self.bake(cfg).extract(cfg)
+    }
+}
+
+/// Every subnet evaluated through its baked weights ([`MosSupernet::bake`]): searches over a
+/// Mixture-of-Supernets measure W(a)'s subnet, recalibrated and timed as OFA's.
+impl SubnetSource for MosSupernet {
+    fn space(&self) -> &OfaConfig {
+        &self.base.config
+    }
+
+    fn weights_for(&self, cfg: &SubnetConfig) -> Cow<'_, OfaSupernet> {
+        Cow::Owned(self.bake(cfg))
     }
 }

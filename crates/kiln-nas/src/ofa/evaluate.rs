@@ -1,17 +1,44 @@
 //! Real evaluation of subnets of a trained supernet for a search: the objectives a subnet is
 //! measured on (accuracy, MACs, parameters, latency), the [`Evaluator`] that measures them, and
-//! the search [`Problem`] over the supernet's subnets.
+//! the search [`Problem`] over the supernet's subnets. The supernet is any [`SubnetSource`]:
+//! the OFA supernet itself, or one whose weights depend on the architecture
+//! (Mixture-of-Supernets bakes W(a) for every subnet it is asked for).
+
+use std::borrow::Cow;
 
 use burn::prelude::Device;
 use kiln_core::metrics::ClassificationMetrics;
 use kiln_core::train::{BatchSource, ImageBatch};
 use serde::{Deserialize, Serialize};
 
+use super::config::OfaConfig;
 use super::cost::{LatencySettings, LatencyTable, measure_latency, subnet_macs, subnet_params};
 use super::data::NasData;
 use super::subnet::SubnetConfig;
 use super::supernet::OfaSupernet;
 use crate::search::{Evaluator, Objective, Problem, SearchError};
+
+/// A trained supernet whose subnets a search measures: for every subnet, the OFA supernet that
+/// holds its weights. [`OfaSupernet`] lends itself; a supernet whose weights depend on the
+/// architecture returns a copy with the subnet's weights in place (Mixture-of-Supernets'
+/// `bake`), so BN recalibration, accuracy and latency are measured the same way for both.
+pub trait SubnetSource {
+    /// The search space.
+    fn space(&self) -> &OfaConfig;
+
+    /// The OFA supernet whose `forward_subnet(cfg, ·)` runs subnet `cfg` as this supernet does.
+    fn weights_for(&self, cfg: &SubnetConfig) -> Cow<'_, OfaSupernet>;
+}
+
+impl SubnetSource for OfaSupernet {
+    fn space(&self) -> &OfaConfig {
+        &self.config
+    }
+
+    fn weights_for(&self, _cfg: &SubnetConfig) -> Cow<'_, OfaSupernet> {
+        Cow::Borrowed(self)
+    }
+}
 
 /// Accuracy of subnet `cfg` of `supernet` on `data`, after BN recalibration on 10 batches of
 /// `train`.
@@ -79,7 +106,7 @@ impl SubnetObjective {
 /// Real evaluation of an encoding on the chosen objectives.
 pub struct SubnetEvaluator<'a> {
     /// The trained supernet.
-    pub supernet: &'a OfaSupernet,
+    pub supernet: &'a dyn SubnetSource,
     /// The data.
     pub data: &'a NasData,
     /// Device.
@@ -92,7 +119,12 @@ pub struct SubnetEvaluator<'a> {
 
 impl<'a> SubnetEvaluator<'a> {
     /// An evaluator of `objectives` with an empty latency table.
-    pub fn new(supernet: &'a OfaSupernet, data: &'a NasData, device: &Device, objectives: &[SubnetObjective]) -> Self {
+    pub fn new(
+        supernet: &'a dyn SubnetSource,
+        data: &'a NasData,
+        device: &Device,
+        objectives: &[SubnetObjective],
+    ) -> Self {
         Self { supernet, data, device: device.clone(), objectives: objectives.to_vec(), latency: LatencyTable::new() }
     }
 }
@@ -100,20 +132,21 @@ impl<'a> SubnetEvaluator<'a> {
 /// Fails when the data cannot build a batch ([`subnet_accuracy`]'s error).
 impl Evaluator for SubnetEvaluator<'_> {
     fn evaluate(&mut self, encoding: &[usize]) -> Result<Vec<f64>, SearchError> {
-        let cfg = SubnetConfig::decode(encoding, &self.supernet.config);
-        let config = &self.supernet.config;
+        let config = self.supernet.space();
+        let cfg = SubnetConfig::decode(encoding, config);
+        let weights = self.supernet.weights_for(&cfg);
         let objectives = self.objectives.clone();
         objectives
             .into_iter()
             .map(|o| match o {
                 SubnetObjective::Accuracy => {
-                    subnet_accuracy(self.supernet, &cfg, &self.data.train, &self.data.valid, &self.device)
+                    subnet_accuracy(&weights, &cfg, &self.data.train, &self.data.valid, &self.device)
                         .map_err(|e| SearchError::Evaluation { encoding: encoding.to_vec(), message: e.to_string() })
                 }
                 SubnetObjective::Macs => Ok(subnet_macs(config, &cfg) as f64),
                 SubnetObjective::Params => Ok(subnet_params(config, &cfg) as f64),
                 SubnetObjective::Latency => {
-                    Ok(self.latency.get_or_measure(self.supernet, &cfg, &self.device, &LatencySettings::default()))
+                    Ok(self.latency.get_or_measure(&weights, &cfg, &self.device, &LatencySettings::default()))
                 }
             })
             .collect()
@@ -132,11 +165,11 @@ pub const LATENCY_REFERENCE_FACTOR: f64 = 1.5;
 /// is 0 for accuracy, [`COST_REFERENCE_FACTOR`] × the largest subnet's MACs or parameters, and
 /// [`LATENCY_REFERENCE_FACTOR`] × its measured latency.
 pub fn problem_for(
-    supernet: &OfaSupernet,
+    supernet: &dyn SubnetSource,
     objectives: &[SubnetObjective],
     device: &Device,
 ) -> Result<Problem, SearchError> {
-    let config = &supernet.config;
+    let config = supernet.space();
     let largest = SubnetConfig::largest(config);
     let reference = objectives
         .iter()
@@ -145,7 +178,8 @@ pub fn problem_for(
             SubnetObjective::Macs => COST_REFERENCE_FACTOR * subnet_macs(config, &largest) as f64,
             SubnetObjective::Params => COST_REFERENCE_FACTOR * subnet_params(config, &largest) as f64,
             SubnetObjective::Latency => {
-                LATENCY_REFERENCE_FACTOR * measure_latency(supernet, &largest, device, &LatencySettings::default())
+                LATENCY_REFERENCE_FACTOR
+                    * measure_latency(&supernet.weights_for(&largest), &largest, device, &LatencySettings::default())
             }
         })
         .collect();

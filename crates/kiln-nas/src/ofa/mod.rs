@@ -12,7 +12,8 @@
 //!   separately trained frozen teacher ([`ShrinkingModel`]), OFA's lengths scaled by one
 //!   factor.
 //! - [`SubnetEvaluator`]: real evaluation of subnets on [`SubnetObjective`]s (accuracy after BN
-//!   recalibration, MACs, parameters, measured latency) for a search over [`problem_for`];
+//!   recalibration, MACs, parameters, measured latency) for a search over [`problem_for`], on
+//!   any [`SubnetSource`] (the OFA supernet, or Mixture-of-Supernets' baked subnets);
 //!   [`nas_data`]: the embedded digits split for a supernet.
 
 mod config;
@@ -33,7 +34,8 @@ pub use cost::{
 };
 pub use data::{NasData, nas_data};
 pub use evaluate::{
-    COST_REFERENCE_FACTOR, LATENCY_REFERENCE_FACTOR, SubnetEvaluator, SubnetObjective, problem_for, subnet_accuracy,
+    COST_REFERENCE_FACTOR, LATENCY_REFERENCE_FACTOR, SubnetEvaluator, SubnetObjective, SubnetSource, problem_for,
+    subnet_accuracy,
 };
 pub use shrink::{ProgressiveShrinking, ShrinkStage, ShrinkingModel, step_resolution};
 pub use step::{largest_subnet_step, sum_subnet_losses};

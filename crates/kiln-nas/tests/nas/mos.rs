@@ -10,7 +10,11 @@ use kiln_core::tensor::to_vec;
 use kiln_core::testing::max_abs_diff;
 use kiln_core::train::{BatchSource, Trainer};
 use kiln_nas::mos::{MosConfig, MosError, MosModel, MosStage, MosSupernet, Router, Routing, arch_embedding, mix};
-use kiln_nas::ofa::{OfaConfig, OfaStage, SubnetConfig, nas_data, subnet_accuracy};
+use kiln_nas::ofa::{
+    OfaConfig, OfaStage, SubnetConfig, SubnetEvaluator, SubnetObjective, SubnetSource, nas_data, subnet_accuracy,
+    subnet_macs,
+};
+use kiln_nas::search::Evaluator;
 
 const ROUTINGS: [Routing; 2] = [Routing::NeuronWise, Routing::LayerWise];
 
@@ -67,6 +71,29 @@ fn extracted_subnets_match_the_routed_supernet_and_save() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_search_measures_each_subnet_with_its_baked_weights() {
+    let device = Device::flex();
+    device.seed(17);
+    let x = images(&device, 3);
+    let mos = MosConfig::small().init(&OfaConfig::digits(), &device).unwrap();
+    let space = mos.space().clone();
+    for cfg in some_subnets(&mos) {
+        let diff =
+            max_abs_diff(mos.weights_for(&cfg).forward_subnet(&cfg, x.clone()), mos.forward_subnet(&cfg, x.clone()));
+        assert!(diff < 1e-5, "{cfg:?}: {diff}");
+    }
+    // The evaluator's accuracy is the baked subnet's, its MACs the architecture's.
+    let data = nas_data(17).unwrap();
+    let mut eval = SubnetEvaluator::new(&mos, &data, &device, &[SubnetObjective::Accuracy, SubnetObjective::Macs]);
+    for cfg in [SubnetConfig::largest(&space), SubnetConfig::smallest(&space)] {
+        let got = eval.evaluate(&cfg.encode(&space)).unwrap();
+        let want = subnet_accuracy(&mos.bake(&cfg), &cfg, &data.train, &data.valid, &device).unwrap();
+        assert!((got[0] - want).abs() < 1e-9, "{cfg:?}: accuracy {} vs {want}", got[0]);
+        assert_eq!(got[1], subnet_macs(&space, &cfg) as f64);
+    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use burn::module::Module;
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::tensor::Distribution;
 use kiln_core::tensor::to_vec;
@@ -275,7 +276,6 @@ fn shiftnas_trains_a_generator_that_hits_its_bins_on_digits() {
 
 #[test]
 fn save_and_load_keep_weights_generator_and_theta() {
-    use burn::module::Module;
     let device = Device::flex();
     device.seed(21);
     let model = ShiftNasConfig::small().init(&device).unwrap();
@@ -308,3 +308,47 @@ fn save_and_load_keep_weights_generator_and_theta() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A soft architecture (random probabilities per gene, every choice non-zero) on `device`.
+fn soft_arch(cfg: &OfaConfig, seed: u64, device: &Device) -> RelaxedArch {
+    let mut rng = kiln_core::seed::rng(seed, 2);
+    let genes = SubnetConfig::gene_choices(cfg)
+        .into_iter()
+        .map(|n| {
+            let weights: Vec<f32> = (0..n).map(|_| rng.random_range(0.1f32..1.0)).collect();
+            let total: f32 = weights.iter().sum();
+            let probabilities: Vec<f32> = weights.iter().map(|w| w / total).collect();
+            Tensor::<1>::from_data(TensorData::new(probabilities, [n]), device)
+        })
+        .collect();
+    RelaxedArch { genes }
+}
+
+kiln_core::test_device!(every_device_agrees_with_flex, |device| {
+    let flex = Device::flex();
+    flex.seed(18);
+    let model = ShiftNasConfig::small().init(&flex).unwrap();
+    let moved = model.clone().to_device(&device);
+    let cfg = model.supernet.config.clone();
+    let images = Tensor::<4>::random([3, 1, 8, 8], Distribution::Normal(0.0, 1.0), &flex);
+    let images_d = Tensor::<4>::from_data(images.to_data(), &device);
+    let bins: Vec<usize> = (0..model.bins.len()).collect();
+    for (want, got) in model.generator.logits(&bins).into_iter().zip(moved.generator.logits(&bins)) {
+        let diff = max_abs_diff(got.to_device(&flex), want);
+        assert!(diff < 1e-4, "generator logits: {diff} from flex");
+    }
+    let mut archs: Vec<(RelaxedArch, RelaxedArch)> =
+        (0..3).map(|seed| (soft_arch(&cfg, seed, &flex), soft_arch(&cfg, seed, &device))).collect();
+    for subnet in [SubnetConfig::smallest(&cfg), SubnetConfig::largest(&cfg)] {
+        archs.push((RelaxedArch::from_subnet(&cfg, &subnet, &flex), RelaxedArch::from_subnet(&cfg, &subnet, &device)));
+    }
+    for (on_flex, on_device) in &archs {
+        let want = to_vec(model.tables.macs(on_flex))[0];
+        let got = to_vec(moved.tables.macs(on_device))[0];
+        assert!((got - want).abs() <= 1e-5 * want.abs(), "MACs {got} vs {want} on flex");
+        let want = model.forward_relaxed(on_flex, images.clone());
+        let got = moved.forward_relaxed(on_device, images_d.clone()).to_device(&flex);
+        let diff = max_abs_diff(got, want);
+        assert!(diff < 1e-4, "relaxed forward: {diff} from flex");
+    }
+});
