@@ -11,6 +11,13 @@
 //!   official commands' `xlin`, jumping knowledge, LayerNorm or `tailact`: the model
 //!   `bench/pytorch/graph_step.py` builds) on that prepared batch: encoder, common-neighbour sums,
 //!   MLPs, loss, backward, Adam.
+//! - `gcn-cora`: Cora's shape (2,708 nodes, 5,278 undirected edges, 1,433 binary words, 18 per
+//!   node, 7 classes, 140 labelled nodes; SplitMix64 like the 10k graph; no PyTorch side, no
+//!   `graph` checksum). `batch build`: the `NodeSource` batch built from the host vectors, what
+//!   every epoch paid before batches were resident. `train step`: one GCN step on a resident
+//!   batch (the sum of an epoch's step times: one full-batch step). `epoch, rebuilt batch` /
+//!   `epoch, resident batch`: one `Trainer::fit` epoch's wall time (median after 3 warm-up
+//!   epochs) with the batch built afresh every epoch, and with `NodeSource` keeping it.
 //!
 //! One JSON object per line, like kiln-core's `train_step` bench, plus `peak_mb` (the process's
 //! VmHWM at the line) and `base_mb` (VmHWM once the data are generated, before any model): each
@@ -244,7 +251,7 @@ fn main() {
     if part.is_empty() {
         // One child process per model, so that each reports its own peak memory.
         let exe = std::env::current_exe().expect("own path");
-        for part in ["gcn", "ncn"] {
+        for part in ["gcn", "ncn", "cora"] {
             let mut cmd = Command::new(&exe);
             cmd.env("KILN_GRAPH_BENCH_PART", part);
             if std::env::var_os("KILN_BENCH_THREADS").is_some() {
@@ -259,6 +266,9 @@ fn main() {
     }
     let device = select_str(None).expect("KILN_DEVICE names a compiled device");
     let steps = std::env::var("KILN_BENCH_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    if part == "cora" {
+        return citation::run(device, steps);
+    }
     let data = data();
     let ctx = Context { device, steps, base_mb: peak_mb(), checksum: data.checksum };
     eprintln!(
@@ -271,5 +281,130 @@ fn main() {
         "gcn" => gcn(&ctx, &data),
         "ncn" => ncn(&ctx, &data),
         other => panic!("KILN_GRAPH_BENCH_PART: unknown part {other}"),
+    }
+}
+
+/// The citation-sized graph's rows (`gcn-cora`): what keeping the full batch on the device saves.
+mod citation {
+    use std::sync::Arc;
+
+    use burn::module::Module;
+    use burn::optim::AdamConfig;
+    use burn::prelude::Device;
+    use kiln_core::timing::median;
+    use kiln_core::train::{BatchSource, Phase, StepContext, TrainModel, TrainPhase, Trainer};
+    use kiln_graph::layers::LayerKind;
+    use kiln_graph::tasks::{NodeBatch, NodeClassifier, NodeClassifierConfig, NodeSource};
+    use kiln_graph::{Features, Graph};
+
+    use super::{SplitMix, peak_mb, threads, time_steps};
+
+    const NODES: usize = 2_708;
+    const PAIRS: usize = 5_278;
+    const WORDS: usize = 1_433;
+    const WORDS_PER_NODE: usize = 18;
+    const CLASSES: usize = 7;
+    const LABELLED_PER_CLASS: usize = 20;
+
+    /// Planted partition of 7 classes (80% of the edges inside a class); each node has 18
+    /// distinct words, half from its class's band of the vocabulary; 20 labelled nodes per class.
+    fn graph() -> (Arc<Graph>, Vec<usize>) {
+        let mut rng = SplitMix(super::SEED ^ 0x636f_7261); // "cora"
+        let class = |v: usize| v * CLASSES / NODES;
+        let members: Vec<Vec<usize>> = (0..CLASSES).map(|c| (0..NODES).filter(|&v| class(v) == c).collect()).collect();
+        let mut seen = std::collections::HashSet::with_capacity(PAIRS);
+        let mut pairs = Vec::with_capacity(PAIRS);
+        while pairs.len() < PAIRS {
+            let u = rng.below(NODES);
+            let block = &members[class(u)];
+            let v = if rng.below(100) < 80 { block[rng.below(block.len())] } else { rng.below(NODES) };
+            if u != v && seen.insert((u.min(v), u.max(v))) {
+                pairs.push((u.min(v), u.max(v)));
+            }
+        }
+        let band = WORDS / CLASSES;
+        let mut x = vec![0.0f32; NODES * WORDS];
+        for v in 0..NODES {
+            let mut set = 0;
+            while set < WORDS_PER_NODE {
+                let word = if set % 2 == 0 { class(v) * band + rng.below(band) } else { rng.below(WORDS) };
+                if x[v * WORDS + word] == 0.0 {
+                    x[v * WORDS + word] = 1.0;
+                    set += 1;
+                }
+            }
+        }
+        let graph = Graph::undirected(NODES, &pairs)
+            .and_then(|g| g.with_features(Features::new(WORDS, x)?))
+            .and_then(|g| g.with_labels((0..NODES).map(class).collect()))
+            .expect("valid citation graph");
+        let labelled = members.iter().flat_map(|m| m.iter().take(LABELLED_PER_CLASS).copied()).collect();
+        (Arc::new(graph), labelled)
+    }
+
+    /// A node source built afresh for every batch (the path before batches were resident).
+    struct Rebuilt(Arc<Graph>, Vec<usize>);
+
+    impl BatchSource<NodeBatch> for Rebuilt {
+        fn num_batches(&self) -> usize {
+            1
+        }
+
+        fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<NodeBatch> {
+            let fresh = NodeSource::new(Arc::clone(&self.0), self.1.clone())
+                .map_err(|e| kiln_core::CoreError::batch(epoch, index, e))?;
+            fresh.batch(epoch, index, device)
+        }
+    }
+
+    /// Median wall time of one `Trainer::fit` epoch over `source`, after 3 warm-up epochs.
+    fn epoch_ms(device: &Device, model: &NodeClassifier, source: &dyn BatchSource<NodeBatch>, epochs: usize) -> f64 {
+        let phases = [Phase::train("main", TrainPhase::new(epochs + 3, 1e-2))];
+        let (_, report) = Trainer::new(device.clone()).fit(model.clone(), &phases, source, None).expect("fit");
+        let mut ms: Vec<f64> = report.records.iter().skip(3).map(|r| r.seconds * 1e3).collect();
+        median(&mut ms)
+    }
+
+    fn line(device: &Device, what: &str, ms: f64, base_mb: f64) {
+        println!(
+            "{{\"impl\":\"kiln\",\"device\":\"{device:?}\",\"model\":\"gcn-cora\",\"what\":\"{what}\",\"batch\":{NODES},\"ms\":{ms:.3},\"threads\":{},\"peak_mb\":{:.1},\"base_mb\":{base_mb:.1}}}",
+            threads(),
+            peak_mb()
+        );
+    }
+
+    pub(super) fn run(device: Device, steps: usize) {
+        let (graph, labelled) = graph();
+        let base_mb = peak_mb();
+        eprintln!("graph_step: citation graph, {NODES} nodes, {} directed edges, {WORDS} words", graph.num_edges());
+        let ad = device.clone().autodiff();
+        let build = time_steps(steps, || {
+            let _ = Rebuilt(Arc::clone(&graph), labelled.clone()).batch(0, 0, &ad).expect("batch");
+            let _ = ad.sync();
+        });
+        line(&device, "batch build", build, base_mb);
+
+        let init = NodeClassifierConfig::new(LayerKind::Gcn, WORDS, CLASSES).init(&ad);
+        let batch =
+            NodeSource::new(Arc::clone(&graph), labelled.clone()).expect("source").batch(0, 0, &ad).expect("batch");
+        let ctx = StepContext { stage: (), epoch: 0, global_step: 0, step_in_epoch: 0, step_seed: 0, training: true };
+        let mut model = Some(init.clone().train());
+        let mut optim = AdamConfig::new().init();
+        let step = time_steps(steps, || {
+            let m = model.take().expect("model");
+            let (grads, output) = m.gradients(batch.clone(), &ctx, 1.0);
+            let _ = output.loss.into_scalar::<f32>();
+            model = Some(optim.step(1e-2, m, grads));
+        });
+        line(&device, "train step", step, base_mb);
+
+        let rebuilt = epoch_ms(&device, &init.valid(), &Rebuilt(Arc::clone(&graph), labelled.clone()), steps);
+        line(&device, "epoch, rebuilt batch", rebuilt, base_mb);
+        let source = NodeSource::new(Arc::clone(&graph), labelled).expect("source");
+        let resident = epoch_ms(&device, &init.valid(), &source, steps);
+        line(&device, "epoch, resident batch", resident, base_mb);
+        eprintln!(
+            "graph_step: gcn-cora epoch {rebuilt:.2} ms rebuilt vs {resident:.2} ms resident; step {step:.2} ms, build {build:.2} ms"
+        );
     }
 }

@@ -9,16 +9,17 @@ use burn::prelude::Device;
 
 use super::checkpoint::{self, RunState};
 use super::params::check_phase_patterns;
-use super::phase::{ActionContext, Phase, PhaseKind, TrainPhase};
-use super::progress::{MetricsLog, epoch_bar, summary_line};
+use super::phase::{ActionContext, Phase, PhaseKind};
+use super::progress::{MetricsLog, summary_line};
 use super::report::{EpochRecord, Report};
-use super::running::{Running, module_lr};
 use super::selection::{Selection, Tracker};
-use super::step::{BatchSource, StepContext, TrainModel, fetch};
+use super::step::{BatchSource, TrainModel};
 use crate::error::{CoreError, Result};
-use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM, derive_seed};
+use crate::seed::derive_seed;
 
+mod epoch;
 mod evaluate;
+mod prefetch;
 
 /// Runs a list of [`Phase`]s over a model.
 ///
@@ -41,6 +42,7 @@ pub struct Trainer {
     topk: usize,
     halt_after_epochs: Option<usize>,
     selection: Option<Selection>,
+    prefetch: bool,
 }
 
 impl Trainer {
@@ -58,6 +60,7 @@ impl Trainer {
             topk: 5,
             halt_after_epochs: None,
             selection: None,
+            prefetch: true,
         }
     }
 
@@ -122,6 +125,18 @@ impl Trainer {
     /// with the selection's patience ([`Selection`]). `fit` then needs validation data.
     pub fn with_selection(mut self, selection: Selection) -> Self {
         self.selection = Some(selection);
+        self
+    }
+
+    /// Build the next batch on a worker thread while the current step runs (default: on).
+    /// Batches are still addressed by `(epoch, index)` and consumed in order, so a run gives
+    /// the same results either way, and an error of batch `k` stops the run at batch `k`. Turn
+    /// it off for a source whose batches draw from the device's random generator (the steps'
+    /// dropout draws from it too, so building ahead would change who draws what) or to measure
+    /// the loader. Data-parallel runs ([`Self::with_devices`]) already build their batches in
+    /// the replicas' threads and do not prefetch.
+    pub fn with_prefetch(mut self, prefetch: bool) -> Self {
+        self.prefetch = prefetch;
         self
     }
 
@@ -284,78 +299,6 @@ impl Trainer {
             std::fs::write(&path, json).map_err(|e| CoreError::io(&path, e))?;
         }
         Ok((model, report))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn train_epoch<M: TrainModel>(
-        &self,
-        mut model: M,
-        optim: &mut burn::optim::ModuleOptimizer,
-        tp: &TrainPhase,
-        phase: &Phase<M>,
-        steps: usize,
-        state: &mut RunState,
-        train: &dyn BatchSource<M::Batch>,
-        valid: Option<&dyn BatchSource<M::Batch>>,
-    ) -> Result<(M, EpochRecord)> {
-        let start = Instant::now();
-        let autodiff = self.device.clone().autodiff();
-        autodiff.seed(derive_seed(self.seed, DEVICE_SEED_STREAM + state.global_epoch as u64));
-        let bar = epoch_bar(self.progress, steps, &phase.name);
-        let mut running = Running::new(self.topk);
-        let total_steps = steps * tp.epochs;
-        let mut lr_factor = 1.0;
-        for index in 0..steps {
-            let step_in_phase = state.epochs_done * steps + index;
-            lr_factor = tp.schedule.factor(step_in_phase, total_steps, state.epochs_done);
-            let ctx = StepContext {
-                stage: phase.stage.clone(),
-                epoch: state.epochs_done,
-                global_step: state.global_step,
-                step_in_epoch: index,
-                step_seed: derive_seed(self.seed, STEP_SEED_STREAM + state.global_step),
-                training: true,
-            };
-            let lr = module_lr(tp, lr_factor);
-            if self.replicas.is_empty() {
-                let batch = fetch(train, state.global_epoch, index, &autodiff)?;
-                let (grads, output) = model.gradients(batch, &ctx, 1.0);
-                running.add(output);
-                model = optim.step(lr, model, grads).after_optimizer_step();
-            } else {
-                let (grads, outputs) = super::parallel::data_parallel_step(
-                    &self.replicas,
-                    &model,
-                    train,
-                    state.global_epoch,
-                    index,
-                    &ctx,
-                )?;
-                outputs.into_iter().for_each(|o| running.add(o));
-                model = optim.step_multi(lr, model, grads).after_optimizer_step();
-            }
-            state.global_step += 1;
-            bar.inc(1);
-            if index % 10 == 0 {
-                bar.set_message(running.message());
-            }
-        }
-        bar.finish_and_clear();
-        let valid_eval = valid
-            .map(|v| self.evaluate_at(&model, v, &phase.stage, state.epochs_done, state.global_step))
-            .transpose()?;
-        state.epochs_done += 1;
-        state.global_epoch += 1;
-        let record = EpochRecord {
-            phase: phase.name.clone(),
-            epoch: state.epochs_done - 1,
-            global_epoch: state.global_epoch,
-            lr: tp.lr * lr_factor,
-            train: running.finish().scalars(),
-            valid: valid_eval.map(|e| e.scalars()),
-            seconds: start.elapsed().as_secs_f64(),
-        };
-        Ok((model, record))
     }
 
     fn finish_epoch(&self, log: &mut MetricsLog, state: &mut RunState, record: EpochRecord, epochs_in_phase: usize) {

@@ -8,6 +8,7 @@
 //! (burnpack) every N epochs, `resume`, and seeding.
 
 mod batch;
+mod cache;
 pub mod checkpoint;
 mod engine;
 pub mod lars;
@@ -23,6 +24,7 @@ pub mod step;
 
 pub use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM};
 pub use batch::{ImageBatch, VectorBatch};
+pub use cache::DeviceCache;
 pub use engine::Trainer;
 pub use lars::{Lars, LarsState};
 pub use phase::{Action, ActionContext, OptimizerConfig, ParamGroupSettings, Phase, PhaseKind, TrainPhase, Trainable};

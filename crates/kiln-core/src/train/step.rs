@@ -65,8 +65,9 @@ impl StepOutput {
 
 /// A model the engine can train.
 pub trait TrainModel: Module + 'static {
-    /// What one step consumes.
-    type Batch;
+    /// What one step consumes. `Send`: the engine builds the next batch on a worker thread
+    /// while the current step runs ([`Trainer::with_prefetch`](super::Trainer::with_prefetch)).
+    type Batch: Send;
 
     /// The typed kind of a phase, as this model understands it: `()` for a model that trains
     /// the same way in every phase; an enum for one whose steps differ by phase (OFA's

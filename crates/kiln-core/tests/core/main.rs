@@ -9,6 +9,7 @@ mod fit_input;
 mod gradients;
 mod lars;
 mod layers;
+mod prefetch;
 mod selection;
 mod significance;
 mod stages;

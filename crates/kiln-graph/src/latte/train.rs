@@ -6,7 +6,9 @@ use std::sync::Arc;
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use kiln_core::metrics::ClassificationMetrics;
 use kiln_core::nn::classification_step;
-use kiln_core::train::{BatchSource, Evaluation, OptimizerConfig, Phase, Report, StepContext, StepOutput, TrainModel};
+use kiln_core::train::{
+    BatchSource, DeviceCache, Evaluation, OptimizerConfig, Phase, Report, StepContext, StepOutput, TrainModel,
+};
 use kiln_core::train::{Selection, TrainPhase, Trainer};
 use rand::Rng;
 
@@ -53,7 +55,11 @@ impl TrainModel for Latte {
     }
 }
 
-/// One full-graph batch per epoch over `nodes` of the target type.
+/// One full-graph batch per epoch over `nodes` of the target type. Everything but the
+/// negatives is resident on the device: uploaded at the first batch on a device, cloned (the
+/// clones share the device buffers) in later epochs; the negatives are drawn for each epoch.
+/// The fields are read at that first batch: to change the graph, target or nodes, build a new
+/// source (a clone starts with no tensors).
 #[derive(Debug, Clone)]
 pub struct LatteSource {
     /// The typed graph (the target type labelled).
@@ -66,6 +72,8 @@ pub struct LatteSource {
     pub negatives: usize,
     /// Seed of the negatives (epoch `e` draws from stream `e`).
     pub seed: u64,
+    /// The batch without negatives, per device.
+    resident: DeviceCache<LatteBatch>,
 }
 
 impl LatteSource {
@@ -81,7 +89,7 @@ impl LatteSource {
                 return Err(GraphError::Invalid(format!("node {v} of `{}` has no label", ty.name)));
             }
         }
-        Ok(Self { graph, target, nodes, negatives: 0, seed: 0 })
+        Ok(Self { graph, target, nodes, negatives: 0, seed: 0, resident: DeviceCache::new() })
     }
 
     /// The source drawing `negatives` corrupted edges per edge of every relation each epoch
@@ -117,25 +125,28 @@ impl BatchSource<LatteBatch> for LatteSource {
     }
 
     fn batch(&self, epoch: usize, _index: usize, device: &Device) -> kiln_core::Result<LatteBatch> {
-        let g = &self.graph;
-        let x = g
-            .node_types
-            .iter()
-            .map(|t| {
-                t.x.as_ref().map(|x| Tensor::from_data(TensorData::new(x.values.clone(), [t.count, x.dim]), device))
-            })
-            .collect();
-        let y = g.node_types[self.target].y.as_deref().unwrap_or_default();
-        let labels: Vec<i64> =
-            self.nodes.iter().map(|&v| y.get(v).and_then(|l| l.first()).map_or(0, |&c| c as i64)).collect();
-        Ok(LatteBatch {
-            graph: Arc::clone(g),
-            x,
-            relations: g.relation_tensors(device),
-            nodes: index_tensor(&self.nodes, device),
-            targets: Tensor::from_data(TensorData::new(labels, [self.nodes.len()]), device),
-            negatives: (self.negatives > 0).then(|| self.sample_negatives(epoch, device)),
-        })
+        let resident = self.resident.get_or_build(device, || {
+            let g = &self.graph;
+            let x = g
+                .node_types
+                .iter()
+                .map(|t| {
+                    t.x.as_ref().map(|x| Tensor::from_data(TensorData::new(x.values.clone(), [t.count, x.dim]), device))
+                })
+                .collect();
+            let y = g.node_types[self.target].y.as_deref().unwrap_or_default();
+            let labels: Vec<i64> =
+                self.nodes.iter().map(|&v| y.get(v).and_then(|l| l.first()).map_or(0, |&c| c as i64)).collect();
+            LatteBatch {
+                graph: Arc::clone(g),
+                x,
+                relations: g.relation_tensors(device),
+                nodes: index_tensor(&self.nodes, device),
+                targets: Tensor::from_data(TensorData::new(labels, [self.nodes.len()]), device),
+                negatives: None,
+            }
+        });
+        Ok(LatteBatch { negatives: (self.negatives > 0).then(|| self.sample_negatives(epoch, device)), ..resident })
     }
 }
 

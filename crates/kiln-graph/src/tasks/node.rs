@@ -14,7 +14,7 @@ use burn::module::Module;
 use burn::nn::{Dropout, DropoutConfig};
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use kiln_core::nn::classification_step;
-use kiln_core::train::{BatchSource, StepContext, StepOutput, TrainModel};
+use kiln_core::train::{BatchSource, DeviceCache, StepContext, StepOutput, TrainModel};
 
 use crate::error::GraphError;
 use crate::graph::Graph;
@@ -136,13 +136,17 @@ impl TrainModel for NodeClassifier {
     }
 }
 
-/// One full-graph batch per epoch over `nodes`.
+/// One full-graph batch per epoch over `nodes`, resident on the device: the feature matrix,
+/// edges, nodes and labels are uploaded at the first batch on a device and every later epoch
+/// gets a clone of the same tensors (a clone shares the device buffers). The fields are read at
+/// that first batch: to change them, build a new source (a clone starts with no tensors).
 #[derive(Debug, Clone)]
 pub struct NodeSource {
     /// The graph (with features and labels).
     pub graph: Arc<Graph>,
     /// The nodes of this set (train, valid or test).
     pub nodes: Vec<usize>,
+    resident: DeviceCache<NodeBatch>,
 }
 
 impl NodeSource {
@@ -154,7 +158,7 @@ impl NodeSource {
         if let Some(&bad) = nodes.iter().find(|&&v| v >= graph.num_nodes) {
             return Err(GraphError::NodeOutOfRange { id: bad, num_nodes: graph.num_nodes });
         }
-        Ok(Self { graph, nodes })
+        Ok(Self { graph, nodes, resident: DeviceCache::new() })
     }
 }
 
@@ -164,24 +168,27 @@ impl BatchSource<NodeBatch> for NodeSource {
     }
 
     fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<NodeBatch> {
-        let g = &self.graph;
-        let (dim, values) = g.x.as_ref().map_or((1, vec![0.0; g.num_nodes]), |x| (x.dim, x.values.clone()));
-        let y =
-            g.y.as_ref().ok_or_else(|| kiln_core::CoreError::batch(epoch, index, "the graph has no node labels"))?;
-        let labels = self
-            .nodes
-            .iter()
-            .map(|&v| {
-                y.get(v).map(|&c| c as i64).ok_or_else(|| {
-                    kiln_core::CoreError::batch(epoch, index, format!("node {v} has no label ({} labels)", y.len()))
+        self.resident.get_or_try_build(device, || {
+            let g = &self.graph;
+            let (dim, values) = g.x.as_ref().map_or((1, vec![0.0; g.num_nodes]), |x| (x.dim, x.values.clone()));
+            let y =
+                g.y.as_ref()
+                    .ok_or_else(|| kiln_core::CoreError::batch(epoch, index, "the graph has no node labels"))?;
+            let labels = self
+                .nodes
+                .iter()
+                .map(|&v| {
+                    y.get(v).map(|&c| c as i64).ok_or_else(|| {
+                        kiln_core::CoreError::batch(epoch, index, format!("node {v} has no label ({} labels)", y.len()))
+                    })
                 })
+                .collect::<kiln_core::Result<Vec<i64>>>()?;
+            Ok(NodeBatch {
+                x: Tensor::from_data(TensorData::new(values, [g.num_nodes, dim]), device),
+                graph: g.to_tensors(device),
+                nodes: index_tensor(&self.nodes, device),
+                targets: Tensor::from_data(TensorData::new(labels, [self.nodes.len()]), device),
             })
-            .collect::<kiln_core::Result<Vec<i64>>>()?;
-        Ok(NodeBatch {
-            x: Tensor::from_data(TensorData::new(values, [g.num_nodes, dim]), device),
-            graph: g.to_tensors(device),
-            nodes: index_tensor(&self.nodes, device),
-            targets: Tensor::from_data(TensorData::new(labels, [self.nodes.len()]), device),
         })
     }
 }

@@ -22,6 +22,7 @@ mod ncn;
 mod penet;
 mod product;
 mod protein_rpn;
+mod resident;
 mod spen;
 mod tasks;
 mod w2pgnn;

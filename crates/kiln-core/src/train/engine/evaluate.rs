@@ -1,9 +1,11 @@
-//! Evaluation passes of the [`Trainer`]: no gradients, averages over a data source.
+//! Evaluation passes of the [`Trainer`]: no gradients, averages over a data source (its batches
+//! built ahead on a worker thread unless prefetching is off).
 
 use super::super::report::Evaluation;
 use super::super::running::Running;
-use super::super::step::{BatchSource, StepContext, TrainModel, fetch};
+use super::super::step::{BatchSource, StepContext, TrainModel};
 use super::Trainer;
+use super::prefetch::with_batches;
 use crate::error::Result;
 use crate::seed::derive_seed;
 
@@ -32,17 +34,20 @@ impl Trainer {
     ) -> Result<Evaluation> {
         let model = model.valid();
         let mut running = Running::new(self.topk);
-        for index in 0..data.num_batches() {
-            let ctx = StepContext {
-                stage: stage.clone(),
-                epoch,
-                global_step,
-                step_in_epoch: index,
-                step_seed: derive_seed(self.seed, global_step),
-                training: false,
-            };
-            running.add(model.step(fetch(data, 0, index, &self.device)?, &ctx));
-        }
-        Ok(running.finish())
+        let count = data.num_batches();
+        with_batches(data, 0, count, &self.device, self.prefetch, |next_batch| {
+            for index in 0..count {
+                let ctx = StepContext {
+                    stage: stage.clone(),
+                    epoch,
+                    global_step,
+                    step_in_epoch: index,
+                    step_seed: derive_seed(self.seed, global_step),
+                    training: false,
+                };
+                running.add(model.step(next_batch()?, &ctx));
+            }
+            Ok(running.finish())
+        })
     }
 }
