@@ -7,10 +7,12 @@
 use std::time::Instant;
 
 use burn::module::Module;
+use burn::nn::BatchNormConfig;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::{Device, Int, Tensor};
 use burn::tensor::Distribution;
 use kiln_core::device::select_str;
+use kiln_core::nn::fused::{batch_norm, batch_norm_train};
 use kiln_core::nn::{CnnConfig, MlpConfig, cross_entropy};
 use kiln_core::timing::{median, median_time_ms};
 
@@ -113,6 +115,30 @@ fn main() {
     layer("layer_relu_maxpool_32ch_28px", &|| pool.forward(burn::tensor::activation::relu(n1.clone())));
     layer("layer_conv2_32to64_14px", &|| b1.conv.forward(pooled.clone()));
     layer("layer_bn2_64ch_14px", &|| b1.norm.forward(c2.clone()));
+
+    // Training-mode batch norm (batch statistics) of the first block's shape: burn's own against
+    // `kiln_core::nn::fused`. Forward only without autodiff (`batch_norm_train`), then forward +
+    // backward on the autodiff device (`BatchNorm::forward` against `fused::batch_norm`; the
+    // backward is seeded with ones, so both rows also fill one tensor of ones).
+    let (gamma, beta) = (Tensor::<1>::ones([32], &device), Tensor::<1>::zeros([32], &device));
+    layer("layer_bn1_train_fwd_32ch_28px", &|| {
+        burn::tensor::module::batch_norm_train(c1.clone(), gamma.clone(), beta.clone(), 1e-5).output
+    });
+    layer("layer_bn1_train_fwd_32ch_28px_fused", &|| {
+        batch_norm_train(c1.clone(), gamma.clone(), beta.clone(), 1e-5).expect("valid batch norm").output
+    });
+    let bn = BatchNormConfig::new(32).init(&ad);
+    for (name, fused) in
+        [("layer_bn1_train_fwd_bwd_32ch_28px", false), ("layer_bn1_train_fwd_bwd_32ch_28px_fused", true)]
+    {
+        let ms = time_steps(steps, || {
+            let x = Tensor::<4>::from_inner(c1.clone()).require_grad();
+            let y = if fused { batch_norm(&bn, x) } else { bn.forward(x) };
+            let _grads = y.backward();
+            let _ = device.sync();
+        });
+        report(&device, "cnn", name, batch, ms);
+    }
 
     // Inference, batch 256.
     let cnn = cnn.expect("model").valid();

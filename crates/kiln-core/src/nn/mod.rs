@@ -5,6 +5,7 @@ mod backbone;
 mod classify;
 mod cnn;
 mod distill;
+pub mod fused;
 mod mlp;
 mod resnet;
 

@@ -6,6 +6,7 @@ mod distill;
 mod engine;
 mod experiment;
 mod fit_input;
+mod fused;
 mod gradients;
 mod lars;
 mod layers;
