@@ -10,14 +10,21 @@
 //! leaves the full-width function unchanged. Since every operation between `E` and `P` acts on
 //! channels independently, running the full width and zeroing the channels past `hidden`
 //! computes exactly the narrow subnet.
+//!
+//! The 1×1 convolutions run as matrix products ([`pointwise`]), the depthwise one through
+//! [`depthwise_conv`](super::depthwise_conv) (a banded matrix product on small planes), the
+//! batch norms through kiln-core's fused training-mode batch norm
+//! (`kiln_core::nn::fused::batch_norm`, burn's semantics, running statistics included), and a
+//! full-width [`ElasticMbBlock::forward`] skips its all-ones mask: the same sums as the
+//! convolutions they replace, in another order.
 
 use burn::config::Config;
 use burn::module::{Module, RunningState};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::prelude::{Device, Int, Tensor, TensorData};
-use burn::tensor::module::conv2d;
-use burn::tensor::ops::ConvOptions;
+
+use kiln_core::nn::fused::batch_norm;
 
 use super::kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
 use super::se::{Activation, ElasticSe, ElasticSeConfig, channel_mask, input_channel_order};
@@ -120,14 +127,10 @@ impl ElasticMbBlock {
     pub fn forward(&self, x: Tensor<4>, kernel: usize, hidden: usize) -> Tensor<4> {
         let max = self.max_hidden();
         let keep = hidden.clamp(1, max);
-        let run = BlockRun {
-            expand: self.expand.weight.val(),
-            depthwise: self.depthwise.active_kernel(kernel),
-            project: self.project.weight.val(),
-            mask: channel_mask(max, keep, &x.device()),
-            se_hidden: keep,
-        };
-        self.forward_with(x, run)
+        // At full width the mask is all ones (`h · 1 = h` exactly): skip it.
+        let mask = (keep < max).then(|| channel_mask(max, keep, &x.device()));
+        let depthwise = self.depthwise.active_kernel(kernel);
+        self.run(x, [self.expand.weight.val(), depthwise, self.project.weight.val()], mask, keep)
     }
 
     /// The block with the weights and hidden-channel mask of `run` in place of its own 1×1 and
@@ -138,16 +141,30 @@ impl ElasticMbBlock {
     /// # Shapes
     /// `[b, in, h, w] → [b, out, h/stride, w/stride]`
     pub fn forward_with(&self, x: Tensor<4>, run: BlockRun) -> Tensor<4> {
+        self.run(x, [run.expand, run.depthwise, run.project], Some(run.mask), run.se_hidden)
+    }
+
+    /// `forward_with` on its parts: `[expand, depthwise, project]` weights, the hidden mask
+    /// (`None`: all ones) and the SE's hidden width.
+    fn run(
+        &self,
+        x: Tensor<4>,
+        [expand, depthwise, project]: [Tensor<4>; 3],
+        mask: Option<Tensor<4>>,
+        se_hidden: usize,
+    ) -> Tensor<4> {
         let act = self.activation;
-        let expanded = conv2d(x.clone(), run.expand, None, ConvOptions::new([1, 1], [0, 0], [1, 1], 1));
-        let h = act.forward(self.expand_norm.forward(expanded)) * run.mask.clone();
-        let h = act.forward(self.depthwise_norm.forward(self.depthwise.convolve(h, run.depthwise))) * run.mask;
-        let h = match &self.se {
-            Some(se) => se.forward(h, run.se_hidden),
+        let masked = |h: Tensor<4>| match &mask {
+            Some(mask) => h * mask.clone(),
             None => h,
         };
-        let projected = conv2d(h, run.project, None, ConvOptions::new([1, 1], [0, 0], [1, 1], 1));
-        let y = self.project_norm.forward(projected);
+        let h = masked(act.forward(batch_norm(&self.expand_norm, pointwise(x.clone(), expand))));
+        let h = masked(act.forward(batch_norm(&self.depthwise_norm, self.depthwise.convolve(h, depthwise))));
+        let h = match &self.se {
+            Some(se) => se.forward(h, se_hidden),
+            None => h,
+        };
+        let y = batch_norm(&self.project_norm, pointwise(h, project));
         if self.residual { y + x } else { y }
     }
 
@@ -174,6 +191,18 @@ impl ElasticMbBlock {
         self.se = self.se.map(|se| se.permute_hidden(&index));
         self
     }
+}
+
+/// A bias-free 1×1 convolution as a matrix product broadcast over the batch:
+/// `y[b, o, p] = Σ_i W[o, i] · x[b, i, p]` (`p` over pixels), the sums of `conv2d` with a
+/// `[out, in, 1, 1]` weight, whose backward is two matrix products instead of convolutions.
+///
+/// # Shapes
+/// `[b, in, h, w] → [b, out, h, w]` with `weight` `[out, in, 1, 1]`
+pub fn pointwise(x: Tensor<4>, weight: Tensor<4>) -> Tensor<4> {
+    let [b, inputs, h, w] = x.dims();
+    let [out, ..] = weight.dims();
+    weight.reshape([1, out, inputs]).matmul(x.reshape([b, inputs, h * w])).reshape([b, out, h, w])
 }
 
 fn permute_norm(mut norm: BatchNorm, index: &Tensor<1, Int>) -> BatchNorm {

@@ -7,7 +7,7 @@
 
 use burn::config::Config;
 use burn::module::{Module, Param};
-use burn::prelude::{Device, Tensor};
+use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::tensor::Distribution;
 use burn::tensor::module::conv2d;
 use burn::tensor::ops::ConvOptions;
@@ -86,11 +86,76 @@ impl ElasticDepthwiseConv {
     }
 
     /// Depthwise convolution of `x` with a given `[channels, 1, k, k]` kernel (odd `k`, "same"
-    /// padding `k/2`) at this layer's stride. A mixture `Σ_i w_i·pad(W_{k_i})` of centre-padded
-    /// kernels gives `Σ_i w_i·DW_{k_i}(x)` in one convolution.
+    /// padding `k/2`) at this layer's stride ([`depthwise_conv`]). A mixture
+    /// `Σ_i w_i·pad(W_{k_i})` of centre-padded kernels gives `Σ_i w_i·DW_{k_i}(x)` in one
+    /// convolution.
     pub fn convolve(&self, x: Tensor<4>, kernel: Tensor<4>) -> Tensor<4> {
-        let [channels, _, size, _] = kernel.dims();
-        let pad = size / 2;
-        conv2d(x, kernel, None, ConvOptions::new([self.stride, self.stride], [pad, pad], [1, 1], channels))
+        depthwise_conv(x, kernel, self.stride)
     }
+}
+
+/// Depthwise convolution of `x` `[b, c, h, w]` with `kernel` `[c, 1, k, k]` (odd `k`, "same"
+/// padding `k/2`, stride `stride`): `y[b, c, o] = Σ_t W_c[t] · x[b, c, s·o + t − k/2]`.
+/// Small planes (at most [`BANDED_MAX_PLANE`] input pixels, all of the digits supernet's) run
+/// as [`banded_depthwise`], the same sums in another order; larger planes run burn's direct
+/// depthwise `conv2d`.
+///
+/// # Shapes
+/// `[b, c, h, w] → [b, c, ⌈h/stride⌉, ⌈w/stride⌉]`
+pub fn depthwise_conv(x: Tensor<4>, kernel: Tensor<4>, stride: usize) -> Tensor<4> {
+    let [_, _, h, w] = x.dims();
+    if h * w <= BANDED_MAX_PLANE {
+        return banded_depthwise(x, kernel, stride);
+    }
+    let [channels, _, size, _] = kernel.dims();
+    let pad = size / 2;
+    conv2d(x, kernel, None, ConvOptions::new([stride, stride], [pad, pad], [1, 1], channels))
+}
+
+/// Largest input plane (`h·w` pixels) that [`depthwise_conv`] runs as
+/// [`banded_depthwise`]: its matrices hold `h·w · h'·w'` values per channel, and its products
+/// take `h·w / k²` times the multiplications of the direct convolution, which pays off only
+/// while the planes are small enough for the direct convolution's per-plane overhead to
+/// dominate (one `[c, b·h·w] × [h·w, h'·w']` product instead of `b·c` tiny planes).
+pub const BANDED_MAX_PLANE: usize = 64;
+
+/// Depthwise convolution of `x` `[b, c, h, w]` with `kernel` `[c, 1, k, k]` (odd `k`, padding
+/// `k/2`, stride `s`) as a batched matrix product:
+/// `y[b, c, p] = Σ_q x[b, c, q] · T_c[q, p]`, with `T_c[q, p] = W_c[q_y − s·p_y + k/2,
+/// q_x − s·p_x + k/2]` where that tap exists and 0 elsewhere (`q` runs over input pixels,
+/// `p` over output pixels). `T = [W_c, 0].select(index)` is a gather of the kernel, so its
+/// backward scatters the gradients back onto the taps.
+///
+/// Every input pixel of a plane enters every output of the plane (times a zero where no tap
+/// reaches), so a non-finite input value makes the whole output plane non-finite, where the
+/// direct convolution would keep it to the pixels the kernel reaches.
+///
+/// # Shapes
+/// `[b, c, h, w] → [b, c, ⌈h/s⌉, ⌈w/s⌉]`
+pub fn banded_depthwise(x: Tensor<4>, kernel: Tensor<4>, stride: usize) -> Tensor<4> {
+    let [b, c, h, w] = x.dims();
+    let [_, _, k, _] = kernel.dims();
+    let (pad, s) = (k / 2, stride.max(1));
+    let (oh, ow) = ((h + 2 * pad - k) / s + 1, (w + 2 * pad - k) / s + 1);
+    let zero_tap = (k * k) as i64;
+    let tap = |q: usize, o: usize| (q + pad).checked_sub(s * o).filter(|&t| t < k);
+    let mut index = Vec::with_capacity(h * w * oh * ow);
+    for qy in 0..h {
+        for qx in 0..w {
+            for py in 0..oh {
+                for px in 0..ow {
+                    index.push(match (tap(qy, py), tap(qx, px)) {
+                        (Some(ty), Some(tx)) => (ty * k + tx) as i64,
+                        _ => zero_tap,
+                    });
+                }
+            }
+        }
+    }
+    let device = x.device();
+    let index = Tensor::<1, Int>::from_data(TensorData::new(index, [h * w * oh * ow]), &device);
+    let taps = Tensor::cat(vec![kernel.reshape([c, k * k]), Tensor::zeros([c, 1], &device)], 1);
+    let banded = taps.select(1, index).reshape([c, h * w, oh * ow]);
+    let planes = x.reshape([b, c, h * w]).swap_dims(0, 1);
+    planes.matmul(banded).swap_dims(0, 1).reshape([b, c, oh, ow])
 }

@@ -8,6 +8,8 @@ mod block;
 mod kernel;
 mod se;
 
-pub use block::{BlockRun, ElasticMbBlock, ElasticMbBlockConfig};
-pub use kernel::{ElasticDepthwiseConv, ElasticDepthwiseConvConfig};
+pub use block::{BlockRun, ElasticMbBlock, ElasticMbBlockConfig, pointwise};
+pub use kernel::{
+    BANDED_MAX_PLANE, ElasticDepthwiseConv, ElasticDepthwiseConvConfig, banded_depthwise, depthwise_conv,
+};
 pub use se::{Activation, ElasticSe, ElasticSeConfig, StaticSe, channel_mask, h_sigmoid, make_divisible, se_mid};

@@ -7,9 +7,12 @@ use burn::nn::{BatchNorm, BatchNormConfig, Linear};
 use burn::prelude::{Device, Tensor};
 use burn::tensor::module::adaptive_avg_pool2d;
 
+use kiln_core::nn::fused::batch_norm;
+
 use super::config::OfaConfig;
 use super::subnet::{SubnetConfig, active_blocks};
-use crate::elastic::{Activation, ElasticMbBlock, StaticSe};
+
+use crate::elastic::{Activation, ElasticMbBlock, StaticSe, depthwise_conv, pointwise};
 
 /// The weight-sharing supernet (Once-for-All, Cai et al., ICLR 2020).
 #[derive(Module, Debug)]
@@ -40,7 +43,7 @@ impl OfaSupernet {
     /// # Shapes
     /// `[b, in_channels, h, w] → [b, num_classes]`
     pub fn forward_subnet(&self, cfg: &SubnetConfig, x: Tensor<4>) -> Tensor<2> {
-        let stem = self.stem_norm.forward(self.stem.forward(resize(x, cfg.resolution)));
+        let stem = batch_norm(&self.stem_norm, self.stem.forward(resize(x, cfg.resolution)));
         let mut x = self.config.stem_activation.forward(stem);
         for a in active_blocks(&self.config, cfg) {
             let block = &self.units[a.unit][a.index];
@@ -128,20 +131,14 @@ impl StaticMbBlock {
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        use burn::tensor::module::conv2d;
-        use burn::tensor::ops::ConvOptions;
-        let hidden = self.depthwise.dims()[0];
-        let k = self.depthwise.dims()[2];
-        let one = ConvOptions::new([1, 1], [0, 0], [1, 1], 1);
         let act = self.activation;
-        let h = act.forward(self.expand_norm.forward(conv2d(x.clone(), self.expand.val(), None, one.clone())));
-        let dw = ConvOptions::new([self.stride, self.stride], [k / 2, k / 2], [1, 1], hidden);
-        let h = act.forward(self.depthwise_norm.forward(conv2d(h, self.depthwise.val(), None, dw)));
+        let h = act.forward(batch_norm(&self.expand_norm, pointwise(x.clone(), self.expand.val())));
+        let h = act.forward(batch_norm(&self.depthwise_norm, depthwise_conv(h, self.depthwise.val(), self.stride)));
         let h = match &self.se {
             Some(se) => se.forward(h),
             None => h,
         };
-        let y = self.project_norm.forward(conv2d(h, self.project.val(), None, one));
+        let y = batch_norm(&self.project_norm, pointwise(h, self.project.val()));
         if self.residual { y + x } else { y }
     }
 }
@@ -163,7 +160,7 @@ impl Subnet {
     /// # Shapes
     /// `[b, in_channels, h, w] → [b, num_classes]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        let stem = self.stem_norm.forward(self.stem.forward(resize(x, self.resolution)));
+        let stem = batch_norm(&self.stem_norm, self.stem.forward(resize(x, self.resolution)));
         let mut x = self.stem_activation.forward(stem);
         for block in &self.blocks {
             x = block.forward(x);

@@ -3,9 +3,11 @@
 use burn::module::Module;
 use burn::prelude::{Device, Tensor};
 use burn::tensor::Distribution;
+use burn::tensor::module::conv2d;
+use burn::tensor::ops::ConvOptions;
 use kiln_core::tensor::to_vec;
 use kiln_core::testing::max_abs_diff;
-use kiln_nas::elastic::{ElasticDepthwiseConvConfig, ElasticMbBlockConfig};
+use kiln_nas::elastic::{ElasticDepthwiseConvConfig, ElasticMbBlockConfig, banded_depthwise, pointwise};
 
 #[test]
 fn kernel_transforms_crop_the_centre_and_apply_their_matrix() {
@@ -63,4 +65,55 @@ fn narrow_width_ignores_the_channels_it_drops() {
     scrambled.expand.weight = scrambled.expand.weight.map(|_| t);
     assert!(max_abs_diff(narrow.clone(), scrambled.forward(x.clone(), 5, 6)) < 1e-6);
     assert!(max_abs_diff(block.forward(x.clone(), 5, 12), scrambled.forward(x, 5, 12)) > 1e-3);
+}
+
+/// burn's direct depthwise convolution, the reference.
+fn direct(x: Tensor<4>, kernel: Tensor<4>, stride: usize) -> Tensor<4> {
+    let [c, _, k, _] = kernel.dims();
+    conv2d(x, kernel, None, ConvOptions::new([stride, stride], [k / 2, k / 2], [1, 1], c))
+}
+
+/// The banded product gives burn's depthwise convolution and its gradients (input and
+/// kernel) on square and non-square planes, every odd kernel up to 7, strides 1 and 2.
+#[test]
+fn banded_depthwise_matches_the_direct_convolution_and_its_gradients() {
+    let ad = Device::flex().autodiff();
+    for (h, w) in [(8, 8), (6, 6), (5, 7), (4, 4), (1, 3)] {
+        for k in [1, 3, 5, 7] {
+            for stride in [1, 2] {
+                let x = Tensor::<4>::random([3, 4, h, w], Distribution::Normal(0.0, 1.0), &ad).require_grad();
+                let kernel = Tensor::<4>::random([4, 1, k, k], Distribution::Normal(0.0, 1.0), &ad).require_grad();
+                // A non-uniform upstream gradient, so that the backward is checked per output.
+                let probe = |y: Tensor<4>| {
+                    let weights = y.clone().detach().sin();
+                    (y * weights).sum()
+                };
+                let (banded, reference) =
+                    (banded_depthwise(x.clone(), kernel.clone(), stride), direct(x.clone(), kernel.clone(), stride));
+                let case = format!("{h}×{w}, k {k}, stride {stride}");
+                assert_eq!(banded.dims(), reference.dims(), "{case}");
+                assert!(max_abs_diff(banded.clone(), reference.clone()) < 1e-5, "{case}");
+                let (gb, gr) = (probe(banded).backward(), probe(reference).backward());
+                let grad = |t: &Tensor<4>, g| t.grad(g).expect("gradient");
+                assert!(max_abs_diff(grad(&x, &gb), grad(&x, &gr)) < 1e-4, "input gradient, {case}");
+                assert!(max_abs_diff(grad(&kernel, &gb), grad(&kernel, &gr)) < 1e-4, "kernel gradient, {case}");
+            }
+        }
+    }
+}
+
+/// The matrix-product 1×1 convolution gives burn's `conv2d` and its gradients.
+#[test]
+fn pointwise_matches_a_one_by_one_convolution_and_its_gradients() {
+    let ad = Device::flex().autodiff();
+    let x = Tensor::<4>::random([3, 5, 4, 6], Distribution::Normal(0.0, 1.0), &ad).require_grad();
+    let weight = Tensor::<4>::random([7, 5, 1, 1], Distribution::Normal(0.0, 1.0), &ad).require_grad();
+    let y = pointwise(x.clone(), weight.clone());
+    let reference = conv2d(x.clone(), weight.clone(), None, ConvOptions::new([1, 1], [0, 0], [1, 1], 1));
+    assert!(max_abs_diff(y.clone(), reference.clone()) < 1e-5);
+    let probe = |y: Tensor<4>| (y.clone() * y.detach().cos()).sum();
+    let (gy, gr) = (probe(y).backward(), probe(reference).backward());
+    let grad = |t: &Tensor<4>, g| t.grad(g).expect("gradient");
+    assert!(max_abs_diff(grad(&x, &gy), grad(&x, &gr)) < 1e-4);
+    assert!(max_abs_diff(grad(&weight, &gy), grad(&weight, &gr)) < 1e-4);
 }
