@@ -134,19 +134,22 @@ impl Evaluator for SubnetEvaluator<'_> {
     fn evaluate(&mut self, encoding: &[usize]) -> Result<Vec<f64>, SearchError> {
         let config = self.supernet.space();
         let cfg = SubnetConfig::decode(encoding, config);
-        let weights = self.supernet.weights_for(&cfg);
+        // The subnet's weights only when an objective runs it (a MoS bakes them per subnet).
+        let weights = std::cell::OnceCell::new();
+        let supernet = self.supernet;
+        let weights = || weights.get_or_init(|| supernet.weights_for(&cfg));
         let objectives = self.objectives.clone();
         objectives
             .into_iter()
             .map(|o| match o {
                 SubnetObjective::Accuracy => {
-                    subnet_accuracy(&weights, &cfg, &self.data.train, &self.data.valid, &self.device)
+                    subnet_accuracy(weights(), &cfg, &self.data.train, &self.data.valid, &self.device)
                         .map_err(|e| SearchError::Evaluation { encoding: encoding.to_vec(), message: e.to_string() })
                 }
                 SubnetObjective::Macs => Ok(subnet_macs(config, &cfg) as f64),
                 SubnetObjective::Params => Ok(subnet_params(config, &cfg) as f64),
                 SubnetObjective::Latency => {
-                    Ok(self.latency.get_or_measure(&weights, &cfg, &self.device, &LatencySettings::default()))
+                    Ok(self.latency.get_or_measure(weights(), &cfg, &self.device, &LatencySettings::default()))
                 }
             })
             .collect()
