@@ -47,20 +47,24 @@ impl OfaSupernet {
             reset(norm, 1.0);
         }
         // Training-mode BN (flags on through `train`) with no parameter tracked (`no_grad`), so
-        // no autodiff graph is recorded: a forward that is never back-propagated would
-        // otherwise keep its graph alive.
+        // no gradient graph is built; burn still registers the untracked operations, which the
+        // sweep below releases.
         let mut model = model.train().no_grad();
-        let device = device.clone().autodiff();
+        let autodiff = device.clone().autodiff();
         for i in 0..batches.min(data.num_batches()) {
             for norm in model.norms_mut() {
                 norm.momentum = 1.0 / (i as f64 + 1.0);
             }
-            let batch = data.batch(0, i, &device)?;
+            let batch = data.batch(0, i, &autodiff)?;
             let _: Tensor<2> = model.forward_subnet(cfg, batch.images);
         }
         for (norm, momentum) in model.norms_mut().into_iter().zip(momenta) {
             norm.momentum = momentum;
         }
-        Ok(model.valid())
+        let recalibrated = model.valid();
+        drop(model);
+        // burn keeps untracked forward passes in its graph until a backward pass sweeps them.
+        kiln_core::device::sweep_autodiff_graph(device);
+        Ok(recalibrated)
     }
 }
