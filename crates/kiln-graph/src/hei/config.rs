@@ -3,6 +3,8 @@
 use burn::config::Config;
 use serde::{Deserialize, Serialize};
 
+use super::pattern::NeighbourPattern;
+
 /// The network that classifies the nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HeiBackbone {
@@ -73,6 +75,10 @@ pub struct HeiConfig {
     /// Environment-network learning rate (Adam, ascent on P). Default: 1e-3.
     #[config(default = 1e-3)]
     pub env_lr: f64,
+    /// How the neighbour pattern `z` is estimated. Default: the local distance (`main_HEI.py`'s
+    /// `norm2`).
+    #[config(default = "NeighbourPattern::LocalDistance")]
+    pub neighbour_pattern: NeighbourPattern,
 }
 
 impl HeiConfig {
@@ -81,7 +87,7 @@ impl HeiConfig {
         Self::new(classes).with_hidden(64).with_epochs(200)
     }
 
-    /// Checks the sizes; errors name the offending field.
+    /// Checks the sizes and the neighbour pattern's parameters; errors name the offending field.
     pub fn validate(&self) -> crate::error::Result<()> {
         let bad = |what: &str| Err(crate::error::GraphError::Invalid(format!("HEI: {what}")));
         if self.classes < 2 {
@@ -96,6 +102,6 @@ impl HeiConfig {
         if !(0.0..1.0).contains(&self.dropout) || self.penalty_weight < 0.0 || self.l2 < 0.0 {
             return bad("dropout must lie in [0, 1), penalty_weight and l2 be non-negative");
         }
-        Ok(())
+        self.neighbour_pattern.validate()
     }
 }

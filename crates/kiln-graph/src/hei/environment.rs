@@ -1,5 +1,5 @@
-//! HEI's environment inference: the label-free neighbour pattern `z_v` and the network
-//! `q_v = softmax(MLP(z_v))` over K environments.
+//! HEI's environment inference: the standardisation of the neighbour pattern `z_v`
+//! ([`super::NeighbourPattern`]) and the network `q_v = softmax(MLP(z_v))` over K environments.
 
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
@@ -7,23 +7,6 @@ use burn::prelude::{Device, Tensor};
 use burn::tensor::activation::{relu, softmax};
 
 use crate::error::{GraphError, Result};
-use crate::graph::{Features, Graph};
-
-/// Local dissimilarity `z_v = (1/|N(v)|) Σ_{u∈N(v)} ‖x_v − x_u‖₂` over the in-neighbours
-/// `u → v` of `graph` (0 for a node without neighbours). HEI's default neighbour pattern.
-pub fn local_dissimilarity(graph: &Graph, x: &Features) -> Result<Vec<f32>> {
-    if x.rows() != graph.num_nodes {
-        return Err(GraphError::LengthMismatch { what: "x", found: x.rows(), expected: graph.num_nodes });
-    }
-    let mut sum = vec![0.0f64; graph.num_nodes];
-    let mut count = vec![0usize; graph.num_nodes];
-    for (u, v) in graph.edges() {
-        let d: f64 = x.row(v).iter().zip(x.row(u)).map(|(a, b)| f64::from(a - b).powi(2)).sum();
-        sum[v] += d.sqrt();
-        count[v] += 1;
-    }
-    Ok(sum.iter().zip(&count).map(|(&s, &c)| if c == 0 { 0.0 } else { (s / c as f64) as f32 }).collect())
-}
 
 /// `(z − mean) / std` with mean and (population) std over the nodes `fit` (HEI: the training
 /// nodes; no labels are used). A constant `z` over `fit` is only centred.

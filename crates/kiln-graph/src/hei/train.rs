@@ -10,7 +10,7 @@ use rand::Rng;
 
 use super::config::{HeiConfig, HeiObjective};
 use super::data::{node_homophily, split_by_homophily};
-use super::environment::{local_dissimilarity, standardize};
+use super::environment::standardize;
 use super::model::{Hei, HeiBatch};
 use super::penalty::HeiPhase;
 use crate::error::{GraphError, Result};
@@ -135,7 +135,7 @@ pub fn train_hei(
     }
     let device = trainer.device().clone();
     kiln_core::seed::seed_device(&device, seed);
-    let z = Arc::new(standardize(&local_dissimilarity(graph, x)?, &split.train)?);
+    let z = Arc::new(standardize(&config.neighbour_pattern.estimate(graph, x)?, &split.train)?);
     let random_env = (config.objective == HeiObjective::RandomEnvironments).then(|| {
         let mut rng = kiln_core::seed::rng(seed, 302);
         Arc::new((0..graph.num_nodes).map(|_| rng.random_range(0..config.environments)).collect::<Vec<_>>())

@@ -4,6 +4,7 @@ use burn::config::Config;
 use burn::prelude::Device;
 
 use super::model::Spen;
+use super::subgraphs::check_hops;
 use crate::error::GraphError;
 
 /// Configuration of a [`Spen`] graph classifier.
@@ -34,16 +35,27 @@ pub struct SpenConfig {
     /// Dropout after each hidden MLP layer. Default: 0.5.
     #[config(default = 0.5)]
     pub dropout: f64,
+    /// Radius k of the ego-nets, k ≥ 1: each node's subgraph holds the nodes within k hops
+    /// (the paper uses k ∈ {1, 2}). The weights do not depend on k; [`train_spen`] builds the
+    /// batches' ego-nets with it ([`SpenSource::with_hops`], [`EgoTensors::with_hops`]).
+    /// Default: 1.
+    ///
+    /// [`train_spen`]: super::train_spen
+    /// [`SpenSource::with_hops`]: super::SpenSource::with_hops
+    /// [`EgoTensors::with_hops`]: super::EgoTensors::with_hops
+    #[config(default = 1)]
+    pub hops: usize,
 }
 
 impl SpenConfig {
-    /// The CPU preset: 3 entries of width 16 (two equivariant layers and the readout).
+    /// The CPU preset: 3 entries of width 16 (two equivariant layers and the readout), 1-hop
+    /// ego-nets.
     pub fn small(input: usize, classes: usize) -> Self {
         Self::new(input, classes).with_hidden(16).with_layers(3)
     }
 
-    /// Builds the model on `device`; errors when a width, `layers`, `max_size` or `classes`
-    /// is zero.
+    /// Builds the model on `device`; errors when a width, `layers`, `max_size`, `classes` or
+    /// `hops` is zero.
     pub fn init(&self, device: &Device) -> crate::error::Result<Spen> {
         let checks = [
             ("input", self.input),
@@ -57,6 +69,7 @@ impl SpenConfig {
         if let Some((name, _)) = checks.iter().find(|(_, v)| *v == 0) {
             return Err(GraphError::Invalid(format!("SPEN needs {name} > 0")));
         }
+        check_hops(self.hops)?;
         if !(0.0..1.0).contains(&self.dropout) {
             return Err(GraphError::Invalid(format!("dropout {} outside [0, 1)", self.dropout)));
         }

@@ -2,9 +2,13 @@
 //! official code JoshuaMitton/LPEGN, `lpegn/models/equivariant_gnn_v2.py`, `layers/eq_gconv.py`,
 //! `layers/equivariant_linear.py`), for graph classification.
 //!
-//! - Subgraphs ([`subgraphs`]): the 1-hop ego-net `S_c = {c} ∪ N(c)` of every node gives
+//! - Subgraphs ([`subgraphs`]): the k-hop ego-net `S_c = {v : d(c, v) ≤ k}` of every node
+//!   (k = [`SpenConfig::hops`], 1 by default, the paper's k ∈ {1, 2}; k = 1 is
+//!   `{c} ∪ N(c)`), with every edge among its nodes (the induced subgraph, as the official
+//!   `get_subgraphs` in `saegnn/layers/subgraphs.py`: PyG's `subgraph` on the union of the
+//!   self-looped neighbourhoods of c's neighbours for k = 2), gives
 //!   `T2_c ∈ ℝ^{m×m×(F+1)}` (`[x_v, 0]` on the diagonal, `[0, 1]` on edges) and
-//!   `T1_c ∈ ℝ^{m×F}`.
+//!   `T1_c ∈ ℝ^{m×F}`, `m = |S_c|`. Memory grows with `Σ_c |S_c|²`.
 //! - Operators ([`basis`]): Maron et al.'s permutation-equivariant linear bases, 15 for 2→2,
 //!   5 for 2→1 and 1→2, 2 for 1→1, and the invariant 2→0 (2) and 1→0 (1), each basis element
 //!   with its own `d_in × d_out` matrix, plus biases; one set of weights per ego-net size
@@ -19,7 +23,11 @@
 //!
 //! Defaults ([`SpenConfig::new`]): MUTAG's architecture `[64; 5]` (four equivariant layers of
 //! `2 × 64` channels and the readout), weights per size 1, 2, 3 and ≥ 4. [`SpenConfig::small`]:
-//! `[16; 3]`. [`data`]: CSL and `2×C3` against `C6`, which 1-WL cannot separate.
+//! `[16; 3]`; both use 1-hop ego-nets (`with_hops(2)` for the 2-hop variant).
+//! [`data`]: CSL and `2×C3` against `C6`, which 1-WL cannot separate. On CSL the 1-hop
+//! ego-nets of the skips 4, 5, 6, 9, 11, 12, 13 and 16 are all the star `K_{1,4}`, shared alike,
+//! so 1-hop SPEN gives those classes one embedding; their 2-hop ego-nets differ (e.g. 16 edges
+//! among the 13 nodes for skip 5, 21 for skip 13).
 //!
 //! Deviations: the first layer also reads `T1` (the node features) and outputs `2h` like the
 //! others (the official first layer maps `T2` alone to `h`); edges are marked by an extra

@@ -102,6 +102,8 @@ pub struct Spen {
     /// The MLP's layers.
     pub head: Vec<Linear>,
     dropout: Dropout,
+    #[module(skip)]
+    hops: usize,
 }
 
 impl Spen {
@@ -134,7 +136,14 @@ impl Spen {
             l10: bucketed(Orders::OneToZero, widths.1, h, buckets, device),
             head,
             dropout: DropoutConfig::new(config.dropout).init(),
+            hops: config.hops,
         }
+    }
+
+    /// The ego-net radius k of the configuration (build inputs with
+    /// [`EgoTensors::with_hops`]`(graph, input, model.hops(), device)`).
+    pub fn hops(&self) -> usize {
+        self.hops
     }
 
     /// The graph embeddings `[B, 2h]`: the mean over each graph's ego-nets of

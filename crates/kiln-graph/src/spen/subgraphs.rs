@@ -1,13 +1,16 @@
-//! The 1-hop ego-nets of a (batched) graph and the tensors SPEN reads from them.
+//! The k-hop ego-nets of a (batched) graph and the tensors SPEN reads from them.
 //!
-//! The ego-net of node c is `S_c = {c} ∪ N(c)` (sorted by node id; the order does not matter to
-//! equivariant layers). Its order-2 tensor `T2_c ∈ ℝ^{m×m×(F+1)}` holds `[x_v, 0]` on the
-//! diagonal, `[0, 1]` at the entries of edges and 0 elsewhere; its order-1 tensor
-//! `T1_c ∈ ℝ^{m×F}` holds `x_v`. Entries shared by several ego-nets are stored once: the state
-//! of a layer is one row per node pair `(u, v)` that lies in some ego-net, `[P, d]`, and one row
-//! per node, `[N, d]`; each ego-net reads its rows by index and writes back through the mean
-//! over the ego-nets that share them. Ego-nets are grouped by size `m` so that each group is one
-//! dense `[k, m, m, d]` tensor.
+//! The k-hop ego-net of node c is `S_c = {v : d(c, v) ≤ k}` (d the shortest-path distance,
+//! edges read in both directions; k = 1 gives `{c} ∪ N(c)`), sorted by node id (the order does
+//! not matter to equivariant layers), with every edge among its nodes: the induced subgraph, as
+//! the official `get_subgraphs` (`saegnn/layers/subgraphs.py`) takes it with PyG's `subgraph`
+//! on the union of the (self-looped) neighbourhoods of c's neighbours. Its order-2 tensor
+//! `T2_c ∈ ℝ^{m×m×(F+1)}` holds `[x_v, 0]` on the diagonal, `[0, 1]` at the entries of edges and
+//! 0 elsewhere; its order-1 tensor `T1_c ∈ ℝ^{m×F}` holds `x_v`. Entries shared by several
+//! ego-nets are stored once: the state of a layer is one row per node pair `(u, v)` that lies in
+//! some ego-net, `[P, d]`, and one row per node, `[N, d]`; each ego-net reads its rows by index
+//! and writes back through the mean over the ego-nets that share them. Ego-nets are grouped by
+//! size `m` so that each group is one dense `[k, m, m, d]` tensor.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -49,13 +52,56 @@ pub struct EgoPlan {
     pub node_x: Vec<f32>,
     /// F.
     pub input: usize,
+    /// The ego-nets' radius k (≥ 1).
+    pub hops: usize,
+}
+
+/// Errors ([`GraphError::Invalid`]) unless the ego-net radius `hops` is at least 1.
+pub(crate) fn check_hops(hops: usize) -> Result<()> {
+    if hops == 0 {
+        return Err(GraphError::Invalid("SPEN needs hops ≥ 1 (the ego-net radius), got 0".into()));
+    }
+    Ok(())
+}
+
+/// The nodes within `hops` of `centre` over the symmetric `neighbours`, sorted. `dist` is
+/// scratch space of one entry per node, `usize::MAX` on entry and on return.
+fn ego_ball(neighbours: &[BTreeSet<usize>], centre: usize, hops: usize, dist: &mut [usize]) -> Vec<usize> {
+    let mut ball = vec![centre];
+    dist[centre] = 0;
+    let mut next = 0;
+    while next < ball.len() {
+        let v = ball[next];
+        next += 1;
+        if dist[v] == hops {
+            continue;
+        }
+        for &u in &neighbours[v] {
+            if dist[u] == usize::MAX {
+                dist[u] = dist[v] + 1;
+                ball.push(u);
+            }
+        }
+    }
+    for &v in &ball {
+        dist[v] = usize::MAX;
+    }
+    ball.sort_unstable();
+    ball
 }
 
 impl EgoPlan {
-    /// The ego-nets of `graph` (edges read in both directions, self-loops ignored), whose node
-    /// features must have width `input` (a graph without features gets a constant 1 and needs
-    /// `input = 1`).
+    /// The 1-hop ego-nets of `graph` (edges read in both directions, self-loops ignored), whose
+    /// node features must have width `input` (a graph without features gets a constant 1 and
+    /// needs `input = 1`). Equal to [`EgoPlan::with_hops`] with `hops = 1`.
     pub fn new(graph: &Graph, input: usize) -> Result<Self> {
+        Self::with_hops(graph, input, 1)
+    }
+
+    /// The `hops`-hop ego-nets of `graph` (see the module docs); errors when `hops` is 0, the
+    /// graph has no node, a node id is out of range or the features are not `input` wide.
+    pub fn with_hops(graph: &Graph, input: usize, hops: usize) -> Result<Self> {
+        check_hops(hops)?;
         let n = graph.num_nodes;
         if n == 0 {
             return Err(GraphError::Invalid("SPEN needs a graph with nodes".into()));
@@ -91,10 +137,9 @@ impl EgoPlan {
         let mut index: HashMap<(usize, usize), usize> = HashMap::new();
         let mut pairs = Vec::new();
         let mut by_size: BTreeMap<usize, SizeGroup> = BTreeMap::new();
-        for (c, nb) in neighbours.iter().enumerate() {
-            let mut ego: Vec<usize> = nb.iter().copied().collect();
-            ego.push(c);
-            ego.sort_unstable();
+        let mut dist = vec![usize::MAX; n];
+        for c in 0..n {
+            let ego = ego_ball(&neighbours, c, hops, &mut dist);
             let m = ego.len();
             let group = by_size.entry(m).or_insert_with(|| SizeGroup {
                 size: m,
@@ -125,7 +170,7 @@ impl EgoPlan {
             }
         }
         let groups = by_size.into_values().collect();
-        Ok(Self { num_nodes: n, num_graphs, graph_of, pairs, groups, pair_x, node_x, input })
+        Ok(Self { num_nodes: n, num_graphs, graph_of, pairs, groups, pair_x, node_x, input, hops })
     }
 
     /// The plan's tensors on `device`.
@@ -201,8 +246,13 @@ pub struct EgoTensors {
 }
 
 impl EgoTensors {
-    /// The ego-nets of `graph` on `device` (see [`EgoPlan::new`]).
+    /// The 1-hop ego-nets of `graph` on `device` (see [`EgoPlan::new`]).
     pub fn new(graph: &Graph, input: usize, device: &Device) -> Result<Self> {
         Ok(EgoPlan::new(graph, input)?.to_device(device))
+    }
+
+    /// The `hops`-hop ego-nets of `graph` on `device` (see [`EgoPlan::with_hops`]).
+    pub fn with_hops(graph: &Graph, input: usize, hops: usize, device: &Device) -> Result<Self> {
+        Ok(EgoPlan::with_hops(graph, input, hops)?.to_device(device))
     }
 }

@@ -11,7 +11,7 @@ use kiln_core::train::{StepOutput, TrainModel, TrainPhase, Trainer};
 
 use super::config::SpenConfig;
 use super::model::Spen;
-use super::subgraphs::EgoTensors;
+use super::subgraphs::{EgoTensors, check_hops};
 use crate::error::{GraphError, Result};
 use crate::graph::Graph;
 
@@ -33,7 +33,8 @@ impl TrainModel for Spen {
     }
 }
 
-/// Shuffled (or ordered) mini-batches of labelled graphs with node features of width `input`.
+/// Shuffled (or ordered) mini-batches of labelled graphs with node features of width `input`,
+/// as `hops`-hop ego-nets.
 #[derive(Debug, Clone)]
 pub struct SpenSource {
     /// The graphs and their classes.
@@ -46,6 +47,8 @@ pub struct SpenSource {
     pub shuffle: bool,
     /// Seed of the shuffles.
     pub seed: u64,
+    /// Radius k of the ego-nets (≥ 1; [`SpenSource::new`] sets 1).
+    pub hops: usize,
 }
 
 impl SpenSource {
@@ -60,7 +63,13 @@ impl SpenSource {
                 )));
             }
         }
-        Ok(Self { graphs, input, batch_size: batch_size.max(1), shuffle: false, seed: 0 })
+        Ok(Self { graphs, input, batch_size: batch_size.max(1), shuffle: false, seed: 0, hops: 1 })
+    }
+
+    /// The source with `hops`-hop ego-nets; errors when `hops` is 0.
+    pub fn with_hops(self, hops: usize) -> Result<Self> {
+        check_hops(hops)?;
+        Ok(Self { hops, ..self })
     }
 
     /// The source shuffled every epoch with `seed`.
@@ -80,8 +89,8 @@ impl BatchSource<SpenBatch> for SpenSource {
         let chosen: Vec<usize> = order.into_iter().skip(index * bs).take(bs).collect();
         let parts: Vec<Graph> = chosen.iter().map(|&i| self.graphs[i].0.clone()).collect();
         let merged = Graph::batch(&parts).map_err(|e| kiln_core::CoreError::batch(epoch, index, e))?;
-        let ego =
-            EgoTensors::new(&merged, self.input, device).map_err(|e| kiln_core::CoreError::batch(epoch, index, e))?;
+        let ego = EgoTensors::with_hops(&merged, self.input, self.hops, device)
+            .map_err(|e| kiln_core::CoreError::batch(epoch, index, e))?;
         let labels: Vec<i64> = chosen.iter().map(|&i| self.graphs[i].1 as i64).collect();
         Ok(SpenBatch { ego, targets: Tensor::from_data(TensorData::new(labels, [chosen.len()]), device) })
     }
@@ -135,7 +144,8 @@ pub struct SpenOutcome {
     pub test: Evaluation,
 }
 
-/// Trains `config`'s model on `train` (shuffled batches) and evaluates it on `test`.
+/// Trains `config`'s model on `train` (shuffled batches) and evaluates it on `test`, both as
+/// `config.hops`-hop ego-nets.
 pub fn train_spen(
     train: &Arc<Vec<(Graph, usize)>>,
     test: &Arc<Vec<(Graph, usize)>>,
@@ -147,8 +157,10 @@ pub fn train_spen(
     let device = trainer.device().clone();
     kiln_core::seed::seed_device(&device, training.seed);
     let model = config.init(&device)?;
-    let source = SpenSource::new(Arc::clone(train), config.input, training.batch_size)?.shuffled(training.seed);
-    let test = SpenSource::new(Arc::clone(test), config.input, training.batch_size)?;
+    let source = SpenSource::new(Arc::clone(train), config.input, training.batch_size)?
+        .with_hops(config.hops)?
+        .shuffled(training.seed);
+    let test = SpenSource::new(Arc::clone(test), config.input, training.batch_size)?.with_hops(config.hops)?;
     let (model, report) = trainer.fit(model, &training.phases(), &source, None)?;
     let test = trainer.evaluate(&model, &test)?;
     Ok(SpenOutcome { model, report, test })

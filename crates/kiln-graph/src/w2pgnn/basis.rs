@@ -63,8 +63,9 @@ pub fn basis(kind: BasisKind, pre: &[Vec<Graph>], cfg: &W2pgnnConfig) -> Result<
 
 /// Per-graph statistics, all exact: `[mean degree, std of degree (population), density
 /// 2|E|/(n(n−1)), average local clustering (0 for degree < 2, as networkx), transitivity
-/// 3·triangles/connected triples]`. The official `cal_topo_statistcs.py` uses more
-/// statistics; this is the subset computed exactly here.
+/// 3·triangles/connected triples]`, the subset of the official `cal_topo_statistcs.py`
+/// that the topological basis clusters; [`topology_vector`](super::topology::topology_vector)
+/// gives all eight.
 pub fn topology_stats(g: &Graph) -> [f64; 5] {
     let n = g.num_nodes;
     let mut adj = vec![Vec::new(); n];

@@ -27,9 +27,10 @@
 //!   uses a Frank–Wolfe GW whose linear step is an exact assignment (Hungarian), not POT's
 //!   network simplex (same optimum for uniform weights and equal sizes);
 //! - `fit_alpha` returns the `α` of the lowest loss seen, not the last;
-//! - the topological statistics are the exact subset `mean/std degree, density, average
-//!   clustering, transitivity`, z-scored before a seeded k-means++ (sklearn's `KMeans` on the
-//!   raw statistics in the official code);
+//! - the topological basis clusters the subset `mean/std degree, density, average
+//!   clustering, transitivity`, z-scored, with a seeded k-means++ (sklearn's `KMeans` on all
+//!   eight raw statistics in the official code); [`topology::topology_vector`] computes all
+//!   eight (adding closeness, degree Pearson and assortativity), 0 where networkx gives NaN;
 //! - self-loops are dropped from the adjacency before SAS;
 //! - the entropic ε (5e-3) is this crate's choice (the official script leaves it to its GW
 //!   helper).
@@ -49,6 +50,7 @@ pub mod feasibility;
 pub mod generate;
 pub mod graphon;
 pub mod gw;
+pub mod topology;
 
 pub use basis::BasisKind;
 pub use config::W2pgnnConfig;

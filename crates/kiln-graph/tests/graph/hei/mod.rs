@@ -3,4 +3,5 @@
 mod environment;
 mod learning;
 mod model;
+mod pattern;
 mod penalty;

@@ -1,4 +1,5 @@
-//! W2PGNN: SAS graphons, generators, Gromov–Wasserstein, bases and the feasibility fit.
+//! W2PGNN: SAS graphons, generators, Gromov–Wasserstein, bases, the topological statistics and
+//! the feasibility fit.
 
 mod basis;
 mod config;
@@ -6,3 +7,4 @@ mod feasibility;
 mod generate;
 mod graphon;
 mod gw;
+mod topology;
