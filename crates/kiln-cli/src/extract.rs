@@ -2,7 +2,9 @@
 //! `kiln eval` (through the registry's `ofa-subnet` entry) loads like any other.
 //!
 //! The subnet is a member of the run's Pareto front, by its `index` in `pareto.csv`
-//! ([`Pick::Index`]) or the most accurate member within a MAC budget ([`Pick::Macs`]); its
+//! ([`Pick::Index`]) or the most accurate member within a MAC budget ([`Pick::Macs`]), or, for
+//! a SortedNet or ShiftNAS run, the training method's own choice for a budget without search
+//! ([`Pick::SearchFree`]: the largest nested sub-model within it, the generator's subnet); its
 //! batch-norm statistics are recalibrated on the training split (OFA's `set_running_statistics`),
 //! and it is optionally fine-tuned for `epochs`.
 
@@ -31,6 +33,9 @@ pub enum Pick {
     /// The most accurate member (without an accuracy objective: the one with the most MACs)
     /// of at most this many MACs.
     Macs(u64),
+    /// The training method's own choice within this many MACs, without search (SortedNet,
+    /// ShiftNAS; see [`TrainedSupernet::budget_choice`]).
+    SearchFree(u64),
 }
 
 /// `config.json`'s model part of an extracted subnet: the supernet and the subnet in it.
@@ -94,15 +99,22 @@ pub fn choose(trace: &SearchTrace, config: &OfaConfig, pick: Pick, run: &Path) -
                 ))
             })
         }
+        Pick::SearchFree(_) => Err(CliError::Usage("a search-free choice is not a front member".into())),
     }
 }
 
 /// Extracts, recalibrates, optionally fine-tunes and writes the subnet's run.
 pub fn extract(options: &ExtractOptions, device: &Device) -> Result<(TrainSummary, SubnetConfig, u64)> {
     let (record, data) = reload_search(&options.run)?;
-    let trace: SearchTrace = read_json(&options.run.join("trace.json"))?;
-    let (subnet, macs) = choose(&trace, &record.config, options.pick, &options.run)?;
     let trained = TrainedSupernet::load(&record, &options.run, device)?;
+    let (subnet, macs) = if let Pick::SearchFree(budget) = options.pick {
+        let subnet = trained.budget_choice(&record, budget, &options.run)?;
+        let macs = subnet_macs(&record.config, &subnet);
+        (subnet, macs)
+    } else {
+        let trace: SearchTrace = read_json(&options.run.join("trace.json"))?;
+        choose(&trace, &record.config, options.pick, &options.run)?
+    };
     let supernet = trained.source().weights_for(&subnet).recalibrate_bn(&subnet, &data.train, 10, device)?;
     let model = supernet.extract(&subnet);
     let train = TrainOptions {

@@ -20,7 +20,7 @@ use kiln_nas::ofa::{
     SubnetEvaluator, SubnetObjective, SubnetSource, problem_for, subnet_macs,
 };
 use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_plot, random_search};
-use kiln_nas::shiftnas::ShiftNasConfig;
+use kiln_nas::shiftnas::{ShiftNasConfig, ShiftNasModel};
 use kiln_nas::sortednet::{SortedNetConfig, SortedNetModel, SortedSubmodel, largest_within};
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +105,10 @@ pub struct SearchRecord {
     /// are part of the saved weights).
     #[serde(default)]
     pub mos: Option<MosConfig>,
+    /// The ShiftNAS settings of a `--training shiftnas` run (its generator and bin
+    /// probabilities are saved with the supernet); `None` in runs that saved the supernet alone.
+    #[serde(default)]
+    pub shiftnas: Option<ShiftNasConfig>,
 }
 
 /// The supernet a search trained: an OFA supernet, or a Mixture-of-Supernets around one.
@@ -114,6 +118,9 @@ pub enum TrainedSupernet {
     Ofa(OfaSupernet),
     /// `--training mos`.
     Mixture(MosSupernet),
+    /// `--training shiftnas`: the supernet with its architecture generator and shifted bin
+    /// probabilities, so the generator's choice for a budget can be asked again later.
+    Shift(Box<ShiftNasModel>),
 }
 
 impl TrainedSupernet {
@@ -123,6 +130,7 @@ impl TrainedSupernet {
         match self {
             Self::Ofa(s) => s,
             Self::Mixture(s) => s,
+            Self::Shift(m) => &m.supernet,
         }
     }
 
@@ -134,6 +142,7 @@ impl TrainedSupernet {
         let saved = match self {
             Self::Ofa(s) => s.clone().save_file(path),
             Self::Mixture(s) => s.clone().save_file(path),
+            Self::Shift(m) => (**m).clone().save_file(path),
         };
         saved.map_err(|e| kiln_core::CoreError::Checkpoint { path: path.to_path_buf(), message: format!("{e:?}") })?;
         Ok(())
@@ -145,18 +154,49 @@ impl TrainedSupernet {
     /// A missing or mismatched checkpoint (naming the file), or MoS settings the space refuses.
     pub fn load(record: &SearchRecord, run: &Path, device: &Device) -> Result<Self> {
         let weights = run.join(SUPERNET_FILE);
-        Ok(match (&record.mos, record.options.training) {
-            (Some(mos), SupernetTraining::Mos) => {
+        Ok(match (record.options.training, &record.mos, &record.shiftnas) {
+            (SupernetTraining::Mos, Some(mos), _) => {
                 Self::Mixture(load_weights(&weights, mos.init(&record.config, device).map_err(usage)?)?)
             }
-            (None, SupernetTraining::Mos) => {
+            (SupernetTraining::Mos, None, _) => {
                 return Err(CliError::Usage(format!(
                     "{}: a --training mos search without its MoS settings",
                     run.join(SEARCH_FILE).display()
                 )));
             }
+            (SupernetTraining::Shiftnas, _, Some(shift)) => {
+                Self::Shift(Box::new(load_weights(&weights, shift.init(device).map_err(usage)?)?))
+            }
+            // Everything else, and ShiftNAS runs written before the generator was saved.
             _ => Self::Ofa(load_weights(&weights, record.config.init(device))?),
         })
+    }
+
+    /// The training method's own subnet for a MAC budget, found without search: SortedNet's
+    /// largest nested sub-model within it, or the ShiftNAS generator's choice.
+    ///
+    /// # Errors
+    /// A usage error naming the budget when it is below the smallest choice, when the run's
+    /// training method has no search-free choice, or when a ShiftNAS run was saved without its
+    /// generator (`run` names the directory).
+    pub fn budget_choice(&self, record: &SearchRecord, macs: u64, run: &Path) -> Result<SubnetConfig> {
+        let config = &record.config;
+        match (record.options.training, self) {
+            (SupernetTraining::Sorted, _) => {
+                largest_within(config, macs).map(|b| b.to_subnet(config)).ok_or_else(|| {
+                    let smallest = SortedSubmodel::smallest(config).map_or(0, |b| b.macs(config));
+                    CliError::Usage(format!("--macs {macs}: below the smallest SortedNet sub-model ({smallest} MACs)"))
+                })
+            }
+            (SupernetTraining::Shiftnas, Self::Shift(model)) => model.for_budget(macs).map_err(usage),
+            (SupernetTraining::Shiftnas, _) => Err(CliError::Usage(format!(
+                "{}: this ShiftNAS run was saved without its generator; search again to choose without search",
+                run.display()
+            ))),
+            (training, _) => Err(CliError::Usage(format!(
+                "--search-free: only --training sorted or shiftnas chooses a subnet for a budget without searching (this run: {training:?})"
+            ))),
+        }
     }
 }
 
@@ -259,11 +299,11 @@ fn train_supernet(
             (TrainedSupernet::Ofa(model.supernet), choice)
         }
         SupernetTraining::Shiftnas => {
-            let settings = ShiftNasConfig { ofa: config.clone(), epochs: e, ..ShiftNasConfig::small() };
+            let settings = shiftnas_settings(config, e);
             let phases = settings.phases().map_err(usage)?;
             let model = trainer("shiftnas").fit(settings.init(device).map_err(usage)?, &phases, &data.train, None)?.0;
             let choice = options.macs.map(|macs| model.for_budget(macs)).transpose().map_err(usage)?;
-            (TrainedSupernet::Ofa(model.supernet), choice)
+            (TrainedSupernet::Shift(Box::new(model)), choice)
         }
         SupernetTraining::Mos => {
             let settings = mos_settings(e);
@@ -287,6 +327,12 @@ fn training_epochs(options: &SearchOptions) -> usize {
 /// for `epochs`.
 pub fn mos_settings(epochs: usize) -> MosConfig {
     MosConfig { epochs, ..MosConfig::small() }
+}
+
+/// The ShiftNAS settings of `kiln search --training shiftnas`: `ShiftNasConfig::small()` on
+/// the data's space for `epochs`.
+pub fn shiftnas_settings(config: &OfaConfig, epochs: usize) -> ShiftNasConfig {
+    ShiftNasConfig { ofa: config.clone(), epochs, ..ShiftNasConfig::small() }
 }
 
 /// Checks `--macs` before any training: only SortedNet and ShiftNAS choose a subnet for a
@@ -324,8 +370,10 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     check_budget(options, &config)?;
     let out = &options.out;
     std::fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
-    let mos = (options.training == SupernetTraining::Mos).then(|| mos_settings(training_epochs(options)));
-    let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts, mos };
+    let epochs = training_epochs(options);
+    let mos = (options.training == SupernetTraining::Mos).then(|| mos_settings(epochs));
+    let shiftnas = (options.training == SupernetTraining::Shiftnas).then(|| shiftnas_settings(&config, epochs));
+    let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts, mos, shiftnas };
     write_json(&out.join(SEARCH_FILE), &record)?;
     let (supernet, choice) = train_supernet(options, &config, &data, device, progress)?;
     supernet.save(&out.join(SUPERNET_FILE))?;

@@ -67,6 +67,11 @@ pub struct ExtractArgs {
     /// The most accurate front member of at most this many MACs.
     #[arg(long)]
     pub macs: Option<u64>,
+    /// With `--macs`: the training method's own choice instead of a front member, found
+    /// without search (`--training sorted`: the largest nested sub-model within the budget;
+    /// `--training shiftnas`: the generator's subnet for it).
+    #[arg(long, requires = "macs")]
+    pub search_free: bool,
     /// Fine-tuning epochs after BN recalibration (0: none).
     #[arg(long, default_value_t = 0)]
     pub epochs: usize,
@@ -98,7 +103,8 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
         let method = if training == SupernetTraining::Sorted { "SortedNet" } else { "ShiftNAS" };
         println!("{method}'s choice within {budget} MACs: {} ({} MACs)", choice.architecture, choice.macs);
     }
-    println!("wrote {}/pareto.csv, trace.json, latency.json, search.json, supernet.bpk", out.display());
+    let saved = if training == SupernetTraining::Shiftnas { " (with the ShiftNAS generator)" } else { "" };
+    println!("wrote {}/pareto.csv, trace.json, latency.json, search.json, supernet.bpk{saved}", out.display());
     Ok(())
 }
 
@@ -106,6 +112,7 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
 pub fn run_extract(args: ExtractArgs) -> Result<()> {
     let pick = match (args.pick, args.macs) {
         (Some(n), _) => Pick::Index(n),
+        (None, Some(m)) if args.search_free => Pick::SearchFree(m),
         (None, Some(m)) => Pick::Macs(m),
         (None, None) => return Err(CliError::Usage("give --pick N or --macs M".into())),
     };

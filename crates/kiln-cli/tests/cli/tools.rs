@@ -6,6 +6,12 @@ use burn::prelude::Device;
 
 use crate::common::{Scratch, assert_fails, kiln, stderr, stdout};
 
+/// The MAC count of the last `(N MACs)` in `text`.
+fn macs_in(text: &str) -> u64 {
+    let open = text.rfind('(').unwrap_or_else(|| panic!("no MAC count in {text}"));
+    text[open + 1..].split(' ').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{text}"))
+}
+
 #[test]
 fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     let err = assert_fails(&kiln(&["search", "--objectives", "accuracy,bogus", "--device", "flex"]));
@@ -42,7 +48,9 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("8 real evaluations"), "{}", stdout(&output));
-    assert!(stdout(&output).contains("SortedNet's choice within 500000 MACs: depths "), "{}", stdout(&output));
+    let printed = stdout(&output);
+    let choice = printed.lines().find(|l| l.starts_with("SortedNet's choice within 500000 MACs: depths "));
+    let choice = choice.unwrap_or_else(|| panic!("no choice printed: {printed}"));
     let csv = std::fs::read_to_string(out.join("pareto.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(lines.next().unwrap(), "index,accuracy,macs,architecture,genes");
@@ -64,6 +72,13 @@ fn search_writes_a_pareto_front_and_rejects_unknown_objectives() {
     assert!(stdout(&output).contains("test accuracy"), "{}", stdout(&output));
     let output = kiln(&["eval", "--checkpoint", sub_str, "--device", "flex"]);
     assert!(output.status.success(), "{}", stderr(&output));
+    // SortedNet's search-free choice, exported later, is the one the search printed.
+    let free = ["extract", "--run", out_str, "--macs", "500000", "--search-free", "--device", "flex", "--out"];
+    let output = kiln(&[&free[..], &[sub_str]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = stdout(&output);
+    let line = line.lines().find(|l| l.starts_with("extracted ")).unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(macs_in(line.split(':').next().unwrap_or(line)), macs_in(choice), "{line} vs {choice}");
     // Bad picks and budgets name the value; a directory without a search names its record.
     let err = assert_fails(&kiln(&["extract", "--run", out_str, "--pick", "99", "--device", "flex", "--out", sub_str]));
     assert!(err.contains("--pick 99"), "{err}");
@@ -99,6 +114,9 @@ fn a_mixture_of_supernets_search_extracts_its_baked_subnet() {
     assert!(output.status.success(), "{}", stderr(&output));
     let output = kiln(&["eval", "--checkpoint", sub_str, "--device", "flex"]);
     assert!(output.status.success(), "{}", stderr(&output));
+    let free = ["extract", "--run", out_str, "--macs", "900000", "--search-free", "--device", "flex", "--out", sub_str];
+    let err = assert_fails(&kiln(&free));
+    assert!(err.contains("only --training sorted or shiftnas"), "{err}");
     // The MoS weights do not load as a plain supernet: a record without its MoS settings fails
     // naming the file.
     let mut record = record;
@@ -106,6 +124,50 @@ fn a_mixture_of_supernets_search_extracts_its_baked_subnet() {
     std::fs::write(out.join("search.json"), record.to_string()).unwrap();
     let err = assert_fails(&kiln(&["extract", "--run", out_str, "--pick", "0", "--device", "flex", "--out", sub_str]));
     assert!(err.contains("search.json") && err.contains("MoS settings"), "{err}");
+}
+
+#[test]
+fn a_shiftnas_search_keeps_its_generator_for_search_free_extraction() {
+    let scratch = Scratch::new("search-shiftnas");
+    let out = scratch.path().join("search");
+    let out_str = out.to_str().unwrap();
+    let args = ["search", "--training", "shiftnas", "--epochs", "1", "--evals", "4", "--method", "random"];
+    let output = kiln(&[&args[..], &["--macs", "400000", "--device", "flex", "--out", out_str]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let chosen = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("ShiftNAS's choice within 400000 MACs: "))
+        .unwrap_or_else(|| panic!("no choice printed: {printed}"));
+    let searched_macs = macs_in(chosen);
+    assert!(searched_macs <= 400_000, "{chosen}");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("search.json")).unwrap()).unwrap();
+    assert_eq!(record["shiftnas"]["epochs"], 1, "the ShiftNAS settings are recorded: {record}");
+    // The saved generator gives the same choice again, exported as a standalone run.
+    let sub = scratch.path().join("subnet");
+    let sub_str = sub.to_str().unwrap();
+    let extract = ["extract", "--run", out_str, "--macs", "400000", "--search-free", "--device", "flex"];
+    let output = kiln(&[&extract[..], &["--out", sub_str]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = stdout(&output);
+    let line = line.lines().find(|l| l.starts_with("extracted ")).unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(macs_in(line.split(':').next().unwrap()), searched_macs, "{line} vs {chosen}");
+    let output = kiln(&["eval", "--checkpoint", sub_str, "--device", "flex"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Bad budgets name the value; a search-free choice needs a budget.
+    let low = ["extract", "--run", out_str, "--macs", "10", "--search-free", "--device", "flex"];
+    let err = assert_fails(&kiln(&[&low[..], &["--out", sub_str]].concat()));
+    assert!(err.contains("10") && err.contains("smallest"), "{err}");
+    let output = kiln(&["extract", "--run", out_str, "--search-free", "--device", "flex", "--out", sub_str]);
+    assert!(!output.status.success() && stderr(&output).contains("--macs"), "{}", stderr(&output));
+    // A record without the ShiftNAS settings (as runs written before the generator was saved)
+    // still extracts front members, and says why it cannot choose without search.
+    let mut record = record;
+    record["shiftnas"] = serde_json::Value::Null;
+    std::fs::write(out.join("search.json"), record.to_string()).unwrap();
+    let err = assert_fails(&kiln(&[&extract[..], &["--out", sub_str]].concat()));
+    assert!(err.contains("without its generator") || err.contains("supernet.bpk"), "{err}");
 }
 
 #[test]
