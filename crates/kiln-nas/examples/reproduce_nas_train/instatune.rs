@@ -1,7 +1,8 @@
 //! The InstaTune section of the nas-train page: pretrain the full network on digits 0–4, then
 //! fine-tune on 5–9 elastically (InstaTune) or statically (then slice subnets out), at equal
 //! (subnet, batch) passes, with standalone fine-tuning of the smallest and largest subnets from
-//! the sliced pretrained weights, and a LINAS front of each fine-tuned supernet.
+//! the sliced pretrained weights, a supernet made elastic already in pretraining (then
+//! fine-tuned as InstaTune), and a LINAS front of each fine-tuned supernet.
 
 use burn::prelude::Device;
 use kiln_core::train::Trainer;
@@ -22,13 +23,19 @@ pub struct InstaTuneRun {
     pub elastic: Vec<f64>,
     /// The same subnets sliced out of the statically fine-tuned network.
     pub sliced: Vec<f64>,
+    /// The same subnets in the supernet pretrained elastically on 0–4, then fine-tuned
+    /// elastically on 5–9.
+    pub pre_elastic: Vec<f64>,
     /// Smallest and largest subnet fine-tuned alone from the sliced pretrained weights.
     pub standalone: [f64; 2],
-    /// Passes of InstaTune's fine-tuning and of each baseline's.
-    pub passes: [usize; 2],
-    /// Final hypervolume (validation accuracy × MACs) of LINAS on InstaTune's and on the
-    /// static supernet.
-    pub hypervolume: [f64; 2],
+    /// Fine-tuning passes of InstaTune, of each static baseline, and of the elastically
+    /// pretrained supernet.
+    pub passes: [usize; 3],
+    /// Pretraining passes: static (InstaTune and the static baselines), elastic.
+    pub pretrain_passes: [usize; 2],
+    /// Final hypervolume (validation accuracy × MACs) of LINAS on InstaTune's supernet, on
+    /// the static network's slices and on the elastically pretrained supernet.
+    pub hypervolume: [f64; 3],
 }
 
 /// The settings: `InstaTuneConfig::small()` with `epochs = (pretrain, fine-tune)`.
@@ -52,17 +59,22 @@ pub fn run(seed: u64, epochs: (usize, usize), protocol: &Protocol, device: &Devi
     let trainer = Trainer::new(device.clone()).with_seed(seed);
     let base = OfaConfig::digits();
     device.seed(seed);
-    let (pretrained, _) = config.pretrain(&base, &data, device, &trainer)?;
+    let (pretrained, pretrain_passes) = config.pretrain(&base, &data, device, &trainer)?;
     device.seed(seed);
     let (elastic, elastic_passes) = config.elastic_finetune(&pretrained, &data, device, &trainer)?;
     let matched = InstaTuneConfig { finetune_epochs: epochs.1 * config.sandwich.subnets_per_step(), ..config.clone() };
     device.seed(seed);
     let (fixed, fixed_passes) = matched.static_finetune(&pretrained, &data, device, &trainer)?;
+    device.seed(seed);
+    let (elastic_start, elastic_pretrain_passes) = config.elastic_pretrain(&base, &data, device, &trainer)?;
+    device.seed(seed);
+    let (pre_elastic, pre_elastic_passes) = config.elastic_finetune(&elastic_start, &data, device, &trainer)?;
     let task = &data.finetune;
-    let (mut on_elastic, mut on_fixed) = (Vec::new(), Vec::new());
+    let (mut on_elastic, mut on_fixed, mut on_pre_elastic) = (Vec::new(), Vec::new(), Vec::new());
     for s in &protocol.subnets {
         on_elastic.push(subnet_accuracy(&elastic, &s.subnet, &task.train, &task.test, device)?);
         on_fixed.push(subnet_accuracy(&fixed, &s.subnet, &task.train, &task.test, device)?);
+        on_pre_elastic.push(subnet_accuracy(&pre_elastic, &s.subnet, &task.train, &task.test, device)?);
     }
     let mut standalone = [0.0; 2];
     let ends = [0, protocol.subnets.len() - 1];
@@ -72,13 +84,18 @@ pub fn run(seed: u64, epochs: (usize, usize), protocol: &Protocol, device: &Devi
             matched.standalone_finetune(&pretrained, &protocol.subnets[i].subnet, &data, device, &trainer)?;
         standalone[slot] = standalone_accuracy(&alone, &task.test, device)?;
     }
-    let hypervolume =
-        [front_hypervolume(&elastic, task, seed, device)?, front_hypervolume(&fixed, task, seed, device)?];
+    let hypervolume = [
+        front_hypervolume(&elastic, task, seed, device)?,
+        front_hypervolume(&fixed, task, seed, device)?,
+        front_hypervolume(&pre_elastic, task, seed, device)?,
+    ];
     Ok(InstaTuneRun {
         elastic: on_elastic,
         sliced: on_fixed,
+        pre_elastic: on_pre_elastic,
         standalone,
-        passes: [elastic_passes, fixed_passes],
+        passes: [elastic_passes, fixed_passes, pre_elastic_passes],
+        pretrain_passes: [pretrain_passes, elastic_pretrain_passes],
         hypervolume,
     })
 }

@@ -7,6 +7,7 @@
 //! Usage: `cargo xtask reproduce nas-train [--quick] [--seeds N | --seeds A,B,...]`
 
 mod instatune;
+mod lengths;
 mod methods;
 mod page;
 mod protocol;
@@ -20,6 +21,9 @@ use kiln_nas::sortednet::SortedSubmodel;
 use methods::{Res, Supernet};
 use page::instatune as instatune_page;
 use protocol::Protocol;
+
+/// Index in [`METHODS`] of progressive shrinking on OFA's schedule.
+pub const OFA_SCHEDULE: usize = 1;
 
 /// Index in [`METHODS`] of the sandwich rule with plain sharing (MoS with one expert); MoS
 /// with six experts follows it.
@@ -59,6 +63,10 @@ pub struct SeedRun {
     /// The same sub-models cut out of the normally trained full network (OFA's teacher): the
     /// truncated baseline.
     pub truncated: Vec<f64>,
+    /// The same sub-models each trained alone from scratch for the supernet's total epochs.
+    pub independent: Vec<f64>,
+    /// OFA's schedule at the main table's length, then at [`lengths::LONGER`].
+    pub lengths: Vec<lengths::LengthRun>,
     /// ShiftNAS's generated architecture per bin (argmax, no search): MACs, test accuracy in
     /// ShiftNAS's supernet and in the uniform-sampling supernet.
     pub generated: Vec<(u64, f64, f64)>,
@@ -83,7 +91,7 @@ fn accuracies(
 
 fn run_seed(
     seed: u64,
-    (ofa, tune): (&ProgressiveShrinking, (usize, usize)),
+    (ofa, tune, longer): (&ProgressiveShrinking, (usize, usize), &[usize]),
     protocol: &Protocol,
     device: &Device,
 ) -> Res<SeedRun> {
@@ -126,11 +134,20 @@ fn run_seed(
             f64::NAN
         });
     }
-    let (mut nested, mut truncated) = (Vec::new(), Vec::new());
+    let (mut nested, mut truncated, mut independent) = (Vec::new(), Vec::new(), Vec::new());
     for b in SortedSubmodel::all(&config) {
         let subnet = b.to_subnet(&config);
         nested.push(subnet_accuracy(&sorted.supernet.weights_for(&subnet), &subnet, &data.train, &data.test, device)?);
         truncated.push(subnet_accuracy(&teacher.network, &subnet, &data.train, &data.test, device)?);
+        // A sub-model already trained alone in the evaluation set is not trained twice.
+        let known = protocol.subnets.iter().zip(&standalone).find(|(s, a)| s.subnet == subnet && a.is_finite());
+        independent.push(match known {
+            Some((_, &accuracy)) => accuracy,
+            None => {
+                device.seed(seed);
+                methods::standalone(&subnet, ofa.total_epochs(), &data, &trainer, device)?
+            }
+        });
     }
     let mut chosen = Vec::new();
     for subnet in &generated {
@@ -139,7 +156,20 @@ fn run_seed(
         chosen.push((subnet_macs(&config, subnet), accuracy, control));
     }
     let instatune = instatune::run(seed, tune, protocol, device)?;
-    Ok(SeedRun { methods: runs, standalone, sorted: nested, truncated, generated: chosen, draws, instatune })
+    let mut seed_run = SeedRun {
+        methods: runs,
+        standalone,
+        sorted: nested,
+        truncated,
+        independent,
+        lengths: Vec::new(),
+        generated: chosen,
+        draws,
+        instatune,
+    };
+    seed_run.lengths.push(lengths::main_point(&seed_run, ofa.total_epochs()));
+    seed_run.lengths.extend(lengths::run(seed, longer, protocol, &data, &trainer, device)?);
+    Ok(seed_run)
 }
 
 fn main() -> Res<()> {
@@ -161,12 +191,16 @@ fn main() -> Res<()> {
     let ofa = ProgressiveShrinking::ofa_with_total_epochs(6);
     // InstaTune: (pretraining, elastic fine-tuning) epochs.
     let tune = if args.quick { (1, 1) } else { (2, 2) };
+    // OFA's schedule at longer lengths (the gap against training length); the smoke run
+    // adds one short point.
+    let longer: &[usize] = if args.quick { &[8] } else { &lengths::LONGER };
     let mut runs = Vec::new();
     for &seed in &seeds {
-        runs.push(run_seed(seed, (&ofa, tune), &protocol, &device)?);
+        runs.push(run_seed(seed, (&ofa, tune, longer), &protocol, &device)?);
         eprintln!("seed {seed} done ({:.0}s)", page.elapsed_secs());
     }
     page::write(&mut page, &protocol, &runs, &seeds, (&config, &ofa))?;
+    lengths::section(&mut page, &runs);
     instatune_page(&mut page, &protocol, &runs, tune);
     page.write("flex")?;
     Ok(())

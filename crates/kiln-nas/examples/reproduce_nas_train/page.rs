@@ -10,6 +10,9 @@ use crate::methods::Res;
 use crate::protocol::{BIN_SAMPLES, BINS, PER_BIN, Protocol};
 use crate::{METHODS, SeedRun};
 
+/// Picks one list of accuracies out of a seed's run.
+type Pick = fn(&SeedRun) -> &[f64];
+
 fn pct(values: &[f64]) -> String {
     format!("{:.1}", MeanStd::of(values).scaled(100.0))
 }
@@ -130,7 +133,7 @@ fn claims(page: &mut ResultsPage, protocol: &Protocol, runs: &[SeedRun]) {
             format!("{mean_gap:.1}"),
         ]);
     }
-    page.paragraph("Once-for-All (Cai et al., ICLR 2020): a subnet of the trained supernet is within about 2 points of the same architecture trained alone, here tested on the smallest subnet at equal total epochs. Mixture-of-Supernets (Jawahar et al., 2024): routed expert weights close the gap between supernet and standalone accuracy that plain weight sharing leaves, here the mean gap over the subnets also trained alone (smallest, largest, one per bin) against the same sandwich-rule training with one expert:");
+    page.paragraph("Once-for-All (Cai et al., ICLR 2020): a subnet of the trained supernet is within about 2 points of the same architecture trained alone, here tested on the smallest subnet at equal total epochs. Mixture-of-Supernets (Jawahar et al., 2024): routed expert weights close the gap between supernet and standalone accuracy that plain weight sharing leaves, here the mean gap over the subnets also trained alone (smallest, largest, one per bin) against the same sandwich-rule training with one expert. How OFA's gap changes with the training length is measured in its own section below.");
     page.table(&table);
     let (plain, mos) = (gaps[crate::MOS_PLAIN], gaps[crate::MOS_PLAIN + 1]);
     page.paragraph(&format!(
@@ -142,7 +145,7 @@ fn claims(page: &mut ResultsPage, protocol: &Protocol, runs: &[SeedRun]) {
 fn sortednet(page: &mut ResultsPage, runs: &[SeedRun], config: &OfaConfig) {
     page.heading(2, "SortedNet: nested sub-models against the full model");
     let g = SortedNetConfig::small().g_acc;
-    page.paragraph(&format!("SortedNet (Valipour et al., 2023) claims every nested sub-model keeps ≥ 96% of the full model's accuracy. Sub-models: uniform depth × expand, largest kernel and resolution; {g} sub-models per step from uniform P_B, trained from scratch at the shared pass budget. Baseline: the same sub-models cut out of a normally trained full network (OFA's teacher) without nested training (the truncated network). Ratio: sub-model accuracy over SortedNet's full model's, per seed."));
+    page.paragraph(&format!("SortedNet (Valipour et al., 2023) claims every nested sub-model keeps ≥ 96% of the full model's accuracy. Sub-models: uniform depth × expand, largest kernel and resolution; {g} sub-models per step from uniform P_B, trained from scratch at the shared pass budget. Baselines: the same sub-models cut out of a normally trained full network (OFA's teacher) without nested training (the truncated network), and each sub-model trained independently from scratch for the supernet's total epochs (nine separate networks, each with the epochs the supernet shares among them). Ratio: sub-model accuracy over SortedNet's full model's, per seed."));
     let all = SortedSubmodel::all(config);
     let full: Vec<f64> = runs.iter().map(|r| r.sorted.last().copied().unwrap_or(0.0)).collect();
     let mut table = Table::new([
@@ -150,23 +153,38 @@ fn sortednet(page: &mut ResultsPage, runs: &[SeedRun], config: &OfaConfig) {
         "MACs",
         "SortedNet (%)",
         "truncated full network (%)",
+        "trained independently (%)",
         "SortedNet / full (%)",
         "≥ 96%?",
     ]);
     for (i, b) in all.iter().enumerate() {
         let sorted: Vec<f64> = runs.iter().map(|r| r.sorted[i]).collect();
         let truncated: Vec<f64> = runs.iter().map(|r| r.truncated[i]).collect();
+        let independent: Vec<f64> = runs.iter().map(|r| r.independent[i]).collect();
         let ratio: Vec<f64> = sorted.iter().zip(&full).map(|(s, f)| if *f > 0.0 { s / f } else { 0.0 }).collect();
         table.row([
             format!("({}, {})", b.depth, b.expand),
             subnet_macs(config, &b.to_subnet(config)).to_string(),
             pct(&sorted),
             pct(&truncated),
+            pct(&independent),
             pct(&ratio),
             if mean(&ratio) >= 0.96 { "holds" } else { "does not hold" }.to_string(),
         ]);
     }
     page.table(&table);
+    let behind = |f: &dyn Fn(&SeedRun) -> &[f64]| {
+        let per_seed: Vec<f64> = runs.iter().map(|r| mean(&r.independent) - mean(f(r))).collect();
+        100.0 * mean(&per_seed)
+    };
+    let (sorted_gap, truncated_gap) = (behind(&|r| &r.sorted), behind(&|r| &r.truncated));
+    page.paragraph(&format!(
+        "Over the nine sub-models, SortedNet's nested sub-models are {:.1} points {} the independently trained ones on average, and the truncated full network's {:.1} points {}; nine independent networks cost nine trainings where SortedNet's cost one.",
+        sorted_gap.abs(),
+        if sorted_gap > 0.0 { "behind" } else { "ahead of" },
+        truncated_gap.abs(),
+        if truncated_gap > 0.0 { "behind" } else { "ahead" }
+    ));
 }
 
 fn chart(page: &mut ResultsPage, protocol: &Protocol, runs: &[SeedRun]) -> Res<()> {
@@ -198,19 +216,23 @@ fn chart(page: &mut ResultsPage, protocol: &Protocol, runs: &[SeedRun]) -> Res<(
 pub fn instatune(page: &mut ResultsPage, protocol: &Protocol, runs: &[SeedRun], (pretrain, tune): (usize, usize)) {
     page.heading(2, "InstaTune: elasticity only while fine-tuning");
     let settings = crate::instatune::settings((pretrain, tune));
-    let passes = runs.first().map_or([0, 0], |r| r.instatune.passes);
+    let first = runs.first().map(|r| &r.instatune);
+    let passes = first.map_or([0; 3], |r| r.passes);
+    let pre = first.map_or([0; 2], |r| r.pretrain_passes);
     page.paragraph(&format!(
-        "InstaTune (Sridhar et al., ICCV 2023 Workshops) claims that making the network elastic only during fine-tuning gives a whole front of subnets for about the cost of fine-tuning. Here the full network is pretrained on digits 0–4 ({pretrain} epochs), then fine-tuned on 5–9 (new 5-way head) either with InstaTune's sandwich rule (largest, smallest, {} random subnets per step, in-place distillation from the largest; {tune} epochs, {} passes) or statically (the full network only, then subnets sliced out and BN-recalibrated; {} passes, equal budget). Standalone: the smallest and largest subnets sliced from the pretrained weights and fine-tuned alone for the same passes. Test accuracy on digits 5–9 (%):",
-        settings.sandwich.random_subnets, passes[0], passes[1]
+        "InstaTune (Sridhar et al., ICCV 2023 Workshops) claims that making the network elastic only during fine-tuning gives a whole front of subnets for about the cost of fine-tuning. Here the full network is pretrained on digits 0–4 ({pretrain} epochs, {} passes), then fine-tuned on 5–9 (new 5-way head) either with InstaTune's sandwich rule (largest, smallest, {} random subnets per step, in-place distillation from the largest; {tune} epochs, {} passes) or statically (the full network only, then subnets sliced out and BN-recalibrated; {} passes, equal budget). Standalone: the smallest and largest subnets sliced from the pretrained weights and fine-tuned alone for the same passes. The conventional route InstaTune replaces: a supernet made elastic already in pretraining (the same sandwich rule on 0–4, {pretrain} epochs, {} passes — standing in for OFA's progressive shrinking, so only where elasticity enters differs), then fine-tuned like InstaTune ({} passes). Test accuracy on digits 5–9 (%):",
+        pre[0], settings.sandwich.random_subnets, passes[0], passes[1], pre[1], passes[2]
     ));
     let cols = columns(protocol);
     let mut header = vec!["fine-tuning".to_string()];
     header.extend(cols.iter().map(|(name, _)| name.clone()));
     let mut table = Table::new(header);
-    for (name, pick) in [
-        ("InstaTune (elastic)", (|r: &SeedRun| r.instatune.elastic.as_slice()) as fn(&SeedRun) -> &[f64]),
-        ("static, then sliced", |r: &SeedRun| r.instatune.sliced.as_slice()),
-    ] {
+    let rows: [(&str, Pick); 3] = [
+        ("InstaTune (elastic fine-tuning only)", |r| &r.instatune.elastic),
+        ("static, then sliced", |r| &r.instatune.sliced),
+        ("elastic pretraining, then elastic fine-tuning", |r| &r.instatune.pre_elastic),
+    ];
+    for (name, pick) in rows {
         let mut row = vec![name.to_string()];
         for (_, members) in &cols {
             row.push(pct(&group(runs, pick, protocol, |i| members.contains(&i))));
@@ -233,15 +255,21 @@ pub fn instatune(page: &mut ResultsPage, protocol: &Protocol, runs: &[SeedRun], 
     table.row(row);
     page.table(&table);
     let hv = |k: usize| runs.iter().map(|r| r.instatune.hypervolume[k] * 1e-3).collect::<Vec<f64>>();
-    let (elastic, fixed) = (hv(0), hv(1));
+    let (elastic, fixed, pre_elastic) = (hv(0), hv(1), hv(2));
+    let every = |pick: fn(&SeedRun) -> &[f64]| mean(&group(runs, pick, protocol, |_| true));
     let smallest = |pick: fn(&SeedRun) -> &[f64]| mean(&group(runs, pick, protocol, |i| i == 0));
     let holds = smallest(|r| &r.instatune.elastic) > smallest(|r| &r.instatune.sliced) && mean(&elastic) > mean(&fixed);
+    let gap = 100.0 * (every(|r| &r.instatune.pre_elastic) - every(|r| &r.instatune.elastic));
     page.paragraph(&format!(
-        "LINAS fronts ({} real evaluations each, validation accuracy × MACs, hypervolume in 10³): InstaTune's supernet {:.0}, the static network's slices {:.0}. The claim (a front of usable subnets from one fine-tuning at the same cost) {}.",
+        "LINAS fronts ({} real evaluations each, validation accuracy × MACs, hypervolume in 10³): InstaTune's supernet {:.0}, the static network's slices {:.0}, the elastically pretrained supernet {:.0}. The claim (a front of usable subnets from one fine-tuning at the same cost) {}. Against the conventional route, which spends {:.1}× InstaTune's pretraining passes, InstaTune's subnets are {:.1} points {} on average over the evaluation set.",
         crate::instatune::FRONT_BUDGET,
         MeanStd::of(&elastic),
         MeanStd::of(&fixed),
-        if holds { "holds here" } else { "does not hold here" }
+        MeanStd::of(&pre_elastic),
+        if holds { "holds here" } else { "does not hold here" },
+        pre[1] as f64 / pre[0].max(1) as f64,
+        gap.abs(),
+        if gap > 0.0 { "behind" } else { "ahead" }
     ));
 }
 

@@ -36,8 +36,12 @@
 //! passes ([`training_passes`]) so that budgets can be matched:
 //! [`InstaTuneConfig::static_finetune`] (the full network fine-tuned statically, subnets
 //! then sliced out and BN-recalibrated) and [`InstaTuneConfig::standalone_finetune`] (one
-//! subnet extracted from the pretrained weights and fine-tuned alone). At equal epochs,
-//! InstaTune runs `2 + random_subnets` = 4 passes per step, the baselines 1.
+//! subnet extracted from the pretrained weights and fine-tuned alone), and the conventional
+//! route InstaTune replaces, a supernet made elastic already in pretraining
+//! ([`InstaTuneConfig::elastic_pretrain`]: the same sandwich rule on the first task, standing
+//! in for OFA's progressive shrinking so that only the stage where elasticity enters differs),
+//! then fine-tuned by [`InstaTuneConfig::elastic_finetune`]. At equal epochs, the elastic
+//! stages run `2 + random_subnets` = 4 passes per step, the others 1.
 //!
 //! **What is reconstructed.** The paper's §3 text (loss weights, sampling, schedule) was not
 //! available to us; the sandwich rule with in-place distillation follows BigNAS/OFA and the
@@ -49,8 +53,8 @@
 //! OFA CNN of [`OfaConfig::digits`](crate::ofa::OfaConfig::digits) (elastic depth, kernel,
 //! expand ratio and resolution) pretrained by us on digits 0–4 and fine-tuned on 5–9. The
 //! optimiser (Adam, constant rate), rates and epochs ([`InstaTuneConfig::new`]: 10 + 10 epochs
-//! at 10⁻³; [`InstaTuneConfig::small`] for CPU tests) are ours. The third baseline of the
-//! issue, an OFA supernet trained on 0–4 and then fine-tuned, is left for later.
+//! at 10⁻³; [`InstaTuneConfig::small`] for CPU tests) are ours. The elastic-pretraining
+//! baseline uses the sandwich rule rather than OFA's staged progressive shrinking.
 
 mod config;
 mod error;

@@ -99,6 +99,21 @@ impl InstaTuneConfig {
         ])
     }
 
+    /// The elastic-pretraining baseline's phase ("an OFA supernet on the first task, then
+    /// fine-tuned"): `pretrain_epochs` at `pretrain_lr` in
+    /// [`InstaTuneStage::ElasticFinetune`] with the configured sandwich rule, on the
+    /// pretraining task.
+    ///
+    /// # Errors
+    /// The [`InstaTuneError`] of [`validate`](Self::validate).
+    pub fn elastic_pretrain_phases(&self) -> Result<Vec<Phase<InstaTuneModel>>, InstaTuneError> {
+        self.validate()?;
+        let phase = TrainPhase::new(self.pretrain_epochs, self.pretrain_lr);
+        Ok(vec![
+            Phase::train("elastic_pretrain", phase).in_stage(InstaTuneStage::ElasticFinetune(self.sandwich.clone())),
+        ])
+    }
+
     /// The static baseline's phase: the same length and rate in
     /// [`InstaTuneStage::StaticFinetune`] (the full network only).
     ///
@@ -137,6 +152,28 @@ impl InstaTuneConfig {
         let model = InstaTuneModel::new(self.ofa_config(base).init(device));
         let (model, _) = trainer.fit(model, &phases, &data.pretrain.train, None)?;
         Ok((model.supernet, training_passes(self.pretrain_epochs, data.pretrain.train.num_batches(), 1)))
+    }
+
+    /// Baseline: a supernet made elastic already in pretraining (the sandwich rule on the
+    /// pretraining task, [`elastic_pretrain_phases`](Self::elastic_pretrain_phases)), the
+    /// conventional route InstaTune replaces; fine-tune it with
+    /// [`elastic_finetune`](Self::elastic_finetune). Returns it and its (subnet, batch)
+    /// passes (`2 + random_subnets` per step).
+    ///
+    /// # Errors
+    /// A bad configuration or a failed run.
+    pub fn elastic_pretrain(
+        &self,
+        base: &OfaConfig,
+        data: &InstaTuneData,
+        device: &Device,
+        trainer: &Trainer,
+    ) -> Result<(OfaSupernet, usize), InstaTuneError> {
+        let phases = self.elastic_pretrain_phases()?;
+        let model = InstaTuneModel::new(self.ofa_config(base).init(device));
+        let (model, _) = trainer.fit(model, &phases, &data.pretrain.train, None)?;
+        let steps = data.pretrain.train.num_batches();
+        Ok((model.supernet, training_passes(self.pretrain_epochs, steps, self.sandwich.subnets_per_step())))
     }
 
     /// InstaTune: elastic fine-tuning of `pretrained` on the fine-tuning task; returns the
