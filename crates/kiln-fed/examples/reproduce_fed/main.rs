@@ -1,7 +1,8 @@
 //! `cargo xtask reproduce fed` runs this: FedAvg (McMahan et al., AISTATS 2017) on the
 //! embedded 8×8 digits split over 10 clients by a Dirichlet label skew (α ∈ {0.1, 0.5, 100})
 //! and IID; accuracy against rounds, mean ± std over seeds, with the megabytes exchanged; then
-//! federated reconnaissance (Hendryx et al. 2021), class-incremental by prototypes; SemiPFL
+//! federated reconnaissance (Hendryx et al. 2021) on procedural images with the paper's conv
+//! encoder, class-incremental by prototypes, against its gradient baselines; SemiPFL
 //! (Tashakori et al. 2023) against three baselines by macro F1; writes
 //! `docs/results/fed.md` and `fed-accuracy.png`.
 //!
@@ -88,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "Expected (Hsu et al. 2019; McMahan et al. 2017, pathological non-IID): the more skewed the split (smaller α), the slower FedAvg converges and the lower its accuracy after a fixed number of rounds; α = 100 behaves like IID. Final accuracy ordered α = 0.1 ≤ 0.5 ≤ 100 (seed means): {}. Bytes are the same for every split (the same model is sent to the same number of clients).",
         if ordered { "holds" } else { "does not hold" }
     ));
-    recon::section(&mut page, &seeds)?;
+    recon::section(&mut page, &seeds, args.quick)?;
     semipfl::section(&mut page, &seeds)?;
     let total = page.elapsed_secs();
     page.paragraph(&format!("Total time {total:.0} s."));

@@ -11,6 +11,13 @@
 //! - [`Baseline::Upper`]: joint training on everything seen so far — the union of every
 //!   client's data of every mission up to this one, the base mission's included.
 //!
+//! Models are copied with `valid()` wherever one takes a new role (the baseline's own copy, a
+//! client's local model, the averaged global model, a fit's result): burn's batch-norm running
+//! statistics are shared by every `clone()` of a module and hold the last update of each
+//! thread until synchronised, so a plain clone would let a baseline's fine-tuning move the
+//! frozen encoder of prototype averaging, and a parameter read could miss the last update.
+//! `valid()` synchronises them into a fresh, unshared state.
+//!
 //! All three start from the same pretrained model, train with the same optimiser, learning
 //! rate, batch size and `R × E` epochs per mission (the lower and upper bounds run `R` fits of
 //! `E` epochs, each with a fresh optimiser, as a FedAvg client does), so a one-client FedAvg
@@ -20,22 +27,26 @@
 //! ([`regrow_head`](super::regrow_head)). Every broadcast and update is an encoded
 //! [`Message`] sent through an [`InProcess`] transport, so bytes count as for prototypes.
 //!
-//! Deviations: an [`Mlp`] on [`VectorExample`]s (the paper: a 4-block CNN on images); the
-//! server learns a mission's new classes from the clients' labels without a counted message
-//! (a few bytes); updates carry no metrics.
+//! The model is any [`HeadModel`] on any [`Labelled`] example: an [`Mlp`] on
+//! [`VectorExample`]s ([`GradientBaseline::new`]), or the paper's 4-block CNN with a head,
+//! a [`Classifier`](super::Classifier) of a [`ProtoNet`](super::ProtoNet), on images
+//! ([`GradientBaseline::with_batcher`]); the loops are the same.
+//!
+//! Deviations: the server learns a mission's new classes from the clients' labels without a
+//! counted message (a few bytes); updates carry no metrics.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use burn::module::Module;
 use burn::prelude::Device;
 use kiln_core::nn::Mlp;
 use kiln_core::seed::derive_seed;
 use kiln_core::train::{OptimizerConfig, Phase, TrainPhase, Trainer};
-use kiln_data::{DataLoader, VectorBatcher, VectorExample};
+use kiln_data::{Batcher, DataLoader, VectorBatcher, VectorExample};
 use serde::{Deserialize, Serialize};
 
-use super::head::{head_accuracy, regrow_head, relabel};
+use super::classifier::{HeadModel, Labelled};
+use super::head::{head_accuracy, head_predictions, regrow_head, relabel};
 use crate::core::{
     CLIENT_STREAM, Client, Endpoint, InProcess, Message, ParamSet, Transport, recv_broadcast, recv_updates,
 };
@@ -116,29 +127,64 @@ pub struct BaselineRecord {
     pub seconds: f64,
 }
 
-/// One gradient baseline run over a sequence of missions.
-pub struct GradientBaseline {
+/// A batcher shared by the server and the clients' threads.
+struct SharedBatcher<I, B>(Arc<dyn Batcher<I, B>>);
+
+impl<I, B> Batcher<I, B> for SharedBatcher<I, B> {
+    fn batch(&self, items: &[I], device: &Device, seed: Option<u64>) -> B {
+        self.0.batch(items, device, seed)
+    }
+}
+
+/// One gradient baseline run over a sequence of missions: a model `M` (encoder and softmax
+/// head) fine-tuned on examples `I`.
+pub struct GradientBaseline<M: HeadModel = Mlp, I = VectorExample> {
     kind: Baseline,
-    model: Mlp,
+    model: M,
     classes: Vec<usize>,
-    seen: Vec<VectorExample>,
+    seen: Vec<I>,
     settings: BaselineSettings,
+    batcher: Arc<dyn Batcher<I, M::Batch>>,
     transport: Arc<dyn Transport>,
     device: Device,
     seed: u64,
     missions: usize,
 }
 
-impl GradientBaseline {
-    /// A baseline starting from `model` (the pretrained encoder and head) with a head over the
-    /// classes `known` (their outputs kept from `model`'s head, output `c` for class `c`), on
-    /// `device` (the server's; clients train on theirs); fits seeded from `seed`.
+impl GradientBaseline<Mlp, VectorExample> {
+    /// A baseline on an MLP over feature vectors: [`GradientBaseline::with_batcher`] with a
+    /// [`VectorBatcher`].
     ///
     /// # Errors
-    /// Invalid settings; `known` empty, repeated or naming an output `model` lacks.
+    /// As [`GradientBaseline::with_batcher`].
     pub fn new(
         kind: Baseline,
         model: Mlp,
+        known: &[usize],
+        settings: BaselineSettings,
+        device: &Device,
+        seed: u64,
+    ) -> Result<Self> {
+        Self::with_batcher(kind, model, VectorBatcher::default(), known, settings, device, seed)
+    }
+}
+
+impl<M, I> GradientBaseline<M, I>
+where
+    M: HeadModel,
+    I: Labelled,
+{
+    /// A baseline starting from `model` (the pretrained encoder and head) with a head over the
+    /// classes `known` (their outputs kept from `model`'s head, output `c` for class `c`), on
+    /// `device` (the server's; clients train on theirs); batches built by `batcher`, fits
+    /// seeded from `seed`.
+    ///
+    /// # Errors
+    /// Invalid settings; `known` empty, repeated or naming an output `model` lacks.
+    pub fn with_batcher(
+        kind: Baseline,
+        model: M,
+        batcher: impl Batcher<I, M::Batch> + 'static,
         known: &[usize],
         settings: BaselineSettings,
         device: &Device,
@@ -149,13 +195,14 @@ impl GradientBaseline {
             return Err(FedError::setting("known", format!("{c} (position {i})"), "a class appears twice"));
         }
         let columns: Vec<Option<usize>> = known.iter().map(|&c| Some(c)).collect();
-        let model = regrow_head(model.fork(device), &columns, device)?;
+        let model = regrow_head(model.valid().fork(device), &columns, device)?;
         Ok(Self {
             kind,
             model,
             classes: known.to_vec(),
             seen: Vec::new(),
             settings,
+            batcher: Arc::new(batcher),
             transport: Arc::new(InProcess::new()),
             device: device.clone(),
             seed,
@@ -168,8 +215,17 @@ impl GradientBaseline {
         self.kind
     }
 
+    /// The upper bound's training set starts with `items` (data seen before the first
+    /// mission, e.g. the base classes' training images); the other baselines ignore them.
+    pub fn with_history(mut self, items: Vec<I>) -> Self {
+        if self.kind == Baseline::Upper {
+            self.seen = items;
+        }
+        self
+    }
+
     /// The current model (encoder and head).
-    pub fn model(&self) -> &Mlp {
+    pub fn model(&self) -> &M {
         &self.model
     }
 
@@ -178,9 +234,10 @@ impl GradientBaseline {
         &self.classes
     }
 
-    /// The upper bound's training set: every client's data of every mission so far, in
-    /// mission then client-id order (empty for the other baselines).
-    pub fn training_set(&self) -> &[VectorExample] {
+    /// The upper bound's training set: its history ([`GradientBaseline::with_history`]), then
+    /// every client's data of every mission so far, in mission then client-id order (empty for
+    /// the other baselines).
+    pub fn training_set(&self) -> &[I] {
         &self.seen
     }
 
@@ -188,8 +245,17 @@ impl GradientBaseline {
     ///
     /// # Errors
     /// When the logits cannot be read back.
-    pub fn accuracy(&self, items: &[VectorExample], device: &Device) -> Result<f64> {
-        head_accuracy(&self.model, &self.classes, items, device)
+    pub fn accuracy(&self, items: &[I], device: &Device) -> Result<f64> {
+        head_accuracy(&self.model, &self.classes, items, self.batcher.as_ref(), device)
+    }
+
+    /// The class predicted for each of `items` (argmax of the head; `None` never happens once
+    /// the head has outputs).
+    ///
+    /// # Errors
+    /// When the logits cannot be read back.
+    pub fn predictions(&self, items: &[I], device: &Device) -> Result<Vec<Option<usize>>> {
+        head_predictions(&self.model, &self.classes, items, self.batcher.as_ref(), device)
     }
 
     /// One mission over `clients` (their shards: this mission's data): grow the head by the
@@ -199,9 +265,9 @@ impl GradientBaseline {
     /// No clients, a client id used twice, or no examples to train on; a failed fit
     /// ([`FedError::Client`] naming the client for FedAvg), corrupt bytes, a mismatched
     /// update.
-    pub fn mission(&mut self, clients: &[Client<VectorExample>]) -> Result<BaselineRecord> {
+    pub fn mission(&mut self, clients: &[Client<I>]) -> Result<BaselineRecord> {
         let start = Instant::now();
-        let mut order: Vec<&Client<VectorExample>> = clients.iter().collect();
+        let mut order: Vec<&Client<I>> = clients.iter().collect();
         order.sort_by_key(|c| c.id);
         if let Some(w) = order.windows(2).find(|w| w[0].id == w[1].id) {
             return Err(FedError::DuplicateClient { client: w[0].id });
@@ -209,11 +275,11 @@ impl GradientBaseline {
         let Some(first) = order.first().copied() else {
             return Err(FedError::setting("clients", 0, "a mission needs at least one client"));
         };
-        let trained: Vec<&Client<VectorExample>> = match self.kind {
+        let trained: Vec<&Client<I>> = match self.kind {
             Baseline::Lower => vec![first],
             Baseline::FedAvg | Baseline::Upper => order,
         };
-        let mut labels: Vec<usize> = trained.iter().flat_map(|c| c.shard.iter().map(|e| e.label)).collect();
+        let mut labels: Vec<usize> = trained.iter().flat_map(|c| c.shard.iter().map(Labelled::label)).collect();
         labels.sort_unstable();
         labels.dedup();
         let new: Vec<usize> = labels.into_iter().filter(|l| !self.classes.contains(l)).collect();
@@ -248,7 +314,8 @@ impl GradientBaseline {
                 }
                 for round in 0..self.settings.rounds {
                     let seed = derive_seed(derive_seed(mission_seed, round as u64), CLIENT_STREAM + first.id as u64);
-                    self.model = fit(self.model.clone(), &data, &self.settings, seed, &self.device)?;
+                    let batcher = SharedBatcher(Arc::clone(&self.batcher));
+                    self.model = fit(self.model.clone(), &data, batcher, &self.settings, seed, &self.device)?;
                 }
                 data.len()
             }
@@ -267,7 +334,7 @@ impl GradientBaseline {
     /// One FedAvg round: broadcast, local fits in threads (client `k` seeded
     /// `derive_seed(round_seed, CLIENT_STREAM + k)`), updates, weighted mean. Returns the
     /// bytes sent and received.
-    fn fedavg_round(&mut self, clients: &[&Client<VectorExample>], round_seed: u64) -> Result<(u64, u64)> {
+    fn fedavg_round(&mut self, clients: &[&Client<I>], round_seed: u64) -> Result<(u64, u64)> {
         let global = ParamSet::from_module(&self.model)?;
         let broadcast = Message::Broadcast { round: self.missions, params: global.clone() };
         let mut sent = 0u64;
@@ -275,12 +342,14 @@ impl GradientBaseline {
             sent += self.transport.send(Endpoint::Client(client.id), &broadcast)? as u64;
         }
         let (template, classes, settings, transport) = (&self.model, &self.classes, &self.settings, &self.transport);
+        let batcher = &self.batcher;
         let results: Vec<Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = clients
                 .iter()
                 .map(|&client| {
                     scope.spawn(move || {
-                        client_round(client, template, classes, settings, transport.as_ref(), round_seed)
+                        let batcher = SharedBatcher(Arc::clone(batcher));
+                        client_round(client, template, batcher, classes, settings, transport.as_ref(), round_seed)
                             .map_err(|e| FedError::Client { client: client.id, source: Box::new(e) })
                     })
                 })
@@ -289,7 +358,7 @@ impl GradientBaseline {
         });
         results.into_iter().collect::<Result<Vec<()>>>()?;
         let (updates, received) = recv_updates(self.transport.as_ref(), clients.len())?;
-        self.model = weighted_mean(&global, &updates)?.apply_to(self.model.clone())?;
+        self.model = weighted_mean(&global, &updates)?.apply_to(self.model.valid())?;
         Ok((sent, received))
     }
 }
@@ -297,9 +366,10 @@ impl GradientBaseline {
 /// A FedAvg client's side of a round: receive the global model, fine-tune it on its shard
 /// (labels mapped to head outputs), send the update (no metrics). An empty shard sends the
 /// global model back with weight 0.
-fn client_round(
-    client: &Client<VectorExample>,
-    template: &Mlp,
+fn client_round<M: HeadModel, I: Labelled>(
+    client: &Client<I>,
+    template: &M,
+    batcher: SharedBatcher<I, M::Batch>,
     classes: &[usize],
     settings: &BaselineSettings,
     transport: &dyn Transport,
@@ -311,9 +381,9 @@ fn client_round(
     let params = if data.is_empty() {
         params
     } else {
-        let local = params.apply_to(template.clone().fork(&client.device))?;
+        let local = params.apply_to(template.valid().fork(&client.device))?;
         let seed = derive_seed(round_seed, CLIENT_STREAM + client.id as u64);
-        ParamSet::from_module(&fit(local, &data, settings, seed, &client.device)?)?
+        ParamSet::from_module(&fit(local, &data, batcher, settings, seed, &client.device)?)?
     };
     let update = Message::Update { client: client.id, num_examples: data.len(), params, metrics: Vec::new() };
     transport.send(Endpoint::Server, &update)?;
@@ -322,10 +392,17 @@ fn client_round(
 
 /// `E` epochs of the settings' optimiser on `data` (labels already head outputs), batches
 /// shuffled by `seed`, through the engine's [`Trainer`].
-fn fit(model: Mlp, data: &[VectorExample], settings: &BaselineSettings, seed: u64, device: &Device) -> Result<Mlp> {
-    let loader = DataLoader::new(data.to_vec(), VectorBatcher::default(), settings.batch_size).shuffled(seed);
+fn fit<M: HeadModel, I: Labelled>(
+    model: M,
+    data: &[I],
+    batcher: SharedBatcher<I, M::Batch>,
+    settings: &BaselineSettings,
+    seed: u64,
+    device: &Device,
+) -> Result<M> {
+    let loader = DataLoader::new(data.to_vec(), batcher, settings.batch_size).shuffled(seed);
     let phase = TrainPhase::new(settings.epochs, settings.lr).with_optimizer(settings.optimizer);
     let phases = [Phase::train("finetune", phase)];
     let (model, _) = Trainer::new(device.clone()).with_seed(seed).fit(model.fork(device), &phases, &loader, None)?;
-    Ok(model)
+    Ok(model.valid())
 }

@@ -37,10 +37,16 @@
 //! The benchmark runs on procedural images, not mini-ImageNet (see [`ReconBenchmarkConfig`]).
 //!
 //! The paper's gradient baselines (FedAvg fine-tuning, a one-client lower bound, joint training
-//! as the upper bound) are [`GradientBaseline`]s over the same missions.
+//! as the upper bound) are [`GradientBaseline`]s over the same missions, on any [`HeadModel`]:
+//! an [`Mlp`](kiln_core::nn::Mlp) or the [`ProtoNet`] with a softmax head ([`Classifier`]);
+//! [`ReconBenchmark::run_with_baselines`] runs them beside prototype averaging.
 
 mod baselines;
 mod benchmark;
+mod classifier;
+mod compare;
+mod config;
+mod data;
 mod embed;
 mod episodes;
 mod head;
@@ -50,7 +56,9 @@ mod report;
 mod store;
 
 pub use baselines::{Baseline, BaselineRecord, BaselineSettings, GradientBaseline};
-pub use benchmark::{ReconBenchmark, ReconBenchmarkConfig};
+pub use benchmark::ReconBenchmark;
+pub use classifier::{Classifier, HeadModel, Labelled};
+pub use config::ReconBenchmarkConfig;
 pub use embed::{Embed, local_prototypes};
 pub use episodes::{
     Episode, EpisodeBatch, EpisodeConfig, EpisodeSampler, EpisodeSource, EpisodicTraining, pretrain_encoder,
@@ -59,5 +67,5 @@ pub use episodes::{
 pub use head::regrow_head;
 pub use mission::{MissionRecord, Reconnaissance};
 pub use protonet::{ProtoNet, ProtoNetConfig};
-pub use report::{ClientEval, PretrainRecord, ReconMission, ReconReport, ServerEval};
+pub use report::{ClientEval, MethodEval, PretrainRecord, ReconMethod, ReconMission, ReconReport, ServerEval};
 pub use store::PrototypeStore;

@@ -2,12 +2,44 @@
 //! ([`ReconBenchmark`](super::ReconBenchmark)): the pretraining, eval 0, and per mission eval 1
 //! (each client) and eval 2 (the server), with the bytes of each merge; the records of the
 //! official `eval_0_base_test.csv`, `eval_1_test.csv` and `eval_2_test.csv`
-//! (ml4ai/fed-recon, `fed_recon/benchmark/client_server.py`). Serialisable, so a CLI can write
-//! a report as JSON.
+//! (ml4ai/fed-recon, `fed_recon/benchmark/client_server.py`); per mission, each compared
+//! method's server model on the classes known before the mission and on the mission's classes
+//! ([`MethodEval`]). Serialisable, so a CLI can write a report as JSON.
 
 use serde::{Deserialize, Serialize};
 
-use super::benchmark::ReconBenchmarkConfig;
+use super::baselines::{Baseline, BaselineSettings};
+use super::config::ReconBenchmarkConfig;
+
+/// A method compared on the benchmark's missions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReconMethod {
+    /// Prototype averaging (federated reconnaissance).
+    Prototypes,
+    /// A gradient baseline.
+    Gradient(Baseline),
+}
+
+/// One method's model after a mission (the server's; the lower bound's one client), on the
+/// test images. Accuracies are pooled over the images of the classes named, `None` when
+/// there are none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodEval {
+    /// The method.
+    pub method: ReconMethod,
+    /// On the classes known before the mission and not drawn in it (the base classes and the
+    /// field classes of earlier missions): what forgetting would lose.
+    pub earlier_accuracy: Option<f64>,
+    /// On the classes the mission's clients drew (new, or revisited with new images).
+    pub mission_accuracy: Option<f64>,
+    /// On both.
+    pub all_accuracy: Option<f64>,
+    /// Bytes exchanged in the mission: prototype messages received; FedAvg's broadcasts and
+    /// updates; 0 for the lower and upper bounds.
+    pub bytes: u64,
+    /// Wall-clock seconds of its mission and evaluation.
+    pub seconds: f64,
+}
 
 /// The episodic pretraining of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,7 +95,11 @@ pub struct ReconMission {
     pub server: ServerEval,
     /// Bytes of the clients' prototype messages merged by the server.
     pub bytes_received: u64,
-    /// Wall-clock seconds (sampling, eval 1, merge, eval 2).
+    /// Prototype averaging first, then each gradient baseline run
+    /// ([`ReconBenchmark::run_with_baselines`](super::ReconBenchmark::run_with_baselines)).
+    #[serde(default)]
+    pub methods: Vec<MethodEval>,
+    /// Wall-clock seconds (sampling, eval 1, merge, eval 2, the baselines).
     pub seconds: f64,
 }
 
@@ -84,6 +120,9 @@ pub struct ReconReport {
     pub missions: Vec<ReconMission>,
     /// Field training images sampled by all missions.
     pub field_examples_seen: usize,
+    /// The gradient baselines' settings (`None` when none ran).
+    #[serde(default)]
+    pub baselines: Option<BaselineSettings>,
     /// Wall-clock seconds of the whole run.
     pub seconds: f64,
 }

@@ -8,5 +8,6 @@ mod fedrecon;
 mod params;
 mod protonet;
 mod recon_baselines;
+mod recon_conv;
 mod semipfl;
 mod split;
