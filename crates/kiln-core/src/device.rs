@@ -226,6 +226,23 @@ pub fn compiled_devices() -> Vec<(DeviceSpec, Device)> {
     out
 }
 
+/// Frees what burn's autodiff graph still holds of forward passes on `device`'s autodiff
+/// version that were never back-propagated.
+///
+/// burn 0.22 registers every operation of an autodiff device in its graph, untracked ones
+/// included (so that a later tracked operation can still reach an untracked parent), and sweeps
+/// the entries whose tensors are gone only at the end of a backward pass. A loop of
+/// forward-only passes on an autodiff device, such as batch-norm recalibration (training-mode
+/// statistics need the autodiff device), therefore grows without bound: about 4 MB per
+/// recalibration of the digits OFA supernet, measured. This runs a one-element backward, whose
+/// end-of-pass sweep releases every orphaned entry; live tensors are not touched.
+pub fn sweep_autodiff_graph(device: &Device) {
+    use burn::prelude::Tensor;
+    let autodiff = device.clone().autodiff();
+    let probe = Tensor::<1>::zeros([1], &autodiff).require_grad();
+    let _ = probe.sum().backward();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,21 +281,4 @@ mod tests {
         let device = select(DeviceSpec::Auto).unwrap();
         assert!(!device.is_autodiff());
     }
-}
-
-/// Frees what burn's autodiff graph still holds of forward passes on `device`'s autodiff
-/// version that were never back-propagated.
-///
-/// burn 0.22 registers every operation of an autodiff device in its graph, untracked ones
-/// included (so that a later tracked operation can still reach an untracked parent), and sweeps
-/// the entries whose tensors are gone only at the end of a backward pass. A loop of
-/// forward-only passes on an autodiff device, such as batch-norm recalibration (training-mode
-/// statistics need the autodiff device), therefore grows without bound: about 4 MB per
-/// recalibration of the digits OFA supernet, measured. This runs a one-element backward, whose
-/// end-of-pass sweep releases every orphaned entry; live tensors are not touched.
-pub fn sweep_autodiff_graph(device: &Device) {
-    use burn::prelude::Tensor;
-    let autodiff = device.clone().autodiff();
-    let probe = Tensor::<1>::zeros([1], &autodiff).require_grad();
-    let _ = probe.sum().backward();
 }
