@@ -148,10 +148,7 @@ impl InstaTuneConfig {
         device: &Device,
         trainer: &Trainer,
     ) -> Result<(OfaSupernet, usize), InstaTuneError> {
-        let phases = self.pretrain_phases()?;
-        let model = InstaTuneModel::new(self.ofa_config(base).init(device));
-        let (model, _) = trainer.fit(model, &phases, &data.pretrain.train, None)?;
-        Ok((model.supernet, training_passes(self.pretrain_epochs, data.pretrain.train.num_batches(), 1)))
+        self.pretrain_with(self.pretrain_phases()?, 1, base, data, device, trainer)
     }
 
     /// Baseline: a supernet made elastic already in pretraining (the sandwich rule on the
@@ -169,11 +166,25 @@ impl InstaTuneConfig {
         device: &Device,
         trainer: &Trainer,
     ) -> Result<(OfaSupernet, usize), InstaTuneError> {
-        let phases = self.elastic_pretrain_phases()?;
+        let per_step = self.sandwich.subnets_per_step();
+        self.pretrain_with(self.elastic_pretrain_phases()?, per_step, base, data, device, trainer)
+    }
+
+    /// A fresh supernet of `base`'s space trained by `phases` on the pretraining task, with its
+    /// passes at `per_step` subnets per step.
+    fn pretrain_with(
+        &self,
+        phases: Vec<Phase<InstaTuneModel>>,
+        per_step: usize,
+        base: &OfaConfig,
+        data: &InstaTuneData,
+        device: &Device,
+        trainer: &Trainer,
+    ) -> Result<(OfaSupernet, usize), InstaTuneError> {
         let model = InstaTuneModel::new(self.ofa_config(base).init(device));
         let (model, _) = trainer.fit(model, &phases, &data.pretrain.train, None)?;
         let steps = data.pretrain.train.num_batches();
-        Ok((model.supernet, training_passes(self.pretrain_epochs, steps, self.sandwich.subnets_per_step())))
+        Ok((model.supernet, training_passes(self.pretrain_epochs, steps, per_step)))
     }
 
     /// InstaTune: elastic fine-tuning of `pretrained` on the fine-tuning task; returns the
