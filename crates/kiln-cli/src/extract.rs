@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::{self, RunConfig, TrainSummary, read_json};
 use crate::error::{CliError, Result};
 use crate::options::{ClassifyOptions, TaskOptions, TrainOptions, TrainRequest};
-use crate::search::{TrainedSupernet, reload_search};
+use crate::search::reload_search;
+use crate::trained::TrainedSupernet;
 
 /// The registry name of an extracted subnet.
 pub const SUBNET_MODEL: &str = "ofa-subnet";

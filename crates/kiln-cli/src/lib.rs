@@ -15,5 +15,6 @@ pub mod options;
 pub mod registry;
 pub mod run;
 pub mod search;
+pub mod trained;
 
 pub use error::{CliError, Result};

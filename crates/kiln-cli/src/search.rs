@@ -9,25 +9,24 @@
 
 use std::path::{Path, PathBuf};
 
-use burn::module::Module;
 use burn::prelude::Device;
-use kiln_core::train::checkpoint::load_weights;
 use kiln_core::train::{BatchSource, Trainer};
 use kiln_data::{DataLoader, ImageBatcher};
-use kiln_nas::mos::{MosConfig, MosModel, MosSupernet};
+use kiln_nas::mos::{MosConfig, MosModel};
 use kiln_nas::ofa::{
-    LatencyTable, NasData, OfaConfig, OfaSupernet, ProgressiveShrinking, ShrinkingSchedule, SubnetConfig,
-    SubnetEvaluator, SubnetObjective, SubnetSource, problem_for, subnet_macs,
+    LatencyTable, NasData, OfaConfig, ProgressiveShrinking, ShrinkingSchedule, SubnetConfig, SubnetEvaluator,
+    SubnetObjective, problem_for, subnet_macs,
 };
 use kiln_nas::search::{LinasConfig, Nsga2Config, RandomConfig, SearchTrace, linas, nsga2, pareto_plot, random_search};
-use kiln_nas::shiftnas::{ShiftNasConfig, ShiftNasModel};
-use kiln_nas::sortednet::{SortedNetConfig, SortedNetModel, SortedSubmodel, largest_within};
+use kiln_nas::shiftnas::ShiftNasConfig;
+use kiln_nas::sortednet::{SortedNetConfig, SortedNetModel, SortedSubmodel};
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::{read_json, write_json};
 use crate::classify_data::{ClassifyData, Prepared, prepare, reload};
 use crate::error::{CliError, Result};
 use crate::options::ClassifyOptions;
+use crate::trained::TrainedSupernet;
 
 /// The record of a search run.
 pub const SEARCH_FILE: &str = "search.json";
@@ -111,95 +110,6 @@ pub struct SearchRecord {
     pub shiftnas: Option<ShiftNasConfig>,
 }
 
-/// The supernet a search trained: an OFA supernet, or a Mixture-of-Supernets around one.
-#[derive(Debug)]
-pub enum TrainedSupernet {
-    /// Every training method but MoS.
-    Ofa(OfaSupernet),
-    /// `--training mos`.
-    Mixture(MosSupernet),
-    /// `--training shiftnas`: the supernet with its architecture generator and shifted bin
-    /// probabilities, so the generator's choice for a budget can be asked again later.
-    Shift(Box<ShiftNasModel>),
-}
-
-impl TrainedSupernet {
-    /// The supernet as the search and `kiln extract` see it: for each subnet, the OFA
-    /// supernet holding its weights.
-    pub fn source(&self) -> &dyn SubnetSource {
-        match self {
-            Self::Ofa(s) => s,
-            Self::Mixture(s) => s,
-            Self::Shift(m) => &m.supernet,
-        }
-    }
-
-    /// Writes the weights to `path` (burnpack).
-    ///
-    /// # Errors
-    /// A checkpoint error naming the file.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        let saved = match self {
-            Self::Ofa(s) => s.clone().save_file(path),
-            Self::Mixture(s) => s.clone().save_file(path),
-            Self::Shift(m) => (**m).clone().save_file(path),
-        };
-        saved.map_err(|e| kiln_core::CoreError::Checkpoint { path: path.to_path_buf(), message: format!("{e:?}") })?;
-        Ok(())
-    }
-
-    /// The supernet of the search run `run` described by `record`, its weights loaded.
-    ///
-    /// # Errors
-    /// A missing or mismatched checkpoint (naming the file), or MoS settings the space refuses.
-    pub fn load(record: &SearchRecord, run: &Path, device: &Device) -> Result<Self> {
-        let weights = run.join(SUPERNET_FILE);
-        Ok(match (record.options.training, &record.mos, &record.shiftnas) {
-            (SupernetTraining::Mos, Some(mos), _) => {
-                Self::Mixture(load_weights(&weights, mos.init(&record.config, device).map_err(usage)?)?)
-            }
-            (SupernetTraining::Mos, None, _) => {
-                return Err(CliError::Usage(format!(
-                    "{}: a --training mos search without its MoS settings",
-                    run.join(SEARCH_FILE).display()
-                )));
-            }
-            (SupernetTraining::Shiftnas, _, Some(shift)) => {
-                Self::Shift(Box::new(load_weights(&weights, shift.init(device).map_err(usage)?)?))
-            }
-            // Everything else, and ShiftNAS runs written before the generator was saved.
-            _ => Self::Ofa(load_weights(&weights, record.config.init(device))?),
-        })
-    }
-
-    /// The training method's own subnet for a MAC budget, found without search: SortedNet's
-    /// largest nested sub-model within it, or the ShiftNAS generator's choice.
-    ///
-    /// # Errors
-    /// A usage error naming the budget when it is below the smallest choice, when the run's
-    /// training method has no search-free choice, or when a ShiftNAS run was saved without its
-    /// generator (`run` names the directory).
-    pub fn budget_choice(&self, record: &SearchRecord, macs: u64, run: &Path) -> Result<SubnetConfig> {
-        let config = &record.config;
-        match (record.options.training, self) {
-            (SupernetTraining::Sorted, _) => {
-                largest_within(config, macs).map(|b| b.to_subnet(config)).ok_or_else(|| {
-                    let smallest = SortedSubmodel::smallest(config).map_or(0, |b| b.macs(config));
-                    CliError::Usage(format!("--macs {macs}: below the smallest SortedNet sub-model ({smallest} MACs)"))
-                })
-            }
-            (SupernetTraining::Shiftnas, Self::Shift(model)) => model.for_budget(macs).map_err(usage),
-            (SupernetTraining::Shiftnas, _) => Err(CliError::Usage(format!(
-                "{}: this ShiftNAS run was saved without its generator; search again to choose without search",
-                run.display()
-            ))),
-            (training, _) => Err(CliError::Usage(format!(
-                "--search-free: only --training sorted or shiftnas chooses a subnet for a budget without searching (this run: {training:?})"
-            ))),
-        }
-    }
-}
-
 /// Parses `accuracy,macs,...`.
 pub fn parse_objectives(text: &str) -> Result<Vec<SubnetObjective>> {
     let objectives: Vec<SubnetObjective> = text
@@ -215,7 +125,8 @@ pub fn parse_objectives(text: &str) -> Result<Vec<SubnetObjective>> {
     Ok(objectives)
 }
 
-fn usage<E: std::fmt::Display>(e: E) -> CliError {
+/// A usage error carrying `e`'s message.
+pub(crate) fn usage<E: std::fmt::Display>(e: E) -> CliError {
     CliError::Usage(e.to_string())
 }
 
@@ -260,14 +171,14 @@ pub struct BudgetChoice {
     pub architecture: String,
 }
 
-/// The trained supernet and, with `--macs`, the training method's own choice for the budget.
+/// The trained supernet.
 fn train_supernet(
     options: &SearchOptions,
     config: &OfaConfig,
     data: &NasData,
     device: &Device,
     progress: bool,
-) -> Result<(TrainedSupernet, Option<SubnetConfig>)> {
+) -> Result<TrainedSupernet> {
     let e = training_epochs(options);
     device.seed(options.seed);
     let trainer = |stage: &str| {
@@ -285,31 +196,30 @@ fn train_supernet(
                 width: e - e / 2 - 2 * (e / 6),
                 lr: 3e-3,
             };
-            let supernet = trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0;
-            (TrainedSupernet::Ofa(supernet), None)
+            TrainedSupernet::Ofa(trainer("simple").fit(config.init(device), &schedule.phases(), &data.train, None)?.0)
         }
-        SupernetTraining::Progressive => {
-            let supernet = ProgressiveShrinking::ofa_with_total_epochs(e).fit(config, &data.train, device, trainer)?;
-            (TrainedSupernet::Ofa(supernet), None)
-        }
+        SupernetTraining::Progressive => TrainedSupernet::Ofa(ProgressiveShrinking::ofa_with_total_epochs(e).fit(
+            config,
+            &data.train,
+            device,
+            trainer,
+        )?),
         SupernetTraining::Sorted => {
             let phases = SortedNetConfig { epochs: e, ..SortedNetConfig::small() }.phases(config).map_err(usage)?;
             let model = trainer("sorted").fit(SortedNetModel::new(config.init(device)), &phases, &data.train, None)?.0;
-            let choice = options.macs.and_then(|macs| largest_within(config, macs)).map(|b| b.to_subnet(config));
-            (TrainedSupernet::Ofa(model.supernet), choice)
+            TrainedSupernet::Ofa(model.supernet)
         }
         SupernetTraining::Shiftnas => {
             let settings = shiftnas_settings(config, e);
             let phases = settings.phases().map_err(usage)?;
             let model = trainer("shiftnas").fit(settings.init(device).map_err(usage)?, &phases, &data.train, None)?.0;
-            let choice = options.macs.map(|macs| model.for_budget(macs)).transpose().map_err(usage)?;
-            (TrainedSupernet::Shift(Box::new(model)), choice)
+            TrainedSupernet::Shift(Box::new(model))
         }
         SupernetTraining::Mos => {
             let settings = mos_settings(e);
             let phases = settings.phases(config, BatchSource::num_batches(&data.train)).map_err(usage)?;
             let model = MosModel::new(settings.init(config, device).map_err(usage)?);
-            (TrainedSupernet::Mixture(trainer("mos").fit(model, &phases, &data.train, None)?.0.supernet), None)
+            TrainedSupernet::Mixture(trainer("mos").fit(model, &phases, &data.train, None)?.0.supernet)
         }
     })
 }
@@ -375,8 +285,9 @@ pub fn search(options: &SearchOptions, device: &Device, progress: bool) -> Resul
     let shiftnas = (options.training == SupernetTraining::Shiftnas).then(|| shiftnas_settings(&config, epochs));
     let record = SearchRecord { options: options.clone(), config: config.clone(), data: facts, mos, shiftnas };
     write_json(&out.join(SEARCH_FILE), &record)?;
-    let (supernet, choice) = train_supernet(options, &config, &data, device, progress)?;
+    let supernet = train_supernet(options, &config, &data, device, progress)?;
     supernet.save(&out.join(SUPERNET_FILE))?;
+    let choice = options.macs.map(|macs| supernet.budget_choice(&record, macs, out)).transpose()?;
     let latency_path = out.join("latency.json");
     let table = LatencyTable::load(&latency_path).map_err(usage)?;
     let mut eval = SubnetEvaluator {
