@@ -8,12 +8,13 @@
 //! 2 points, `L* = 2^((2 − a)/b)`, says how far the page's budget is from the claim.
 
 use burn::prelude::Device;
-use kiln_core::experiment::{MeanStd, ResultsPage, Table, mean};
+use kiln_core::experiment::{ResultsPage, Table, mean};
 use kiln_core::train::Trainer;
 use kiln_nas::ofa::{NasData, ProgressiveShrinking, SubnetConfig, subnet_accuracy};
 
 use crate::SeedRun;
 use crate::methods::{self, Res};
+use crate::page::pct;
 use crate::protocol::Protocol;
 
 /// Total epochs (teacher and supernet) of the runs beside the main table's: 14, as OFA's
@@ -114,7 +115,6 @@ pub fn section(page: &mut ResultsPage, runs: &[SeedRun]) {
     let mut points = Vec::new();
     for (k, &epochs) in lengths.iter().enumerate() {
         let pick = |f: &dyn Fn(&LengthRun) -> f64| runs.iter().map(|r| f(&r.lengths[k])).collect::<Vec<f64>>();
-        let pct = |v: &[f64]| format!("{:.1}", MeanStd::of(v).scaled(100.0));
         let (small, small_alone) = (pick(&|l| l.supernet[0]), pick(&|l| l.alone[0]));
         let (large, large_alone) = (pick(&|l| l.supernet[1]), pick(&|l| l.alone[1]));
         let gap_small = 100.0 * (mean(&small_alone) - mean(&small));

@@ -13,7 +13,8 @@ use crate::{METHODS, SeedRun};
 /// Picks one list of accuracies out of a seed's run.
 type Pick = fn(&SeedRun) -> &[f64];
 
-fn pct(values: &[f64]) -> String {
+/// Mean ± std of accuracies, in percent with one decimal.
+pub fn pct(values: &[f64]) -> String {
     format!("{:.1}", MeanStd::of(values).scaled(100.0))
 }
 
