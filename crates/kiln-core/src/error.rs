@@ -64,6 +64,10 @@ pub enum CoreError {
     /// Reading a tensor back to the host failed.
     #[error("reading a tensor to the host failed: {0}")]
     TensorRead(String),
+    /// A node of a training group failed, timed out, or does not fit the group
+    /// ([`Cluster`](crate::train::Cluster)).
+    #[error("training group: {0}")]
+    Cluster(String),
     /// A phase action (a non-gradient step such as ProtoPNet's push) failed.
     #[error("phase `{phase}` failed: {message}")]
     Phase {

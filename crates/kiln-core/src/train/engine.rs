@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use burn::module::Module;
 use burn::prelude::Device;
 
 use super::checkpoint::{self, RunState};
+use super::cluster::Cluster;
 use super::params::check_phase_patterns;
 use super::phase::{ActionContext, Phase, PhaseKind};
 use super::progress::{MetricsLog, summary_line};
@@ -19,6 +21,7 @@ use crate::seed::derive_seed;
 
 mod epoch;
 mod evaluate;
+mod group;
 mod prefetch;
 
 /// Runs a list of [`Phase`]s over a model.
@@ -33,6 +36,7 @@ mod prefetch;
 pub struct Trainer {
     device: Device,
     replicas: Vec<Device>,
+    cluster: Option<Arc<Cluster>>,
     run_dir: Option<PathBuf>,
     seed: u64,
     checkpoint_every: usize,
@@ -51,6 +55,7 @@ impl Trainer {
         Self {
             device: device.inner(),
             replicas: Vec::new(),
+            cluster: None,
             run_dir: None,
             seed: 0,
             checkpoint_every: 1,
@@ -75,6 +80,20 @@ impl Trainer {
             self.device = first.clone().inner();
         }
         self.replicas = if devices.len() > 1 { devices.into_iter().map(Device::inner).collect() } else { Vec::new() };
+        self
+    }
+
+    /// Trains as one node of a group of processes ([`Cluster`]; see
+    /// [`cluster`](super::cluster) for the protocol): every optimiser step takes `nodes ×
+    /// devices` batches, this node's are `step · nodes · devices + rank · devices + d`, and the
+    /// gradients are summed over the group before the step, so every node holds the weights
+    /// one process would reach on the concatenated batch. Node 0's weights and buffers are
+    /// sent to every node at the start and after each epoch; resuming, node 0's latest
+    /// checkpoint is. Only node 0 writes the run directory (log, checkpoints, report); every
+    /// node returns the trained model. Combine with [`Self::with_devices`] for several devices
+    /// per node.
+    pub fn with_cluster(mut self, cluster: Cluster) -> Self {
+        self.cluster = Some(Arc::new(cluster));
         self
     }
 
@@ -166,11 +185,22 @@ impl Trainer {
             records: Vec::new(),
         };
         let mut resume_dir = None;
-        if let Some(dir) = &self.run_dir {
+        if let Some(dir) = self.run_dir.as_ref().filter(|_| self.writes_files()) {
             std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
-            if self.resume
-                && let Some(ckpt) = checkpoint::latest(dir)?
-            {
+            if self.resume {
+                resume_dir = checkpoint::latest(dir)?;
+            }
+            if resume_dir.is_none() {
+                // A fresh run: do not mix its log and checkpoints with an earlier run's.
+                let _ = std::fs::remove_file(dir.join("metrics.jsonl"));
+                let _ = std::fs::remove_dir_all(dir.join("checkpoint"));
+            }
+        }
+        // In a training group, node 0's checkpoint (a copy on the other nodes, removed at the end).
+        let resume_dir = self.share_checkpoint(resume_dir)?;
+        let copied = resume_dir.clone().filter(|_| !self.writes_files());
+        let mut resume_dir = match resume_dir {
+            Some(ckpt) => {
                 let saved = checkpoint::load_state(&ckpt)?;
                 if saved.phases != state.phases || saved.seed != state.seed {
                     return Err(CoreError::InvalidConfig(format!(
@@ -184,15 +214,12 @@ impl Trainer {
                 }
                 model = checkpoint::load_model(&ckpt, model)?;
                 state = saved;
-                resume_dir = Some(ckpt);
+                Some(ckpt)
             }
-            if resume_dir.is_none() {
-                // A fresh run: do not mix its log and checkpoints with an earlier run's.
-                let _ = std::fs::remove_file(dir.join("metrics.jsonl"));
-                let _ = std::fs::remove_dir_all(dir.join("checkpoint"));
-            }
-        }
-        let mut log = MetricsLog::open(self.run_dir.as_deref())?;
+            None => None,
+        };
+        model = self.sync_state(model)?;
+        let mut log = MetricsLog::open(self.run_dir.as_deref().filter(|_| self.writes_files()))?;
         let mut epochs_this_call = 0usize;
         if self.selection.is_some() && valid.is_none() {
             return Err(CoreError::InvalidConfig("Trainer::with_selection needs validation data".into()));
@@ -215,6 +242,7 @@ impl Trainer {
                         CoreError::Phase { .. } => e,
                         other => CoreError::Phase { phase: phase.name.clone(), message: other.to_string() },
                     })?;
+                    model = self.sync_state(model)?;
                     let valid_eval =
                         valid.map(|v| self.evaluate_at(&model, v, &phase.stage, 0, state.global_step)).transpose()?;
                     state.global_epoch += 1;
@@ -253,7 +281,7 @@ impl Trainer {
                         optim = checkpoint::load_optimizer(&dir, optim)?;
                     }
                     let mut training = tp.trainable.apply(model)?.train();
-                    let per_step = self.replicas.len().max(1);
+                    let per_step = self.replicas_in_group();
                     let available = train.num_batches() / per_step;
                     let steps = tp.max_steps_per_epoch.map_or(available, |m| m.min(available));
                     while state.epochs_done < tp.epochs {
@@ -292,7 +320,10 @@ impl Trainer {
         if let Some(t) = tracker {
             (model, report.best_epoch) = t.finish(model);
         }
-        if let Some(dir) = &self.run_dir {
+        if let Some(dir) = copied {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some(dir) = self.run_dir.as_ref().filter(|_| self.writes_files()) {
             let path = dir.join("report.json");
             let json = serde_json::to_string_pretty(&report)
                 .map_err(|e| CoreError::Checkpoint { path: path.clone(), message: e.to_string() })?;
@@ -316,7 +347,7 @@ impl Trainer {
         state: &RunState,
         phase_count: usize,
     ) -> Result<()> {
-        let Some(dir) = &self.run_dir else { return Ok(()) };
+        let Some(dir) = self.run_dir.as_ref().filter(|_| self.writes_files()) else { return Ok(()) };
         let finished = state.phase_index >= phase_count;
         let due = self.checkpoint_every > 0 && state.global_epoch.is_multiple_of(self.checkpoint_every);
         if due || finished {

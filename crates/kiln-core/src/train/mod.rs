@@ -10,6 +10,7 @@
 mod batch;
 mod cache;
 pub mod checkpoint;
+pub mod cluster;
 mod engine;
 pub mod lars;
 mod parallel;
@@ -25,6 +26,7 @@ pub mod step;
 pub use crate::seed::{DEVICE_SEED_STREAM, STEP_SEED_STREAM};
 pub use batch::{ImageBatch, VectorBatch};
 pub use cache::DeviceCache;
+pub use cluster::{Cluster, ClusterConfig};
 pub use engine::Trainer;
 pub use lars::{Lars, LarsState};
 pub use phase::{Action, ActionContext, OptimizerConfig, ParamGroupSettings, Phase, PhaseKind, TrainPhase, Trainable};

@@ -8,18 +8,19 @@ use burn::prelude::Device;
 use super::step::{BatchSource, StepContext, StepOutput, TrainModel, fetch};
 use crate::error::Result;
 
-/// One step on every replica device: batches `index·k + d` of the epoch, forward and
-/// backward in parallel threads, gradients scaled by `1/k`.
+/// One step on every replica device: batches `index·stride + offset + d` of the epoch (`stride`
+/// the replicas of the whole group, `offset` this process's first; `stride = k`, `offset = 0`
+/// alone), forward and backward in parallel threads, gradients scaled by `1/stride`.
 pub(super) fn data_parallel_step<M: TrainModel>(
     replicas: &[Device],
     model: &M,
     train: &dyn BatchSource<M::Batch>,
-    epoch: usize,
-    index: usize,
+    (epoch, index): (usize, usize),
+    (stride, offset): (usize, usize),
     ctx: &StepContext<M::Stage>,
 ) -> Result<(MultiGradientsParams, Vec<StepOutput>)> {
     let k = replicas.len();
-    let scale = 1.0 / k as f64;
+    let scale = 1.0 / stride as f64;
     let results: Vec<Result<(GradientsParams, Device, StepOutput)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = replicas
             .iter()
@@ -28,7 +29,7 @@ pub(super) fn data_parallel_step<M: TrainModel>(
                 let autodiff = device.clone().autodiff();
                 let replica = model.clone().fork(&autodiff);
                 scope.spawn(move || {
-                    let batch = fetch(train, epoch, index * k + d, &autodiff)?;
+                    let batch = fetch(train, epoch, index * stride + offset + d, &autodiff)?;
                     let (grads, output) = replica.gradients(batch, ctx, scale);
                     Ok((grads, autodiff, output))
                 })

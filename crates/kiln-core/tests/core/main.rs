@@ -1,5 +1,6 @@
 //! kiln-core integration tests (one binary: link time matters).
 
+mod cluster;
 mod common;
 mod contracts;
 mod distill;

@@ -37,9 +37,11 @@ impl Trainer {
         let mut running = Running::new(self.topk);
         let total_steps = steps * tp.epochs;
         let single = self.replicas.is_empty();
+        let grouped = self.cluster.is_some();
         let prefetch = self.prefetch && single;
         let epoch = state.global_epoch;
-        let (model, lr_factor) = with_batches(train, epoch, steps, &autodiff, prefetch, |next_batch| {
+        let group = (self.replicas_in_group(), self.replica_offset());
+        let (model, lr_factor) = with_batches(train, (epoch, steps), group, &autodiff, prefetch, |next_batch| {
             let mut model = model;
             let mut lr_factor = 1.0;
             for index in 0..steps {
@@ -54,15 +56,25 @@ impl Trainer {
                     training: true,
                 };
                 let lr = module_lr(tp, lr_factor);
-                if single {
-                    let (grads, output) = model.gradients(next_batch()?, &ctx, 1.0);
+                let scale = 1.0 / group.0 as f64;
+                model = if single {
+                    let (grads, output) = model.gradients(next_batch()?, &ctx, scale);
                     running.add(output);
-                    model = optim.step(lr, model, grads).after_optimizer_step();
+                    let grads = if grouped { self.reduce_gradients(&model, &[grads])? } else { grads };
+                    optim.step(lr, model, grads)
                 } else {
-                    let (grads, outputs) = data_parallel_step(&self.replicas, &model, train, epoch, index, &ctx)?;
+                    let (grads, outputs) =
+                        data_parallel_step(&self.replicas, &model, train, (epoch, index), group, &ctx)?;
                     outputs.into_iter().for_each(|o| running.add(o));
-                    model = optim.step_multi(lr, model, grads).after_optimizer_step();
+                    if grouped {
+                        let sets: Vec<_> = grads.grads.into_iter().map(|(g, _)| g).collect();
+                        let grads = self.reduce_gradients(&model, &sets)?;
+                        optim.step(lr, model, grads)
+                    } else {
+                        optim.step_multi(lr, model, grads)
+                    }
                 }
+                .after_optimizer_step();
                 state.global_step += 1;
                 bar.inc(1);
                 if index % 10 == 0 {
@@ -72,6 +84,9 @@ impl Trainer {
             Ok::<_, CoreError>((model, lr_factor))
         })?;
         bar.finish_and_clear();
+        // In a training group: node 0's buffers (batch-norm statistics) everywhere, so every
+        // node validates, selects and stops alike.
+        let model = self.sync_state(model)?;
         let valid_eval = valid
             .map(|v| self.evaluate_at(&model, v, &phase.stage, state.epochs_done, state.global_step))
             .transpose()?;

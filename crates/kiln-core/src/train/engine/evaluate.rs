@@ -35,7 +35,7 @@ impl Trainer {
         let model = model.valid();
         let mut running = Running::new(self.topk);
         let count = data.num_batches();
-        with_batches(data, 0, count, &self.device, self.prefetch, |next_batch| {
+        with_batches(data, (0, count), (1, 0), &self.device, self.prefetch, |next_batch| {
             for index in 0..count {
                 let ctx = StepContext {
                     stage: stage.clone(),

@@ -23,30 +23,32 @@ use crate::error::Result;
 /// Batches that may wait, built, for their step.
 const QUEUE: usize = 1;
 
-/// Runs `body` with a function that returns the next batch of `epoch` (index 0 first, then 1,
-/// …), each with its position added to an error ([`fetch`]). With `prefetch` and at least two
-/// batches, a worker builds the first `count` batches ahead; otherwise each is built when
-/// asked for.
+/// Runs `body` with a function that returns the next batch of `epoch` (source index `offset`
+/// first, then `stride + offset`, `2·stride + offset`, …: a node of a training group takes
+/// every `stride`-th batch), each with its position added to an error ([`fetch`]). With
+/// `prefetch` and at least two batches, a worker builds the first `count` batches ahead;
+/// otherwise each is built when asked for.
 pub(super) fn with_batches<B: Send, R>(
     source: &dyn BatchSource<B>,
-    epoch: usize,
-    count: usize,
+    (epoch, count): (usize, usize),
+    (stride, offset): (usize, usize),
     device: &Device,
     prefetch: bool,
     body: impl FnOnce(&mut dyn FnMut() -> Result<B>) -> R,
 ) -> R {
     let mut index = 0;
+    let slot = move |i: usize| i * stride + offset;
     if !prefetch || count < 2 {
         return body(&mut || {
             index += 1;
-            fetch(source, epoch, index - 1, device)
+            fetch(source, epoch, slot(index - 1), device)
         });
     }
     std::thread::scope(|scope| {
         let (sender, queue) = sync_channel(QUEUE);
         let worker = scope.spawn(move || {
             for i in 0..count {
-                let batch = fetch(source, epoch, i, device);
+                let batch = fetch(source, epoch, slot(i), device);
                 let failed = batch.is_err();
                 // A closed queue: the caller stopped early.
                 if sender.send(batch).is_err() || failed {
@@ -57,7 +59,7 @@ pub(super) fn with_batches<B: Send, R>(
         let mut ahead = Ahead { queue, worker: Some(worker) };
         body(&mut || {
             index += 1;
-            ahead.next().unwrap_or_else(|| fetch(source, epoch, index - 1, device))
+            ahead.next().unwrap_or_else(|| fetch(source, epoch, slot(index - 1), device))
         })
     })
 }
