@@ -16,7 +16,8 @@ use std::path::Path;
 
 use burn::module::Module;
 use burn::prelude::Device;
-use kiln_core::train::{Evaluation, Report, Trainer, checkpoint};
+use kiln_core::device::{DeviceSpec, select};
+use kiln_core::train::{Cluster, Evaluation, Report, Trainer, checkpoint};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -172,6 +173,7 @@ pub fn start_run<C: Serialize, D: Serialize>(
     config: &RunConfig<C, D>,
 ) -> Result<Trainer> {
     let out = &request.out;
+    let cluster = request.parallel.cluster()?;
     let path = out.join(CONFIG_FILE);
     let json = config_json(&path, config)?;
     if request.resume && path.exists() {
@@ -196,11 +198,23 @@ pub fn start_run<C: Serialize, D: Serialize>(
     }
     write_json(&path, &json)?;
     device.seed(config.options.seed);
-    let trainer = Trainer::new(device.clone())
+    let mut trainer = Trainer::new(device.clone())
         .with_run_dir(out)
         .with_seed(config.options.seed)
         .with_resume(request.resume)
         .with_progress(request.progress);
+    let parallel = &request.parallel;
+    if parallel.devices.len() > 1 {
+        let devices =
+            parallel.devices.iter().map(|d| Ok(select(d.parse::<DeviceSpec>()?)?)).collect::<Result<Vec<_>>>()?;
+        trainer = trainer.with_devices(devices);
+    }
+    if let Some(cluster) = cluster {
+        if request.progress {
+            eprintln!("node {} of {}: joining the group at {}", cluster.rank, cluster.nodes, cluster.coordinator);
+        }
+        trainer = trainer.with_cluster(Cluster::join(&cluster)?);
+    }
     Ok(match request.halt_after_epochs {
         Some(epochs) => trainer.with_halt_after_epochs(epochs),
         None => trainer,

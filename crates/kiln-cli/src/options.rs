@@ -210,11 +210,82 @@ pub struct TrainRequest {
     pub progress: bool,
     /// Stop after this many epochs, as if killed (for time-boxed runs and tests of `--resume`).
     pub halt_after_epochs: Option<usize>,
+    /// Devices and processes the run spreads over.
+    pub parallel: Parallel,
 }
 
 impl TrainRequest {
-    /// A fresh run of `options` into `out`, without progress output.
+    /// A fresh run of `options` into `out`, without progress output, on one device.
     pub fn new(options: TrainOptions, out: impl Into<PathBuf>) -> Self {
-        Self { options, out: out.into(), resume: false, progress: false, halt_after_epochs: None }
+        Self {
+            options,
+            out: out.into(),
+            resume: false,
+            progress: false,
+            halt_after_epochs: None,
+            parallel: Parallel::default(),
+        }
+    }
+}
+
+/// How a run spreads over devices (`--devices`) and processes (`--nodes`, `--node-rank`,
+/// `--coordinator`): data-parallel, one batch per device per optimiser step, gradients summed
+/// over every device of every node ([`kiln_core::train::Trainer::with_cluster`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parallel {
+    /// This process's devices (the first is the main one); empty: the run's one device.
+    pub devices: Vec<String>,
+    /// Processes training together.
+    pub nodes: usize,
+    /// This process's rank among them (0: the coordinator, which writes checkpoints).
+    pub node_rank: usize,
+    /// `HOST:PORT` where node 0 listens.
+    pub coordinator: Option<String>,
+    /// How long a node waits for another, in seconds.
+    pub timeout_s: u64,
+}
+
+impl Default for Parallel {
+    fn default() -> Self {
+        Self {
+            devices: Vec::new(),
+            nodes: 1,
+            node_rank: 0,
+            coordinator: None,
+            timeout_s: kiln_core::train::cluster::DEFAULT_TIMEOUT.as_secs(),
+        }
+    }
+}
+
+impl Parallel {
+    /// This process's place in a group of processes, `None` for a run of one process.
+    ///
+    /// # Errors
+    /// [`CliError::Usage`] for `--nodes` above 1 without `--coordinator`, a rank that is not
+    /// below `--nodes`, `--node-rank` or `--coordinator` without `--nodes`, or a zero timeout.
+    pub fn cluster(&self) -> Result<Option<kiln_core::train::ClusterConfig>> {
+        let usage = |m: String| Err(CliError::Usage(m));
+        if self.nodes == 0 {
+            return usage("--nodes 0: a run needs at least one node".into());
+        }
+        if self.nodes == 1 {
+            if self.node_rank != 0 || self.coordinator.is_some() {
+                return usage("--node-rank and --coordinator need --nodes N with N > 1".into());
+            }
+            return Ok(None);
+        }
+        let Some(coordinator) = &self.coordinator else {
+            return usage(format!("--nodes {} needs --coordinator HOST:PORT (where node 0 listens)", self.nodes));
+        };
+        if self.node_rank >= self.nodes {
+            return usage(format!("--node-rank {} is not below --nodes {}", self.node_rank, self.nodes));
+        }
+        if self.timeout_s == 0 {
+            return usage("--cluster-timeout must be at least 1 second".into());
+        }
+        let timeout = std::time::Duration::from_secs(self.timeout_s);
+        Ok(Some(
+            kiln_core::train::ClusterConfig::new(self.nodes, self.node_rank, coordinator.clone()).with_timeout(timeout),
+        ))
     }
 }

@@ -257,7 +257,8 @@ pub(crate) fn device(text: &str) -> Result<burn::prelude::Device> {
 
 /// Runs a training request on `device_text`, printing what it trains and the result.
 fn train_and_report(request: &TrainRequest, device_text: &str) -> Result<()> {
-    let device = device(device_text)?;
+    // `--devices` overrides `--device`: its first device is the main one.
+    let device = device(request.parallel.devices.first().map_or(device_text, String::as_str))?;
     let options = &request.options;
     eprintln!("training {} on {} ({device:?}), run directory {}", options.model, options.data, request.out.display());
     let summary = train(request, &device)?;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::options::{ClassifyOptions, LinkOptions, NodeOptions, TaskOptions, TrainOptions, TrainRequest};
+use crate::options::{ClassifyOptions, LinkOptions, NodeOptions, Parallel, TaskOptions, TrainOptions, TrainRequest};
 
 /// Flags every training command has: seed, device and the run directory.
 #[derive(Args, Debug)]
@@ -27,6 +27,25 @@ pub struct RunFlags {
     /// Stop after this many epochs as if the process were killed (for testing --resume).
     #[arg(long, hide = true)]
     pub halt_after_epochs: Option<usize>,
+    /// Data-parallel devices of this process, comma separated (e.g. cuda:0,cuda:1; overrides
+    /// --device): each optimiser step takes one batch per device and sums their gradients.
+    #[arg(long, value_delimiter = ',')]
+    pub devices: Vec<String>,
+    /// Processes (one per machine, or several on one) training one model together: each
+    /// optimiser step takes one batch per device of every node and sums the gradients over
+    /// all of them. Start the same command on every node with its --node-rank and the same
+    /// --coordinator; node 0 writes the checkpoints and the log.
+    #[arg(long, default_value_t = 1)]
+    pub nodes: usize,
+    /// This process's rank among --nodes, 0..N (node 0 is the coordinator).
+    #[arg(long, default_value_t = 0)]
+    pub node_rank: usize,
+    /// HOST:PORT where node 0 listens and the other nodes connect (e.g. 10.0.0.1:29500).
+    #[arg(long)]
+    pub coordinator: Option<String>,
+    /// Seconds a node waits for another (to join, and for each exchange) before failing.
+    #[arg(long, default_value_t = kiln_core::train::cluster::DEFAULT_TIMEOUT.as_secs())]
+    pub cluster_timeout: u64,
 }
 
 /// What every training command sets: model, data, epochs, learning rate, batch size.
@@ -50,6 +69,13 @@ impl RunFlags {
             resume: self.resume,
             progress: !self.quiet,
             halt_after_epochs: self.halt_after_epochs,
+            parallel: Parallel {
+                devices: self.devices.clone(),
+                nodes: self.nodes,
+                node_rank: self.node_rank,
+                coordinator: self.coordinator.clone(),
+                timeout_s: self.cluster_timeout,
+            },
         }
     }
 }

@@ -20,6 +20,7 @@ mod graph_search;
 mod idx_files;
 mod interpretability;
 mod malformed;
+mod parallel;
 mod protein;
 mod registry;
 mod robust;

@@ -283,6 +283,15 @@ impl Trainer {
                     let mut training = tp.trainable.apply(model)?.train();
                     let per_step = self.replicas_in_group();
                     let available = train.num_batches() / per_step;
+                    if available == 0 && per_step > 1 {
+                        return Err(CoreError::InvalidConfig(format!(
+                            "phase `{}`: {} batch(es) per epoch cannot feed {per_step} data-parallel replicas \
+                             (every step takes one batch per device of every node); use fewer devices or \
+                             smaller batches",
+                            phase.name,
+                            train.num_batches()
+                        )));
+                    }
                     let steps = tp.max_steps_per_epoch.map_or(available, |m| m.min(available));
                     while state.epochs_done < tp.epochs {
                         if self.halt_after_epochs.is_some_and(|h| epochs_this_call >= h) {

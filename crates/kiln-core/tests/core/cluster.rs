@@ -273,3 +273,16 @@ fn a_node_that_leaves_stops_the_group_with_its_name() {
     assert!(message.contains("node 1 closed the connection"), "{message}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn too_few_batches_for_the_replicas_is_an_error() {
+    let device = Device::flex();
+    let one_batch = Blobs::new(16, 1, false);
+    let result = Trainer::new(device.clone()).with_devices(vec![Device::flex(), Device::flex()]).fit(
+        mlp(&device, 1),
+        &phases(1),
+        &one_batch,
+        None,
+    );
+    assert!(matches!(result, Err(CoreError::InvalidConfig(m)) if m.contains("1 batch(es) per epoch cannot feed 2")));
+}
