@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use kiln_graph::Graph;
 use kiln_graph::io::tu::{TuFeatures, read_tu};
-use kiln_graph::w2pgnn::{BasisKind, Feasibility, W2pgnnConfig, feasibility as estimate_feasibility};
+use kiln_graph::w2pgnn::{BasisKind, Feasibility, GraphonEstimator, W2pgnnConfig, feasibility as estimate_feasibility};
 
 use crate::error::{CliError, Result};
 
@@ -31,6 +31,11 @@ pub struct FeasibilityArgs {
     /// Most Adam steps of the mixture-weight fit, replacing the preset's (100).
     #[arg(long)]
     pub epochs: Option<usize>,
+    /// The graphon estimator, with the official code's parameters: `sas` (sorting and
+    /// smoothing), `lg` (largest gap, ⌊N/h⌋ blocks), `usvt` (singular value thresholding,
+    /// τ = 0.1) or `sba` (stochastic block approximation, Δ = 0.1).
+    #[arg(long, default_value = "sas", value_name = "NAME")]
+    pub estimator: String,
 }
 
 /// The name `NAME` of the one TU data set in `dir` (its `NAME_A.txt`), looked for in `dir`
@@ -99,6 +104,14 @@ pub fn feasibility(args: FeasibilityArgs) -> Result<()> {
     if let Some(epochs) = args.epochs {
         cfg = cfg.with_epochs(epochs);
     }
+    let estimator: GraphonEstimator = args.estimator.parse().map_err(|_| {
+        CliError::Usage(format!(
+            "unknown estimator `{}` for `kiln graph feasibility`: expected one of {}",
+            args.estimator,
+            GraphonEstimator::NAMES.join(", ")
+        ))
+    })?;
+    cfg = cfg.with_estimator(estimator);
     cfg.validate()?;
     let mut pre = Vec::with_capacity(args.pre.len());
     for dir in &args.pre {
@@ -108,6 +121,7 @@ pub fn feasibility(args: FeasibilityArgs) -> Result<()> {
     }
     let down = read_graphs(&args.down)?;
     eprintln!("downstream {}: {} graphs; graphon resolution {}", args.down.display(), down.len(), cfg.resolution);
+    println!("estimator = {}", cfg.estimator);
     print(&estimate_feasibility(&pre, &down, &cfg)?);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `kiln graph feasibility` on TU directories sampled from known graphons: ζ ≤ 0, α a
-//! distribution, every candidate listed; a missing or empty directory is one `error:` line
-//! naming it.
+//! distribution, every candidate listed, the estimator shown (SAS by default, `--estimator`
+//! picks LG, USVT or SBA, an unknown name is refused); a missing or empty directory is one
+//! `error:` line naming it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -56,6 +57,27 @@ fn feasibility_prints_zeta_basis_and_alpha() {
     for kind in ["integrated", "domain", "topological"] {
         assert!(out.lines().any(|l| l.trim_start().starts_with(kind)), "no {kind} candidate:\n{out}");
     }
+    assert!(out.lines().any(|l| l == "estimator = sas"), "the default estimator is SAS:\n{out}");
+}
+
+#[test]
+fn feasibility_takes_an_estimator_and_refuses_unknown_ones() {
+    let scratch = Scratch::new("feasibility-estimator");
+    let (pre, down) = (scratch.path().join("pre"), scratch.path().join("down"));
+    let block = GraphonFn::sbm(&[1.0, 1.0], vec![0.8, 0.2, 0.2, 0.1]).unwrap();
+    write_tu(&pre, "PRE", &block, 4, 30, 1);
+    write_tu(&down, "DOWN", &block, 4, 30, 2);
+    let base = ["graph", "feasibility", "--pre", arg(&pre), "--down", arg(&down), "--small", "--resolution", "8"];
+    for (name, shown) in [("lg", "lg (blocks ⌊N/h⌋)"), ("USVT", "usvt (threshold 0.1)"), ("sba", "sba (delta 0.1)")]
+    {
+        let out = assert_succeeds(&kiln(&[&base[..], &["--epochs", "5", "--estimator", name]].concat()));
+        assert!(out.lines().any(|l| l == format!("estimator = {shown}")), "{name}:\n{out}");
+        let zeta = numbers(&out, "zeta");
+        assert!(zeta.len() == 1 && zeta[0] <= 0.0 && zeta[0].is_finite(), "{name}:\n{out}");
+    }
+    let err = assert_fails(&kiln(&[&base[..], &["--estimator", "mc"]].concat()));
+    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    assert!(err.contains("`mc`") && err.contains("sas, lg, usvt, sba"), "{err}");
 }
 
 #[test]

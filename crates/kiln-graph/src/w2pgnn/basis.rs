@@ -1,11 +1,13 @@
 //! The graphon bases of the pre-training data: integrated (one graphon of all graphs), per
-//! domain (one per domain) and topological (one per k-means cluster of per-graph statistics).
+//! domain (one per domain) and topological (one per k-means cluster of the official eight
+//! per-graph statistics, [`topology_vector`]).
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::config::W2pgnnConfig;
-use super::graphon::{Graphon, sas};
+use super::graphon::Graphon;
+use super::topology::topology_vector;
 use crate::error::{GraphError, Result};
 use crate::graph::Graph;
 
@@ -16,7 +18,8 @@ pub enum BasisKind {
     Integrated,
     /// One graphon per domain.
     Domain,
-    /// One graphon per k-means cluster of [`topology_stats`].
+    /// One graphon per k-means cluster of the eight statistics of
+    /// [`topology_vector`], z-scored.
     Topological,
 }
 
@@ -31,9 +34,9 @@ pub(crate) fn check_domains(pre: &[Vec<Graph>]) -> Result<()> {
     Ok(())
 }
 
-/// The SAS graphon of `graphs` under `cfg`.
+/// The graphon of `graphs` under `cfg`, by `cfg.estimator` (SAS by default).
 pub fn estimate(graphs: &[Graph], cfg: &W2pgnnConfig) -> Result<Graphon> {
-    sas(graphs, cfg.resolution, cfg.tv_scale, cfg.tv_iterations)
+    cfg.estimator.estimate(graphs, cfg)
 }
 
 /// The bases of `kind`.
@@ -47,7 +50,7 @@ pub fn basis(kind: BasisKind, pre: &[Vec<Graph>], cfg: &W2pgnnConfig) -> Result<
         BasisKind::Domain => pre.iter().map(|d| estimate(d, cfg)).collect(),
         BasisKind::Topological => {
             let all: Vec<&Graph> = pre.iter().flatten().collect();
-            let stats: Vec<Vec<f64>> = all.iter().map(|g| topology_stats(g).to_vec()).collect();
+            let stats: Vec<Vec<f64>> = all.iter().map(|g| topology_vector(g).to_vec()).collect();
             let labels = kmeans(&standardise(&stats), cfg.clusters, cfg.seed, 100);
             let k = labels.iter().max().map_or(0, |m| m + 1);
             (0..k)
@@ -61,11 +64,11 @@ pub fn basis(kind: BasisKind, pre: &[Vec<Graph>], cfg: &W2pgnnConfig) -> Result<
     }
 }
 
-/// Per-graph statistics, all exact: `[mean degree, std of degree (population), density
+/// Five per-graph statistics, all exact: `[mean degree, std of degree (population), density
 /// 2|E|/(n(n−1)), average local clustering (0 for degree < 2, as networkx), transitivity
-/// 3·triangles/connected triples]`, the subset of the official `cal_topo_statistcs.py`
-/// that the topological basis clusters; [`topology_vector`](super::topology::topology_vector)
-/// gives all eight.
+/// 3·triangles/connected triples]`; [`topology_vector`]
+/// adds the other three of the official `cal_topo_statistcs.py` and is what the topological
+/// basis clusters.
 pub fn topology_stats(g: &Graph) -> [f64; 5] {
     let n = g.num_nodes;
     let mut adj = vec![Vec::new(); n];

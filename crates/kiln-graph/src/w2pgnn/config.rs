@@ -2,6 +2,7 @@
 
 use burn::config::Config;
 
+use super::estimate::GraphonEstimator;
 use crate::error::GraphError;
 
 /// Configuration of the W2PGNN feasibility estimate.
@@ -55,6 +56,10 @@ pub struct W2pgnnConfig {
     /// Seed of the k-means initialisation. Default: 0.
     #[config(default = 0)]
     pub seed: u64,
+    /// The graphon estimator of the bases and the downstream graphon. Default: SAS (the
+    /// official default); a config saved without this field loads as SAS.
+    #[config(default = "GraphonEstimator::Sas")]
+    pub estimator: GraphonEstimator,
 }
 
 impl W2pgnnConfig {
@@ -93,6 +98,10 @@ impl W2pgnnConfig {
         if !(self.tv_scale >= 0.0 && self.tv_scale.is_finite()) {
             return bad("tv_scale must be non-negative and finite");
         }
+        self.estimator.validate().map_err(|e| match e {
+            GraphError::Invalid(why) => GraphError::Invalid(format!("W2PGNN: estimator: {why}")),
+            other => other,
+        })?;
         Ok(())
     }
 }
