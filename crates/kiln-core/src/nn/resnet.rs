@@ -4,6 +4,8 @@
 //! Each basic block computes `y = ReLU(BN(conv3×3(ReLU(BN(conv3×3(x))))) + shortcut(x))`, where
 //! the shortcut is the identity, or `BN(conv1×1, stride s)` when the shape changes.
 //! `blocks = [2, 2, 2, 2]` with `base_width = 64` is ResNet-18; `[1, 1, 1]` is a ResNet-8.
+//! Batch norms run through [`fused::batch_norm`](super::fused::batch_norm) (one kernel per
+//! direction on flex in training mode; burn's own op elsewhere and in inference).
 
 use burn::config::Config;
 use burn::module::Module;
@@ -169,11 +171,11 @@ impl BasicBlock {
     /// `[b, in, h, w] → [b, out, h/stride, w/stride]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let identity = match &self.shortcut {
-            Some((conv, norm)) => norm.forward(conv.forward(x.clone())),
+            Some((conv, norm)) => super::fused::batch_norm(norm, conv.forward(x.clone())),
             None => x.clone(),
         };
-        let y = self.activation.forward(self.norm1.forward(self.conv1.forward(x)));
-        let y = self.norm2.forward(self.conv2.forward(y));
+        let y = self.activation.forward(super::fused::batch_norm(&self.norm1, self.conv1.forward(x)));
+        let y = super::fused::batch_norm(&self.norm2, self.conv2.forward(y));
         self.activation.forward(y + identity)
     }
 }
@@ -226,7 +228,7 @@ impl ResNet {
 
     /// The stem: convolution, batch norm, ReLU and, with the ImageNet stem, the max-pool.
     fn forward_stem(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self.activation.forward(self.stem_norm.forward(self.stem.forward(x)));
+        let x = self.activation.forward(super::fused::batch_norm(&self.stem_norm, self.stem.forward(x)));
         match &self.stem_pool {
             Some(pool) => pool.forward(x),
             None => x,
