@@ -137,7 +137,7 @@ impl ConvBlock {
     /// # Shapes
     /// `[b, in, h, w] → [b, out, h', w']`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self.activation.forward(super::fused::batch_norm(&self.norm, self.conv.forward(x)));
+        let x = self.activation.forward(super::fused::batch_norm(&self.norm, super::fused::conv2d(&self.conv, x)));
         match &self.pool {
             Some(pool) => pool.forward(x),
             None => x,

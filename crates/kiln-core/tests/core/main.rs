@@ -8,6 +8,7 @@ mod engine;
 mod experiment;
 mod fit_input;
 mod fused;
+mod fused_conv;
 mod gradients;
 mod lars;
 mod layers;

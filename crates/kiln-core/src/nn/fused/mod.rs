@@ -3,7 +3,10 @@
 //! backend-free [`Tensor`](burn::prelude::Tensor) code.
 //!
 //! Training-mode batch normalisation is the first: [`batch_norm_train`] and the drop-in
-//! [`batch_norm`] for `burn::nn::BatchNorm::forward`.
+//! [`batch_norm`] for `burn::nn::BatchNorm::forward`. The second is the convolution of few
+//! input channels ([`conv2d`], a drop-in for `Conv2d::forward`; [`FusedConvBackend`]): direct
+//! kernels on flex for the forward and both gradients, where im2col + GEMM builds a tall thin
+//! matrix for one to [`MAX_DIRECT_CHANNELS`] channels; burn's convolution on every other backend.
 //!
 //! - **Forward**, per channel `c` over the `M = N·H·W` values of the channel:
 //!   `μ_c = (1/M) Σ x`, `σ²_c = (1/M) Σ (x − μ_c)²` (biased), computed in one pass,
@@ -20,6 +23,11 @@
 
 mod backward;
 mod batch_norm;
+mod conv;
+mod conv_backward;
+#[cfg(feature = "flex")]
+mod conv_kernel;
+mod conv_layer;
 #[cfg(feature = "flex")]
 mod flex_kernel;
 mod layer;
@@ -27,4 +35,9 @@ mod layer;
 mod parallel;
 
 pub use batch_norm::{BatchNormGrads, BatchNormStats, FusedBatchNormBackend};
+pub use conv::FusedConvBackend;
+pub use conv_layer::{conv2d, conv2d_with};
 pub use layer::{BatchNormOutput, batch_norm, batch_norm_train};
+
+/// Input channels up to which [`conv2d`] takes the extension convolution (direct kernels on flex).
+pub const MAX_DIRECT_CHANNELS: usize = 4;
