@@ -14,12 +14,21 @@
 //! - 2→0 (2): `δ/m`, `Σ/m²`; 1→0 (1): `σ/m`.
 //!
 //! [`BasisLinear`] is one operator set: `Y = Σ_b op_b(X) W_b + bias` with one `d_in × d_out`
-//! matrix per basis element (the 2→2 set also has a bias on the diagonal), computed as one
-//! matrix product of the concatenated operator outputs.
+//! matrix per basis element (the 2→2 set also has a bias on the diagonal). The sets into order
+//! 1 or 0 are one matrix product of the concatenated operator outputs. The sets into order 2 use
+//! that each operator acts on the node axes and `W_b` on the channels, so the two commute, and
+//! gather the operators by how their output spreads over `(i, j)` (operators numbered from 1 in
+//! the order above). For 2→2, `Y = X W₁₀ + (X W₁₁)ᵀ + diag(v) + a_i + b_j + c + bias` with
+//! the per-node `v = D W₁ + δ/m W₂ + R/m W₃ + C/m W₄ + Σ/m² W₅`, `a = C/m W₆ + R/m W₇ + D W₁₂`,
+//! `b = C/m W₈ + R/m W₉ + D W₁₃` and the per-subgraph `c = δ/m W₁₄ + Σ/m² W₁₅`. For 1→2,
+//! `Y = diag(x W₁ + σ/m W₂) + (x W₃)_j + (x W₄)_i + σ/m W₅ + bias`. Only `X W₁₀` and `X W₁₁`
+//! touch every pair, so no `[k, m, m, 15·d_in]` tensor is built.
 
 use burn::module::{Module, Param};
 use burn::nn::Initializer;
 use burn::prelude::{Device, Tensor};
+
+use crate::message_passing::index_tensor;
 
 /// Which operator set: input order → output order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,11 +64,11 @@ fn eye(m: usize, device: &Device) -> Tensor<4> {
     Tensor::<2>::eye(m, device).reshape([1, m, m, 1])
 }
 
-/// `[k, m, m, d] → [k, m, d]`: the diagonal.
+/// `[k, m, m, d] → [k, m, d]`: the diagonal (entries `i·(m + 1)` of the flattened `m × m`).
 pub fn diagonal(x: Tensor<4>) -> Tensor<3> {
     let [k, m, _, d] = x.dims();
-    let mask = eye(m, &x.device());
-    (x * mask).sum_dim(2).reshape([k, m, d])
+    let index = index_tensor(&(0..m).map(|i| i * (m + 1)).collect::<Vec<_>>(), &x.device());
+    x.reshape([k, m * m, d]).select(1, index)
 }
 
 /// `[k, m, d] → [k, m, m, d]`: the vector on the diagonal, zeros elsewhere.
@@ -189,16 +198,51 @@ impl BasisLinear {
         ops.matmul(self.weight.val()) + self.bias.val().unsqueeze::<2>()
     }
 
-    /// 2→2: `[k, m, m, d_in] → [k, m, m, d_out]`.
-    pub fn forward_2_to_2(&self, x: Tensor<4>) -> Tensor<4> {
-        let [k, m, _, _] = x.dims();
-        let ops = Tensor::cat(ops_2_to_2(x), 3);
-        let width = ops.dims()[3];
-        let y = self.mix(ops.reshape([k * m * m, width])).reshape([k, m, m, self.output()]);
-        match &self.diag_bias {
-            Some(b) => y + diag_embed(b.val().reshape([1, 1, self.output()]).expand([k, m, self.output()])),
-            None => y,
+    /// The blocks `W_b` as a block matrix, `grid[r][c]` at block row r and column c:
+    /// `[rows · d_in, columns · d_out]`.
+    fn blocks(&self, grid: &[&[usize]]) -> Tensor<2> {
+        let w = self.weight.val();
+        let d = w.dims()[0] / self.orders.basis();
+        let row = |bs: &[usize]| Tensor::cat(bs.iter().map(|&b| w.clone().narrow(0, b * d, d)).collect(), 1);
+        Tensor::cat(grid.iter().map(|bs| row(bs)).collect(), 0)
+    }
+
+    /// The output of a set into order 2 from its per-node terms `[k, m, 3·d_out]` (on the
+    /// diagonal, spread along j at row i, spread along i at column j) and per-subgraph terms
+    /// `[k, 2·d_out]` (on the diagonal, everywhere), added to `pairs` (`[k, m, m, d_out]`).
+    fn spread(&self, pairs: Tensor<4>, nodes: Tensor<3>, subgraph: Tensor<2>) -> Tensor<4> {
+        let [k, m, _, o] = pairs.dims();
+        let at = |t: &Tensor<3>, c: usize| t.clone().narrow(2, c * o, o);
+        let subgraph = subgraph.reshape([k, 1, 2 * o]);
+        let mut diag = at(&nodes, 0) + at(&subgraph, 0);
+        if let Some(b) = &self.diag_bias {
+            diag = diag + b.val().reshape([1, 1, o]);
         }
+        let everywhere = at(&subgraph, 1) + self.bias.val().reshape([1, 1, o]);
+        pairs
+            + diag_embed(diag)
+            + at(&nodes, 1).reshape([k, m, 1, o])
+            + at(&nodes, 2).reshape([k, 1, m, o])
+            + everywhere.reshape([k, 1, 1, o])
+    }
+
+    /// 2→2: `[k, m, m, d_in] → [k, m, m, d_out]`, in the factored form of the module docs.
+    pub fn forward_2_to_2(&self, x: Tensor<4>) -> Tensor<4> {
+        let [k, m, _, d] = x.dims();
+        let (o, mf) = (self.output(), m as f64);
+        let diag = diagonal(x.clone());
+        let rows = x.clone().sum_dim(2).reshape([k, m, d]) / mf;
+        let cols = x.clone().sum_dim(1).reshape([k, m, d]) / mf;
+        // [δ/m, Σ/m²] per subgraph; Σ/m² = Σᵢ (Rᵢ/m) / m.
+        let subgraph = Tensor::cat(vec![diag.clone().sum_dim(1), rows.clone().sum_dim(1)], 2).reshape([k, 2 * d]) / mf;
+        let nodes = Tensor::cat(vec![diag, rows, cols], 2).reshape([k * m, 3 * d]);
+        // Rows D, R/m, C/m; columns: on the diagonal, at row i, at column j.
+        let nodes = nodes.matmul(self.blocks(&[&[0, 11, 12], &[2, 6, 8], &[3, 5, 7]])).reshape([k, m, 3 * o]);
+        let subgraph = subgraph.matmul(self.blocks(&[&[1, 13], &[4, 14]]));
+        let flat = x.reshape([k * m * m, d]);
+        let plain = flat.clone().matmul(self.blocks(&[&[9]])).reshape([k, m, m, o]);
+        let transposed = flat.matmul(self.blocks(&[&[10]])).reshape([k, m, m, o]).swap_dims(1, 2);
+        self.spread(plain + transposed, nodes, subgraph)
     }
 
     /// 2→1: `[k, m, m, d_in] → [k, m, d_out]`.
@@ -209,12 +253,15 @@ impl BasisLinear {
         self.mix(ops.reshape([k * m, width])).reshape([k, m, self.output()])
     }
 
-    /// 1→2: `[k, m, d_in] → [k, m, m, d_out]`.
+    /// 1→2: `[k, m, d_in] → [k, m, m, d_out]`, in the factored form of the module docs.
     pub fn forward_1_to_2(&self, x: Tensor<3>) -> Tensor<4> {
-        let [k, m, _] = x.dims();
-        let ops = Tensor::cat(ops_1_to_2(x), 3);
-        let width = ops.dims()[3];
-        self.mix(ops.reshape([k * m * m, width])).reshape([k, m, m, self.output()])
+        let [k, m, d] = x.dims();
+        let o = self.output();
+        let mean = x.clone().sum_dim(1).reshape([k, d]) / m as f64;
+        // Columns: on the diagonal (x), at row i (Y_ij = x_i), at column j (Y_ij = x_j).
+        let nodes = x.reshape([k * m, d]).matmul(self.blocks(&[&[0, 3, 2]])).reshape([k, m, 3 * o]);
+        let subgraph = mean.matmul(self.blocks(&[&[1, 4]]));
+        self.spread(Tensor::zeros([k, m, m, o], &nodes.device()), nodes, subgraph)
     }
 
     /// 1→1: `[k, m, d_in] → [k, m, d_out]`.
@@ -233,5 +280,73 @@ impl BasisLinear {
     /// 1→0: `[k, m, d_in] → [k, d_out]`.
     pub fn forward_1_to_0(&self, x: Tensor<3>) -> Tensor<2> {
         self.mix(Tensor::cat(ops_1_to_0(x), 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The factored sets into order 2 against the plain `Σ_b op_b(X) W_b + bias`.
+
+    use burn::module::Param;
+    use burn::prelude::{Device, Tensor};
+    use burn::tensor::Distribution;
+
+    use super::{BasisLinear, Orders, diag_embed, ops_1_to_2, ops_2_to_2};
+
+    const K: usize = 2;
+    const M: usize = 5;
+
+    fn worst<const D: usize>(a: Tensor<D>, b: Tensor<D>) -> f32 {
+        let (a, b) = (kiln_core::tensor::to_vec(a), kiln_core::tensor::to_vec(b));
+        assert_eq!(a.len(), b.len());
+        a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    }
+
+    fn normal<const D: usize>(shape: [usize; D], device: &Device) -> Tensor<D> {
+        Tensor::random(shape, Distribution::Normal(0.0, 1.0), device)
+    }
+
+    /// A 3 → 4 set with random biases (the initial biases are 0 and would test nothing).
+    fn set(orders: Orders, device: &Device) -> BasisLinear {
+        let mut set = BasisLinear::new(orders, 3, 4, device);
+        set.bias = Param::from_tensor(normal([4], device));
+        set.diag_bias = set.diag_bias.as_ref().map(|_| Param::from_tensor(normal([4], device)));
+        set
+    }
+
+    /// `Σ_b op_b W_b + bias` (+ the diagonal bias) from the operators' outputs.
+    fn plain(set: &BasisLinear, ops: Vec<Tensor<4>>) -> Tensor<4> {
+        let width = ops.len() * 3;
+        let y = Tensor::cat(ops, 3).reshape([K * M * M, width]).matmul(set.weight.val());
+        let y = (y + set.bias.val().unsqueeze::<2>()).reshape([K, M, M, 4]);
+        match &set.diag_bias {
+            Some(b) => y + diag_embed(b.val().reshape([1, 1, 4]).expand([K, M, 4])),
+            None => y,
+        }
+    }
+
+    /// Values, weight gradients and input gradients (of a random projection of the output) of
+    /// `factored` and `plain` agree.
+    fn agree<const D: usize>(set: &BasisLinear, x: &Tensor<D>, factored: Tensor<4>, plain: Tensor<4>, name: &str) {
+        let d = worst(factored.clone(), plain.clone());
+        assert!(d < 1e-4, "{name}: values off by {d}");
+        let probe = normal([K, M, M, 4], &x.device());
+        let (ga, gb) = ((factored * probe.clone()).sum().backward(), (plain * probe).sum().backward());
+        let weight = |g| set.weight.grad(g).expect("weight gradient");
+        let d = worst(weight(&ga), weight(&gb));
+        assert!(d < 1e-3, "{name}: weight gradients off by {d}");
+        let input = |g| x.grad(g).expect("input gradient");
+        let d = worst(input(&ga), input(&gb));
+        assert!(d < 1e-4, "{name}: input gradients off by {d}");
+    }
+
+    #[test]
+    fn factored_sets_equal_the_plain_sum_in_value_and_gradient() {
+        let device = Device::flex().autodiff();
+        let x2 = normal([K, M, M, 3], &device).require_grad();
+        let x1 = normal([K, M, 3], &device).require_grad();
+        let (l22, l12) = (set(Orders::TwoToTwo, &device), set(Orders::OneToTwo, &device));
+        agree(&l22, &x2, l22.forward_2_to_2(x2.clone()), plain(&l22, ops_2_to_2(x2.clone())), "2→2");
+        agree(&l12, &x1, l12.forward_1_to_2(x1.clone()), plain(&l12, ops_1_to_2(x1.clone())), "1→2");
     }
 }

@@ -32,7 +32,7 @@ impl GraphNorm {
     pub fn forward(&self, x: Tensor<2>, graph: Tensor<1, Int>, num_graphs: usize) -> Tensor<2> {
         let mean = scatter_mean(x.clone(), graph.clone(), num_graphs).select(0, graph.clone());
         let centred = x - mean * self.mean_scale.val().unsqueeze::<2>();
-        let var = scatter_mean(centred.clone().powi_scalar(2), graph.clone(), num_graphs).select(0, graph);
+        let var = scatter_mean(centred.clone() * centred.clone(), graph.clone(), num_graphs).select(0, graph);
         centred / (var + 1e-5).sqrt() * self.weight.val().unsqueeze::<2>() + self.bias.val().unsqueeze::<2>()
     }
 }

@@ -26,8 +26,10 @@
 //! `[16; 3]`; both use 1-hop ego-nets (`with_hops(2)` for the 2-hop variant).
 //! [`data`]: CSL and `2×C3` against `C6`, which 1-WL cannot separate. On CSL the 1-hop
 //! ego-nets of the skips 4, 5, 6, 9, 11, 12, 13 and 16 are all the star `K_{1,4}`, shared alike,
-//! so 1-hop SPEN gives those classes one embedding; their 2-hop ego-nets differ (e.g. 16 edges
-//! among the 13 nodes for skip 5, 21 for skip 13).
+//! so 1-hop SPEN gives those classes one embedding. Their 2-hop ego-nets tell some of them apart
+//! (13 nodes with 19 edges for skip 4, 21 for skip 13), but skips 5, 6, 9, 11, 12 and 16 share
+//! one 2-hop ego-net (13 nodes, 16 edges), so 2-hop SPEN's per-ego-net inputs cannot separate
+//! those six either.
 //!
 //! Deviations: the first layer also reads `T1` (the node features) and outputs `2h` like the
 //! others (the official first layer maps `T2` alone to `h`); edges are marked by an extra
