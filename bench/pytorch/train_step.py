@@ -1,18 +1,22 @@
-"""PyTorch reference for `cargo xtask bench`: the same MLP and CNN, the same batch and step.
+"""PyTorch reference for `cargo xtask bench`: the same MLP, CNN and ProtoPNet as Kiln's benches,
+the same batch and step, and one epoch of the CNN over the 8x8 digits through a DataLoader.
 
-Prints one JSON object per line, like crates/kiln-core/benches/train_step.rs. Optional: needs
-`torch` (CPU); never run in CI. Threads: KILN_BENCH_THREADS (default: all cores).
+Prints one JSON object per line, like crates/kiln-core/benches/train_step.rs. Each model runs in
+its own process (argument: mlp, cnn, layers, inference, protopnet, epoch; none: all), so that its
+`peak_mb` is its own. Optional: needs `torch` (CPU); never run in CI. Threads: KILN_BENCH_THREADS
+(default: all cores). Steps: KILN_BENCH_STEPS (default 20).
 """
-import json
+import gzip
 import os
 import time
 
 import torch
 from torch import nn
 
-STEPS = int(os.environ.get("KILN_BENCH_STEPS", "20"))
-THREADS = int(os.environ.get("KILN_BENCH_THREADS", str(os.cpu_count())))
-torch.set_num_threads(THREADS)
+from common import STEPS, Reporter, median_ms, model_of_this_process
+
+BATCH = 64
+DIGITS = os.path.join(os.path.dirname(__file__), "..", "..", "crates", "kiln-data", "data", "digits.csv.gz")
 
 
 def mlp():
@@ -24,22 +28,6 @@ def cnn():
         return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
 
     return nn.Sequential(*block(1, 32), nn.MaxPool2d(2), *block(32, 64), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
-
-
-def median_ms(fn):
-    for _ in range(3):
-        fn()
-    times = []
-    for _ in range(STEPS):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    times.sort()
-    return times[len(times) // 2]
-
-
-def report(model, what, batch, ms):
-    print(json.dumps({"impl": "pytorch", "device": "cpu", "model": model, "what": what, "batch": batch, "ms": round(ms, 3), "threads": THREADS}))
 
 
 def train_step(model, x, y):
@@ -54,14 +42,44 @@ def train_step(model, x, y):
     return step
 
 
-x = torch.randn(64, 1, 28, 28)
-y = torch.arange(64) % 10
-report("mlp", "train_step", 64, median_ms(train_step(mlp(), x.flatten(1), y)))
-report("cnn", "train_step", 64, median_ms(train_step(cnn(), x, y)))
-net = cnn().eval()
-xi = torch.randn(256, 1, 28, 28)
-with torch.no_grad():
-    report("cnn", "inference", 256, median_ms(lambda: net(xi)))
+def cnn_breakdown(out, model, x, y):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    parts = {"forward_loss": [], "backward": [], "optimizer": []}
+    for i in range(STEPS + 3):
+        opt.zero_grad()
+        t = time.perf_counter()
+        loss = loss_fn(model(x), y)
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        t3 = time.perf_counter()
+        if i >= 3:
+            parts["forward_loss"].append((t1 - t) * 1e3)
+            parts["backward"].append((t2 - t1) * 1e3)
+            parts["optimizer"].append((t3 - t2) * 1e3)
+    for name, values in parts.items():
+        values.sort()
+        out.report(name, BATCH, values[len(values) // 2])
+
+
+def layer_times(out, x):
+    net = cnn().eval()
+    conv1, bn1, relu, pool, conv2, bn2 = net[0], net[1], net[2], net[3], net[4], net[5]
+    with torch.no_grad():
+        c1 = conv1(x)
+        n1 = bn1(c1)
+        p = pool(relu(n1))
+        c2 = conv2(p)
+        for name, fn in [
+            ("layer_conv1_1to32_28px", lambda: conv1(x)),
+            ("layer_bn1_32ch_28px", lambda: bn1(c1)),
+            ("layer_relu_maxpool_32ch_28px", lambda: pool(relu(n1))),
+            ("layer_conv2_32to64_14px", lambda: conv2(p)),
+            ("layer_bn2_64ch_14px", lambda: bn2(c2)),
+        ]:
+            out.report(name, BATCH, median_ms(fn))
 
 
 class ProtoPNet(nn.Module):
@@ -112,52 +130,66 @@ def protopnet_step(model, x, y):
     return step
 
 
-xp = torch.randn(64, 3, 32, 32)
-yp = torch.arange(64) % 6
-report("protopnet", "train_step", 64, median_ms(protopnet_step(ProtoPNet(), xp, yp)))
+def digits():
+    """The embedded digits of kiln-data: 1,797 8x8 images scaled to [0, 1], normalised by their
+    mean and standard deviation (kiln-data's `Normalize::fit`), and their labels."""
+    with gzip.open(DIGITS, "rt") as f:
+        rows = [[float(v) for v in line.split(",")] for line in f if line.strip()]
+    data = torch.tensor(rows)
+    x = (data[:, :64] / 16.0).view(-1, 1, 8, 8)
+    x = (x - x.mean()) / x.std(unbiased=False)
+    return x, data[:, 64].long()
 
 
-def cnn_breakdown(model, x, y):
+def epoch():
+    """One epoch of the CNN over the digits (batch 64, shuffled) through a DataLoader, the loss
+    read back every step as a training loop that logs it does; median of 5 epochs after one."""
+    x, y = digits()
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=BATCH, shuffle=True)
+    out = Reporter("cnn-digits")
+    model = cnn().train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    parts = {"forward_loss": [], "backward": [], "optimizer": []}
-    for i in range(STEPS + 3):
-        opt.zero_grad()
-        t = time.perf_counter()
-        loss = loss_fn(model(x), y)
-        t1 = time.perf_counter()
-        loss.backward()
-        t2 = time.perf_counter()
-        opt.step()
-        t3 = time.perf_counter()
-        if i >= 3:
-            parts["forward_loss"].append((t1 - t) * 1e3)
-            parts["backward"].append((t2 - t1) * 1e3)
-            parts["optimizer"].append((t3 - t2) * 1e3)
-    for name, values in parts.items():
-        values.sort()
-        report("cnn", name, 64, values[len(values) // 2])
+
+    def one_epoch():
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+            loss.item()
+
+    out.report("epoch", BATCH, median_ms(one_epoch, steps=min(STEPS, 5), warmup=1))
 
 
-cnn_breakdown(cnn(), x, y)
+def main():
+    part = model_of_this_process(__file__, ["mlp", "cnn", "layers", "inference", "protopnet", "epoch"])
+    if part is None:
+        return
+    torch.manual_seed(0)
+    if part == "epoch":
+        return epoch()
+    if part == "inference":
+        xi = torch.randn(256, 1, 28, 28)
+        out, net = Reporter("cnn"), cnn().eval()
+        with torch.no_grad():
+            out.report("inference", 256, median_ms(lambda: net(xi)))
+        return
+    if part == "protopnet":
+        xp, yp = torch.randn(BATCH, 3, 32, 32), torch.arange(BATCH) % 6
+        out = Reporter("protopnet")
+        out.report("train_step", BATCH, median_ms(protopnet_step(ProtoPNet(), xp, yp)))
+        return
+    x, y = torch.randn(BATCH, 1, 28, 28), torch.arange(BATCH) % 10
+    out = Reporter("mlp" if part == "mlp" else "cnn")
+    if part == "mlp":
+        out.report("train_step", BATCH, median_ms(train_step(mlp(), x.flatten(1), y)))
+    elif part == "cnn":
+        out.report("train_step", BATCH, median_ms(train_step(cnn(), x, y)))
+        cnn_breakdown(out, cnn(), x, y)
+    else:
+        layer_times(out, x)
 
 
-def layer_times():
-    net = cnn().eval()
-    conv1, bn1, relu, pool, conv2, bn2 = net[0], net[1], net[2], net[3], net[4], net[5]
-    with torch.no_grad():
-        c1 = conv1(x)
-        n1 = bn1(c1)
-        p = pool(relu(n1))
-        c2 = conv2(p)
-        for name, fn in [
-            ("layer_conv1_1to32_28px", lambda: conv1(x)),
-            ("layer_bn1_32ch_28px", lambda: bn1(c1)),
-            ("layer_relu_maxpool_32ch_28px", lambda: pool(relu(n1))),
-            ("layer_conv2_32to64_14px", lambda: conv2(p)),
-            ("layer_bn2_64ch_14px", lambda: bn2(c2)),
-        ]:
-            report("cnn", name, 64, median_ms(fn))
-
-
-layer_times()
+if __name__ == "__main__":
+    main()

@@ -13,8 +13,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   test [--no-lint]     fmt check, clippy -D warnings, a type check with the CUDA backend,
                        the test suite on every compiled device
                        (wgpu is compiled in when a Vulkan driver is installed, e.g. Mesa lavapipe)
-  bench [lidar]        time training steps and inference; write docs/bench.md
-                       (`lidar`: rerun only the LiDAR section and replace it in docs/bench.md)
+  bench [lidar|train]  time training steps and inference; write docs/bench.md
+                       (`lidar`: rerun only the LiDAR section and replace it in docs/bench.md;
+                       `train`: only the training-step table, printed, nothing written)
   reproduce <family> [--quick] [--seeds N|A,B,...]
                        run a family's experiments and write docs/results/<family>.md
                        (families: digits, proto, proto-robust, proto-eval, nas, nas-growth, nas-train, graph, graph-hetero, graph-apps, geom, geom-scenes, tabular, seq, fed, efficient, semi; `all` runs every one;

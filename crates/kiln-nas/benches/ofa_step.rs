@@ -12,17 +12,24 @@
 //!   and smallest choice), its convolutions, batch norms, [`channel_mask`],
 //!   [`ElasticDepthwiseConv::active_kernel`], [`resize`].
 //!
-//! One JSON object per line (`{"impl","device","model","what","batch","ms","threads"}`, like
-//! kiln-core's `train_step`); each time is the median of `KILN_BENCH_STEPS` (default 20) runs
-//! after 3 warm-up runs. Device: `KILN_DEVICE` (default auto). `KILN_BENCH_ONLY=name` runs
-//! only the lines whose name contains `name` (to profile one).
+//! One JSON object per line (`{"impl","device","model","what","batch","ms","threads","peak_mb",
+//! "base_mb"}`, like kiln-core's `train_step`); each time is the median of `KILN_BENCH_STEPS`
+//! (default 20) runs after 3 warm-up runs. Device: `KILN_DEVICE` (default auto); threads:
+//! `RAYON_NUM_THREADS` (flex's pool). The largest subnet, the smallest, the shrinking step and
+//! the pieces each run in their own process (`KILN_BENCH_MODEL` = `largest`, `smallest`,
+//! `shrink`, `pieces`; unset: all), so that `peak_mb` is that part's. `KILN_BENCH_ONLY=a,b`
+//! runs only the lines whose name contains `a` or `b` (to profile one).
 //!
 //! [`ElasticDepthwiseConv::active_kernel`]: kiln_nas::elastic::ElasticDepthwiseConv::active_kernel
+
+#[path = "../../kiln-core/benches/common/mod.rs"]
+mod common;
 
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::tensor::Distribution;
 use burn::tensor::module::conv2d;
 use burn::tensor::ops::ConvOptions;
+use common::Reporter;
 use kiln_core::device::select_str;
 use kiln_core::nn::cross_entropy;
 use kiln_core::nn::fused::batch_norm;
@@ -36,26 +43,18 @@ const BATCH: usize = 64;
 struct Bench {
     device: Device,
     steps: usize,
-    /// Only the lines whose name contains this (`KILN_BENCH_ONLY`), for profiling one.
-    only: Option<String>,
+    /// Only the lines whose name contains one of these (`KILN_BENCH_ONLY`), for profiling one.
+    only: Option<Vec<String>>,
+    out: Reporter,
 }
 
 impl Bench {
-    fn report(&self, what: &str, ms: f64) {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        println!(
-            "{{\"impl\":\"kiln\",\"device\":\"{:?}\",\"model\":\"ofa-digits\",\"what\":\"{what}\",\"batch\":{BATCH},\"ms\":{ms:.3},\"threads\":{threads}}}",
-            self.device
-        );
-    }
-
     /// Times `f` (which must read its result back or sync) and reports it as `what`.
     fn time(&self, what: &str, f: impl FnMut()) {
-        if self.only.as_ref().is_some_and(|only| !what.contains(only.as_str())) {
+        if self.only.as_ref().is_some_and(|only| !only.iter().any(|o| what.contains(o.as_str()))) {
             return;
         }
-        let ms = median_time_ms(3, self.steps, f);
-        self.report(what, ms);
+        self.out.report(what, BATCH, median_time_ms(3, self.steps, f));
     }
 
     /// Times a forward without autodiff, its output read back.
@@ -82,22 +81,29 @@ fn targets(device: &Device) -> Tensor<1, Int> {
     Tensor::from_data(TensorData::new((0..BATCH as i64).map(|i| i % 10).collect(), [BATCH]), device)
 }
 
-fn whole_passes(bench: &Bench, config: &OfaConfig) {
+/// The `name`d subnet (`largest` or `smallest`): a forward without autodiff and one training
+/// pass.
+fn subnet(bench: &Bench, config: &OfaConfig, name: &str) {
+    let cfg = if name == "largest" { SubnetConfig::largest(config) } else { SubnetConfig::smallest(config) };
     let device = &bench.device;
     let ad = device.clone().autodiff();
-    let plain: OfaSupernet = config.init(device);
-    let trained: OfaSupernet = config.init(&ad);
     let x = images(device, 8);
     let (xa, ya) = (images(&ad, 8), targets(&ad));
-    for (name, cfg) in [("largest", SubnetConfig::largest(config)), ("smallest", SubnetConfig::smallest(config))] {
-        bench.forward(&format!("forward_{name}"), || plain.forward_subnet(&cfg, x.clone()));
-        bench.time(&format!("train_{name}"), || {
-            let loss = cross_entropy(trained.forward_subnet(&cfg, xa.clone()), ya.clone());
-            let _ = loss.backward();
-            let _ = device.sync();
-        });
-    }
+    let plain: OfaSupernet = config.init(device);
+    bench.forward(&format!("forward_{name}"), || plain.forward_subnet(&cfg, x.clone()));
+    let trained: OfaSupernet = config.init(&ad);
+    bench.time(&format!("train_{name}"), || {
+        let loss = cross_entropy(trained.forward_subnet(&cfg, xa.clone()), ya.clone());
+        let _ = loss.backward();
+        let _ = device.sync();
+    });
+}
 
+/// One progressive-shrinking step with a teacher, 4 subnets per step.
+fn shrink(bench: &Bench, config: &OfaConfig) {
+    let device = &bench.device;
+    let ad = device.clone().autodiff();
+    let (xa, ya) = (images(&ad, 8), targets(&ad));
     let model = ShrinkingModel::with_trained_teacher(config.init(&ad));
     let stage = ShrinkStage::expand(config, 2);
     let mut seed = 0u64;
@@ -191,11 +197,17 @@ fn pieces(bench: &Bench, config: &OfaConfig) {
 }
 
 fn main() {
+    let Some(part) = common::model_of_this_process(&["largest", "smallest", "shrink", "pieces"]) else {
+        return;
+    };
     let device = select_str(None).expect("KILN_DEVICE names a compiled device");
-    let steps = std::env::var("KILN_BENCH_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
-    let only = std::env::var("KILN_BENCH_ONLY").ok();
-    let bench = Bench { device, steps, only };
+    let only = std::env::var("KILN_BENCH_ONLY").ok().map(|s| s.split(',').map(str::to_string).collect());
+    let out = Reporter::new(&device, "ofa-digits");
+    let bench = Bench { device, steps: common::steps(), only, out };
     let config = OfaConfig::digits();
-    whole_passes(&bench, &config);
-    pieces(&bench, &config);
+    match part.as_str() {
+        "shrink" => shrink(&bench, &config),
+        "pieces" => pieces(&bench, &config),
+        name => subnet(&bench, &config, name),
+    }
 }
