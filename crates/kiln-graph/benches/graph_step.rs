@@ -40,9 +40,13 @@
 use std::process::Command;
 use std::sync::Arc;
 
+#[path = "../../kiln-core/benches/common/mod.rs"]
+mod common;
+
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::{Device, Int, Tensor, TensorData};
+use common::peak_mb;
 use kiln_core::device::select_str;
 use kiln_core::nn::cross_entropy;
 use kiln_core::timing::{elapsed_ms, median_time_ms};
@@ -129,16 +133,6 @@ fn time_steps(steps: usize, mut step: impl FnMut()) -> f64 {
     }
     let steps = steps.min(((30_000.0 / last.max(1e-3)) as usize).max(5));
     median_time_ms(0, steps, step)
-}
-
-/// Peak resident set size of this process in MB (VmHWM), 0 where /proc is missing.
-fn peak_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// Threads: `KILN_BENCH_THREADS` (passed to the children as `RAYON_NUM_THREADS`, flex's pool),
