@@ -21,19 +21,21 @@ model; `peak_mb - base_mb` is the model's own): every part runs in its own child
 CI. Threads: KILN_BENCH_THREADS (default: all cores). Steps: KILN_BENCH_STEPS (default 20).
 """
 import json
-import os
-import resource
 import subprocess
 import sys
-import time
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-STEPS = int(os.environ.get("KILN_BENCH_STEPS", "20"))
-THREADS = int(os.environ.get("KILN_BENCH_THREADS", str(os.cpu_count())))
-torch.set_num_threads(THREADS)
+from common import STEPS, THREADS, peak_mb
+from common import median_ms as median_ms_capped
+
+
+def median_ms(fn):
+    """The median of STEPS timed calls after 3 warm-up calls, fewer (at least 5) past 30 s."""
+    return median_ms_capped(fn, STEPS, warmup=3, budget_ms=30_000)
+
 
 NODES, PAIRS, CLASSES, DIM, TARGETS = 10_000, 100_000, 8, 64, 1_024
 SEED = 0x6B696C6E  # "kiln"
@@ -83,26 +85,6 @@ def data():
     for a, b in pairs:
         checksum = ((checksum ^ (a * NODES + b)) * 0x100000001B3) & MASK
     return pairs, x, y, pos, neg, f"{checksum:016x}"
-
-
-def median_ms(fn):
-    last = 0.0
-    for _ in range(3):
-        t = time.perf_counter()
-        fn()
-        last = (time.perf_counter() - t) * 1e3
-    steps = min(STEPS, max(5, int(30_000 / max(last, 1e-3))))
-    times = []
-    for _ in range(steps):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    times.sort()
-    return times[len(times) // 2]
-
-
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
 
 
 BASE_MB = 0.0  # peak RSS once torch (and PyG) are imported and the data built, before any model
