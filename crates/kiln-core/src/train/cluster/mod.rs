@@ -249,10 +249,9 @@ impl Cluster {
 /// The coordinator's side of joining: listen, then accept and check every other node.
 fn accept_nodes(config: &ClusterConfig) -> Result<Vec<TcpStream>> {
     let address = &config.coordinator;
-    let listener = TcpListener::bind(address)
-        .map_err(|e| CoreError::Cluster(format!("node 0 cannot listen at {address}: {e}")))?;
-    listener.set_nonblocking(true).map_err(|e| CoreError::Cluster(format!("listening at {address}: {e}")))?;
     let deadline = Instant::now() + config.timeout;
+    let listener = listen(address, deadline)?;
+    listener.set_nonblocking(true).map_err(|e| CoreError::Cluster(format!("listening at {address}: {e}")))?;
     let mut joined: Vec<Option<TcpStream>> = (1..config.nodes).map(|_| None).collect();
     while joined.iter().any(Option::is_none) {
         let (mut stream, _) = match listener.accept() {
@@ -309,6 +308,25 @@ fn accept_nodes(config: &ClusterConfig) -> Result<Vec<TcpStream>> {
     Ok(joined.into_iter().flatten().collect())
 }
 
+/// Binds the coordinator's address; a port still in use (a previous run's socket, a node's
+/// momentary self-connection) is retried until the deadline, any other error is final.
+fn listen(address: &str, deadline: Instant) -> Result<TcpListener> {
+    loop {
+        match TcpListener::bind(address) {
+            Ok(listener) => return Ok(listener),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => return Err(CoreError::Cluster(format!("node 0 cannot listen at {address}: {e}"))),
+        }
+    }
+}
+
+/// Whether a stream's two ends are the same address (see `connect`).
+fn is_self_connection(stream: &TcpStream) -> bool {
+    matches!((stream.local_addr(), stream.peer_addr()), (Ok(local), Ok(peer)) if local == peer)
+}
+
 /// A node's side of joining: connect (retrying until the timeout), introduce itself, wait for
 /// the coordinator's welcome.
 fn connect(config: &ClusterConfig) -> Result<TcpStream> {
@@ -321,6 +339,13 @@ fn connect(config: &ClusterConfig) -> Result<TcpStream> {
             .map_err(|e| CoreError::Cluster(format!("coordinator address `{address}` (expected HOST:PORT): {e}")))?;
         let attempt =
             addresses.into_iter().find_map(|a| match TcpStream::connect_timeout(&a, Duration::from_secs(1)) {
+                // A connection to oneself: retrying a local port with no listener can make the
+                // kernel pick that very port as the local end (TCP simultaneous open). Such a
+                // socket would also hold the port the coordinator is about to listen at.
+                Ok(stream) if is_self_connection(&stream) => {
+                    last_error = String::from("nobody listens yet");
+                    None
+                }
                 Ok(stream) => Some(stream),
                 Err(e) => {
                     last_error = e.to_string();
