@@ -30,8 +30,12 @@ fn the_inverse_rebuilds_the_previous_column() {
         assert!(max_abs_diff(out[0].clone(), previous[0].clone()) > 1e-2);
         let rebuilt = column.inverse(&x, &out, None);
         for (k, (a, b)) in rebuilt.into_iter().zip(previous).enumerate() {
+            // c^{i−1} = (c^i − F(·)) / α: f32 rounding of c^i and F, divided by |α|.
+            let largest = out[k].clone().abs().max().into_scalar::<f32>();
+            let smallest_alpha = column.alpha(k).abs().min().into_scalar::<f32>();
+            let tolerance = 64.0 * f32::EPSILON * largest.max(1.0) / smallest_alpha;
             let d = max_abs_diff(a, b);
-            assert!(d < 1e-5, "column {i} level {k}: rebuilt within {d}");
+            assert!(d < tolerance, "column {i} level {k}: rebuilt within {d}, f32 rounding allows {tolerance}");
         }
     }
 }
