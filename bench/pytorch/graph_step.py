@@ -21,14 +21,13 @@ model; `peak_mb - base_mb` is the model's own): every part runs in its own child
 CI. Threads: KILN_BENCH_THREADS (default: all cores). Steps: KILN_BENCH_STEPS (default 20).
 """
 import json
-import subprocess
 import sys
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from common import STEPS, THREADS, peak_mb
+from common import STEPS, THREADS, model_of_this_process, peak_mb
 from common import median_ms as median_ms_capped
 
 
@@ -238,22 +237,16 @@ def run_part(part):
 
 
 def main():
-    if len(sys.argv) > 1:
-        run_part(sys.argv[1])
-        return
-    parts = ["torch-gcn", "torch-ncn"]
-    try:
-        import torch_geometric  # noqa: F401
-
-        parts.append("pyg-gcn")
-    except ImportError:
-        print("graph_step.py: torch_geometric not installed, PyG rows skipped", file=sys.stderr)
-    for part in parts:
-        out = subprocess.run([sys.executable, __file__, part], capture_output=True, text=True)
-        sys.stderr.write(out.stderr)
-        sys.stdout.write(out.stdout)
-        if out.returncode != 0:
-            raise SystemExit(f"graph_step.py {part} failed")
+    parts = ["torch-gcn", "torch-ncn", "pyg-gcn"]
+    if len(sys.argv) == 1:
+        try:
+            import torch_geometric  # noqa: F401
+        except ImportError:
+            print("graph_step.py: torch_geometric not installed, PyG rows skipped", file=sys.stderr)
+            parts.remove("pyg-gcn")
+    part = model_of_this_process(__file__, parts)
+    if part is not None:
+        run_part(part)
 
 
 if __name__ == "__main__":
