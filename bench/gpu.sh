@@ -27,23 +27,25 @@ cd "$(dirname "$0")/.."
 bin=target/gpu-bin
 logs=${OUT:-target/gpu-check}
 
+# Builds one program with `cargo ARGS… --no-run`, copies its executable to $bin/NAME, strips it.
+program() {
+  local name=$1 exe
+  shift
+  exe=$(cargo "$@" --no-run --message-format=json \
+    | python3 -c 'import json,sys; print(*[m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")])')
+  cp "$exe" "$bin/$name"
+  strip "$bin/$name"
+}
+
 build() {
   local scope=${1:-quick} backend=${2:-cuda}
   rm -rf "$bin" && mkdir -p "$bin"
   echo "$backend" > "$bin/backend"
-  local tests benches
-  tests=$(cargo test --release -p kiln-core --features "$backend" --test core --no-run --message-format=json \
-    | python3 -c 'import json,sys; print(*[m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")])')
-  cp $tests "$bin/kiln-core-tests"
-  benches=$(cargo bench -p kiln-core --features "$backend" --bench train_step --no-run --message-format=json \
-    | python3 -c 'import json,sys; print(*[m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")])')
-  cp $benches "$bin/train_step"
+  program kiln-core-tests test --release -p kiln-core --features "$backend" --test core
+  program train_step bench -p kiln-core --features "$backend" --bench train_step
   if [[ "$scope" == "full" ]]; then
-    benches=$(cargo bench -p kiln-proto --features "$backend" --bench protopnet_step --no-run --message-format=json \
-      | python3 -c 'import json,sys; print(*[m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")])')
-    cp $benches "$bin/protopnet_step"
+    program protopnet_step bench -p kiln-proto --features "$backend" --bench protopnet_step
   fi
-  for program in "$bin"/*; do [[ "$program" == */backend ]] || strip "$program"; done
   # One compressed file to take to the GPU machine (the programs are ~60 MB each, ~10 MB packed).
   tar -C target -cJf "$bin.tar.xz" gpu-bin
   ls -l "$bin" "$bin.tar.xz"

@@ -10,8 +10,6 @@
 
 mod common;
 
-use std::time::Instant;
-
 use burn::module::Module;
 use burn::nn::BatchNormConfig;
 use burn::optim::{AdamConfig, GradientsParams};
@@ -21,7 +19,7 @@ use common::Reporter;
 use kiln_core::device::select_str;
 use kiln_core::nn::fused::{batch_norm, batch_norm_train};
 use kiln_core::nn::{Cnn, CnnConfig, MlpConfig, cross_entropy};
-use kiln_core::timing::{median, median_time_ms};
+use kiln_core::timing::median_time_ms;
 
 const BATCH: usize = 64;
 
@@ -69,33 +67,9 @@ fn cnn(inputs: &Inputs, out: &Reporter) {
     let (ms, cnn) = train_steps(inputs, CnnConfig::new(1, 10).init(&ad).train(), |m| m.forward(inputs.x.clone()));
     out.report("train_step", BATCH, ms);
 
-    let mut cnn = Some(cnn);
-    let mut optim = AdamConfig::new().init();
-    let (mut fwd, mut bwd, mut opt) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..inputs.steps + 3 {
-        let m = cnn.take().expect("model");
-        let t = Instant::now();
-        let loss = cross_entropy(m.forward(inputs.x.clone()), inputs.y.clone());
-        let _ = loss.clone().into_scalar::<f32>();
-        let t1 = t.elapsed().as_secs_f64() * 1e3;
-        let t = Instant::now();
-        let grads = GradientsParams::from_grads(loss.backward(), &m);
-        let _ = inputs.device.sync();
-        let t2 = t.elapsed().as_secs_f64() * 1e3;
-        let t = Instant::now();
-        let m = optim.step(1e-3, m, grads);
-        let _ = m.head.weight.val().into_data();
-        let t3 = t.elapsed().as_secs_f64() * 1e3;
-        cnn = Some(m);
-        if i >= 3 {
-            fwd.push(t1);
-            bwd.push(t2);
-            opt.push(t3);
-        }
-    }
-    out.report("forward_loss", BATCH, median(&mut fwd));
-    out.report("backward", BATCH, median(&mut bwd));
-    out.report("optimizer", BATCH, median(&mut opt));
+    common::report_step_phases(out, BATCH, inputs.steps, cnn, |m| {
+        cross_entropy(m.forward(inputs.x.clone()), inputs.y.clone())
+    });
 }
 
 /// Per-layer forward times of the CNN's first block and second conv (no autodiff), to see which

@@ -10,9 +10,12 @@
 #![allow(dead_code)]
 
 use std::process::Command;
+use std::time::Instant;
 
-use burn::prelude::Device;
-use kiln_core::timing::{elapsed_ms, median_time_ms};
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::prelude::{Device, Tensor};
+use kiln_core::timing::{elapsed_ms, median, median_time_ms};
 
 /// Timed steps: `KILN_BENCH_STEPS`, default 20.
 pub fn steps() -> usize {
@@ -78,6 +81,47 @@ impl Reporter {
             self.base_mb
         );
     }
+}
+
+/// Where a training step's time goes: over 3 warm-up and `steps` timed steps of Adam (1e-3) on
+/// `model`, times the forward with the loss (read back), the backward and the optimiser update
+/// apart (each synced), reports their medians as `forward_loss`, `backward` and `optimizer`, and
+/// returns the trained model.
+pub fn report_step_phases<M: Module>(
+    out: &Reporter,
+    batch: usize,
+    steps: usize,
+    model: M,
+    loss_of: impl Fn(&M) -> Tensor<1>,
+) -> M {
+    let mut model = Some(model);
+    let mut optim = AdamConfig::new().init();
+    let (mut fwd, mut bwd, mut opt) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..steps + 3 {
+        let m = model.take().expect("model");
+        let t = Instant::now();
+        let loss = loss_of(&m);
+        let _ = loss.clone().into_scalar::<f32>();
+        let t1 = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let grads = GradientsParams::from_grads(loss.backward(), &m);
+        let _ = out.device.sync();
+        let t2 = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let m = optim.step(1e-3, m, grads);
+        let _ = out.device.sync();
+        let t3 = t.elapsed().as_secs_f64() * 1e3;
+        model = Some(m);
+        if i >= 3 {
+            fwd.push(t1);
+            bwd.push(t2);
+            opt.push(t3);
+        }
+    }
+    out.report("forward_loss", batch, median(&mut fwd));
+    out.report("backward", batch, median(&mut bwd));
+    out.report("optimizer", batch, median(&mut opt));
+    model.expect("model")
 }
 
 /// The model this process runs. With `KILN_BENCH_MODEL` set, that model (it must be one of
