@@ -6,6 +6,10 @@
 //! One JSON object per line, read by `cargo xtask bench`. Repeats: `KILN_BENCH_STEPS`
 //! (default 20, after 3 warm-up runs).
 
+/// mimalloc, as every benchmark program and the `kiln` binary (`docs/bench-notes.md`).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use burn::prelude::Device;
 use kiln_core::timing::median_time_ms;
 use kiln_geom::lidar::{BevConfig, RaceSim, SimConfig, rasterize};

@@ -11,6 +11,10 @@
 //! `cargo xtask bench`. Device: `KILN_DEVICE` (default auto); steps: `KILN_BENCH_STEPS`
 //! (default 10, after 2 warm-up passes).
 
+/// mimalloc, as every benchmark program and the `kiln` binary (`docs/bench-notes.md`).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use burn::prelude::{Device, Tensor};
 use burn::tensor::Distribution;
 use kiln_core::device::select_str;

@@ -9,6 +9,12 @@
 // Each bench uses a subset of these.
 #![allow(dead_code)]
 
+/// Every benchmark program allocates through mimalloc, as the `kiln` binary does: with glibc's
+/// malloc a training step's large freed buffers go back to the OS and are page-faulted in again
+/// on the next step (`docs/bench-notes.md`).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::Command;
 use std::time::Instant;
 
