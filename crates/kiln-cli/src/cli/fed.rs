@@ -19,8 +19,8 @@ pub struct FedArgs {
     /// The algorithm: fedavg, semipfl or fedrecon (federated reconnaissance).
     #[arg(long, default_value = "fedavg")]
     pub algo: String,
-    /// Data split over the clients: digits (the embedded 8×8 digits; fedavg, semipfl) or
-    /// procedural:24 (fedrecon: 8 base and 16 field classes of 32-px procedural images).
+    /// Data split over the clients: digits (the embedded 8×8 digits; fedavg, semipfl, fedrecon)
+    /// or procedural:24 (fedrecon: 8 base and 16 field classes of 32-px procedural images).
     #[arg(long, default_value = "digits")]
     pub data: String,
     /// Number of clients.
@@ -37,7 +37,8 @@ pub struct FedArgs {
     /// for fedrecon the most missions (default: until the field data run out).
     #[arg(long)]
     pub rounds: Option<usize>,
-    /// fedrecon: pretraining episodes per epoch (3 epochs; default 100).
+    /// fedrecon: pretraining episodes per epoch (3 epochs; default 100 on procedural:24, 200
+    /// on digits).
     #[arg(long)]
     pub episodes: Option<usize>,
     /// SemiPFL: fraction of each client's training examples whose label it knows.

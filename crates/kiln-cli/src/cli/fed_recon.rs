@@ -1,28 +1,45 @@
-//! `kiln fed --algo fedrecon`: federated reconnaissance (Hendryx et al., 2021) on procedural
-//! images, kiln-fed's `ReconBenchmarkConfig::small()` with the command line's clients, seed,
-//! missions (`--rounds`) and pretraining episodes: a 4-block conv encoder trained by
+//! `kiln fed --algo fedrecon`: federated reconnaissance (Hendryx et al., 2021). On
+//! `procedural:24`, kiln-fed's `ReconBenchmarkConfig::small()` with the command line's clients,
+//! seed, missions (`--rounds`) and pretraining episodes: a 4-block conv encoder trained by
 //! prototypical episodes on the base classes, then missions in which clients learn new classes
-//! as prototypes and the server merges them by count-weighted averaging. Writes `report.json`
-//! in `--out` (every mission's client and server accuracies and bytes).
+//! as prototypes and the server merges them by count-weighted averaging. On `digits`,
+//! `DigitsRecon::small()`: an MLP encoder pretrained by episodes on digits 0–4, one mission
+//! reporting them and one bringing 5–9, with the base digits' accuracy before and after.
+//! Writes `report.json` in `--out`.
 
 use std::fs;
 
-use kiln_fed::fedrecon::{ReconBenchmark, ReconBenchmarkConfig};
+use kiln_fed::fedrecon::{DigitsRecon, EncoderTraining, ReconBenchmark, ReconBenchmarkConfig};
 
 use super::device;
 use super::fed::FedArgs;
 use crate::artifact::write_json;
 use crate::error::{CliError, Result};
 
-/// The data `--algo fedrecon` runs on.
+/// The data `--algo fedrecon` runs on: procedural images, or the digits.
 pub const RECON_DATA: &str = "procedural:24";
 
 impl FedArgs {
+    /// The digits run these flags describe.
+    fn digits_recon(&self) -> Result<DigitsRecon> {
+        if self.rounds.is_some() {
+            return Err(CliError::Usage(
+                "kiln fed --algo fedrecon --data digits --rounds: the digits run has two missions (base digits 0–4, then 5–9); leave --rounds out".into(),
+            ));
+        }
+        let mut recon = DigitsRecon::small().with_seed(self.seed);
+        recon.clients = self.clients;
+        if let (Some(episodes), EncoderTraining::Episodes(training)) = (self.episodes, &mut recon.training) {
+            training.episodes_per_epoch = episodes;
+        }
+        Ok(recon)
+    }
+
     /// The benchmark these flags describe.
     fn recon_config(&self) -> Result<ReconBenchmarkConfig> {
         if self.data != RECON_DATA {
             return Err(CliError::Usage(format!(
-                "kiln fed --algo fedrecon --data {}: federated reconnaissance runs on `{RECON_DATA}` (8 base and 16 field classes of procedural images)",
+                "kiln fed --algo fedrecon --data {}: federated reconnaissance runs on `{RECON_DATA}` (8 base and 16 field classes of procedural images) or `digits`",
                 self.data
             )));
         }
@@ -49,6 +66,9 @@ pub fn fedrecon(args: FedArgs) -> Result<()> {
             "kiln fed --algo fedrecon --resume: federated reconnaissance runs are not resumable; start it again".into(),
         ));
     }
+    if args.data == "digits" {
+        return digits(&args);
+    }
     let config = args.recon_config()?;
     let device = device(&args.device)?;
     eprintln!(
@@ -74,6 +94,27 @@ pub fn fedrecon(args: FedArgs) -> Result<()> {
     let path = args.out.join("report.json");
     write_json(&path, &report)?;
     println!("missions: {}", report.missions.len());
+    println!("report: {}", path.display());
+    Ok(())
+}
+
+/// `--data digits`: prints the base digits' accuracy before and after the new digits came and
+/// writes `report.json` (the settings and the record).
+fn digits(args: &FedArgs) -> Result<()> {
+    let recon = args.digits_recon()?;
+    let device = device(&args.device)?;
+    eprintln!(
+        "federated reconnaissance on digits: an MLP encoder pretrained on digits 0–{}, {} clients",
+        recon.base_classes - 1,
+        recon.clients
+    );
+    let record = recon.run(&device)?;
+    println!("base digits after mission 1: {:.2}%", 100.0 * record.base_before);
+    println!("base digits after mission 2: {:.2}%", 100.0 * record.base_after);
+    println!("new digits: {:.2}%, all ten: {:.2}%", 100.0 * record.field, 100.0 * record.all);
+    fs::create_dir_all(&args.out).map_err(|e| kiln_core::CoreError::io(&args.out, e))?;
+    let path = args.out.join("report.json");
+    write_json(&path, &serde_json::json!({ "settings": recon, "record": record }))?;
     println!("report: {}", path.display());
     Ok(())
 }

@@ -38,7 +38,8 @@ fn fed_refuses_what_it_cannot_run() {
     let out_arg = out.to_str().expect("a UTF-8 path");
     for (flags, expected) in [
         (&["--algo", "magic"][..], "known algorithms are fedavg, semipfl and fedrecon"),
-        (&["--algo", "fedrecon"][..], "procedural:24"),
+        (&["--algo", "fedrecon"][..], "two missions"),
+        (&["--algo", "fedrecon", "--data", "cifar"][..], "procedural:24"),
         (&["--algo", "fedrecon", "--data", "procedural:24", "--clients", "0"][..], "clients"),
         (&["--algo", "fedrecon", "--data", "procedural:24", "--resume"][..], "not resumable"),
         (&["--algo", "semipfl", "--alpha", "iid"][..], "Dirichlet"),
@@ -124,4 +125,22 @@ fn fed_recon_runs_missions_and_reports() {
         assert_eq!(m["clients"].as_array().map(Vec::len), Some(2), "{m}");
         assert!(m["bytes_received"].as_u64().is_some_and(|b| b > 0), "{m}");
     }
+}
+
+#[test]
+fn fed_recon_on_digits_reports_the_base_digits_before_and_after() {
+    let scratch = Scratch::new("fed-recon-digits");
+    let out = scratch.path().join("run");
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let args =
+        ["fed", "--algo", "fedrecon", "--clients", "2", "--episodes", "20", "--device", "flex", "--out", out_arg];
+    let text = assert_succeeds(&kiln(&args));
+    assert!(text.contains("base digits after mission 2:") && text.contains("all ten:"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report.json")).expect("JSON");
+    assert_eq!(report["settings"]["clients"], 2, "{report}");
+    assert_eq!(report["settings"]["training"]["Episodes"]["episodes_per_epoch"], 20, "{report}");
+    let before = report["record"]["base_before"].as_f64().expect("base_before");
+    let all = report["record"]["all"].as_f64().expect("all");
+    assert!(before > 0.5 && (0.0..=1.0).contains(&all), "{report}");
 }

@@ -10,6 +10,7 @@
 
 mod curves;
 mod recon;
+mod retention;
 mod semipfl;
 
 use kiln_core::experiment::{Accepts, ExperimentArgs, MeanStd, ResultsPage, Table, mean};
@@ -89,7 +90,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "Expected (Hsu et al. 2019; McMahan et al. 2017, pathological non-IID): the more skewed the split (smaller α), the slower FedAvg converges and the lower its accuracy after a fixed number of rounds; α = 100 behaves like IID. Final accuracy ordered α = 0.1 ≤ 0.5 ≤ 100 (seed means): {}. Bytes are the same for every split (the same model is sent to the same number of clients).",
         if ordered { "holds" } else { "does not hold" }
     ));
-    recon::section(&mut page, &seeds, args.quick)?;
+    let short = recon::section(&mut page, &seeds, args.quick)?;
+    retention::section(&mut page, &seeds, args.quick, &short)?;
     semipfl::section(&mut page, &seeds)?;
     let total = page.elapsed_secs();
     page.paragraph(&format!("Total time {total:.0} s."));

@@ -54,13 +54,24 @@ fn over_missions(
 }
 
 /// Runs the benchmark with the baselines for every seed and adds the section to the page.
-pub fn section(page: &mut ResultsPage, seeds: &[u64], quick: bool) -> Result<(), Box<dyn std::error::Error>> {
+/// Returns, per seed, prototype averaging alone over every mission (until the field images
+/// run out) from the same encoder, for the retention section.
+pub fn section(
+    page: &mut ResultsPage,
+    seeds: &[u64],
+    quick: bool,
+) -> Result<Vec<ReconReport>, Box<dyn std::error::Error>> {
     let device = Device::flex();
     let settings = settings();
     let mut reports = Vec::new();
+    let mut all_missions = Vec::new();
     for &seed in seeds {
         let config = config(seed, quick);
         let (encoder, pretraining) = ReconBenchmark::pretrain(&config, &device)?;
+        let full = ReconBenchmarkConfig { max_missions: None, ..config.clone() };
+        let mut alone = ReconBenchmark::run_with_encoder(&full, encoder.clone(), &device)?;
+        alone.pretraining = Some(pretraining.clone());
+        all_missions.push(alone);
         let mut report = ReconBenchmark::run_with_baselines(&config, encoder, &BASELINES, &settings, &device)?;
         eprintln!(
             "reconnaissance seed {seed}: pretraining {:.1} s (query accuracy {:.3}), missions and baselines {:.1} s",
@@ -132,7 +143,7 @@ pub fn section(page: &mut ResultsPage, seeds: &[u64], quick: bool) -> Result<(),
     page.table(&table);
     page.paragraph("Eval 1: each client with the server's prototypes plus its own mission prototypes, on the test images of its mission classes (mean over clients). Eval 2: the server after merging, on the test images of the base classes and of every field class reconned so far. The field classes were never trained on: their accuracy measures how well the embedding learnt on the base classes transfers.");
     baselines_section(page, &reports, missions, &settings, seeds);
-    Ok(())
+    Ok(all_missions)
 }
 
 /// The baselines against prototype averaging, per mission, and the verdict.

@@ -1,6 +1,7 @@
-//! Episodic training of the [`ProtoNet`] encoder (prototypical networks, Snell et al. 2017, as
-//! trained for federated reconnaissance by Hendryx et al. 2021; official code ml4ai/fed-recon,
-//! `fed_recon/models/protonet/train.py` and `model.py`).
+//! Episodic training of an [`Embed`] encoder: the paper's [`ProtoNet`](super::ProtoNet), or any
+//! other, such as an [`Mlp`](kiln_core::nn::Mlp) on vectors (prototypical networks, Snell et al.
+//! 2017, as trained for federated reconnaissance by Hendryx et al. 2021; official code
+//! ml4ai/fed-recon, `fed_recon/models/protonet/train.py` and `model.py`).
 //!
 //! An episode draws `N` classes (ways) of the base training set and, for each, `K` support and
 //! `Q` query images, all distinct. The support embeddings give one prototype per class,
@@ -21,25 +22,29 @@
 //! [`EpisodicTraining::paper`], an epoch of the engine being 2000 episodes with
 //! [`LrSchedule::Step`] per epoch.
 //!
-//! Training runs through Kiln's [`Trainer`]: the batch is an [`EpisodeBatch`], drawn by an
-//! [`EpisodeSource`] from the seeded [`EpisodeSampler`] (episode `e·E + i` at step `i` of epoch
-//! `e`), so a run is reproducible and resumable. As in the official loop, the support and query
-//! images go through the encoder in two forward passes (each with its own batch statistics).
+//! Training runs through Kiln's [`Trainer`]: the model is the encoder wrapped as [`Episodic`],
+//! the batch an [`EpisodeBatch`] of the encoder's own batches (built by any [`Batcher`]), drawn
+//! by an [`EpisodeSource`] from the seeded [`EpisodeSampler`] (episode `e·E + i` at step `i` of
+//! epoch `e`), so a run is reproducible and resumable. As in the official loop, the support and
+//! query items go through the encoder in two forward passes (each with its own batch
+//! statistics).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use burn::module::{Module, ModuleDisplay};
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use kiln_core::nn::cross_entropy;
 use kiln_core::seed::rng;
 use kiln_core::train::{
     BatchSource, LrSchedule, Phase, Report, StepContext, StepOutput, TrainModel, TrainPhase, Trainer,
 };
-use kiln_data::{Batcher, ImageBatcher, ImageExample};
+use kiln_data::Batcher;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::protonet::ProtoNet;
+use super::classifier::Labelled;
+use super::embed::Embed;
 use crate::error::{FedError, Result};
 
 /// The sizes of an episode: `N` ways, `K` shots (support images per class), `Q` queries per
@@ -168,13 +173,15 @@ pub(crate) fn partial_shuffle(rng: &mut impl Rng, n: usize, k: usize) -> Vec<usi
     order
 }
 
-/// An episode's tensors: support and query images, and each query's way `j ∈ 0..N`.
+/// An episode's batches: support and query items as the encoder's batches (class-contiguous:
+/// way `j`'s items are rows `j·K..(j+1)·K` of the support and `j·Q..(j+1)·Q` of the query), and
+/// each query's way `j ∈ 0..N`.
 #[derive(Debug, Clone)]
-pub struct EpisodeBatch {
-    /// `[N·K, c, h, w]`, class-contiguous.
-    pub support: Tensor<4>,
-    /// `[N·Q, c, h, w]`, class-contiguous.
-    pub query: Tensor<4>,
+pub struct EpisodeBatch<B> {
+    /// `N·K` support items.
+    pub support: B,
+    /// `N·Q` query items.
+    pub query: B,
     /// `[N·Q]` way indices of the queries.
     pub targets: Tensor<1, Int>,
     /// `N`.
@@ -184,30 +191,26 @@ pub struct EpisodeBatch {
 }
 
 /// Serves `episodes_per_epoch` episodes per epoch to the engine: step `i` of epoch `e` is
-/// episode `e · episodes_per_epoch + i`; images are batched (normalised) by `batcher`.
-pub struct EpisodeSource {
-    items: Arc<Vec<ImageExample>>,
-    batcher: ImageBatcher,
+/// episode `e · episodes_per_epoch + i`; items are batched by `batcher` (for images, an
+/// [`ImageBatcher`](kiln_data::ImageBatcher) that normalises; for vectors, a
+/// [`VectorBatcher`](kiln_data::VectorBatcher)).
+pub struct EpisodeSource<I, T> {
+    items: Arc<Vec<I>>,
+    batcher: T,
     sampler: EpisodeSampler,
     episodes_per_epoch: usize,
 }
 
-impl EpisodeSource {
+impl<I: Labelled, T> EpisodeSource<I, T> {
     /// Episodes over `items`, seeded by `seed`.
     ///
     /// # Errors
     /// As [`EpisodeSampler::new`]; [`FedError::InvalidSetting`] for 0 episodes per epoch.
-    pub fn new(
-        items: Vec<ImageExample>,
-        batcher: ImageBatcher,
-        config: EpisodeConfig,
-        episodes_per_epoch: usize,
-        seed: u64,
-    ) -> Result<Self> {
+    pub fn new(items: Vec<I>, batcher: T, config: EpisodeConfig, episodes_per_epoch: usize, seed: u64) -> Result<Self> {
         if episodes_per_epoch == 0 {
             return Err(FedError::setting("episodes_per_epoch", 0, "must be at least 1"));
         }
-        let labels: Vec<usize> = items.iter().map(|e| e.label).collect();
+        let labels: Vec<usize> = items.iter().map(Labelled::label).collect();
         let sampler = EpisodeSampler::new(&labels, config, seed)?;
         Ok(Self { items: Arc::new(items), batcher, sampler, episodes_per_epoch })
     }
@@ -217,26 +220,28 @@ impl EpisodeSource {
         &self.sampler
     }
 
-    /// The tensors of `episode` on `device`.
-    pub fn batch_of(&self, episode: &Episode, device: &Device) -> EpisodeBatch {
+    /// The batches of `episode` on `device`.
+    pub fn batch_of<B>(&self, episode: &Episode, device: &Device) -> EpisodeBatch<B>
+    where
+        T: Batcher<I, B>,
+    {
         let EpisodeConfig { ways, shots, queries } = self.sampler.config;
-        let gather = |indices: &[usize]| -> Vec<ImageExample> {
-            indices.iter().filter_map(|&i| self.items.get(i).cloned()).collect()
-        };
-        let support = self.batcher.batch(&gather(&episode.support), device, None).images;
-        let query = self.batcher.batch(&gather(&episode.query), device, None).images;
+        let gather =
+            |indices: &[usize]| -> Vec<I> { indices.iter().filter_map(|&i| self.items.get(i).cloned()).collect() };
+        let support = self.batcher.batch(&gather(&episode.support), device, None);
+        let query = self.batcher.batch(&gather(&episode.query), device, None);
         let targets: Vec<i64> = (0..ways).flat_map(|j| std::iter::repeat_n(j as i64, queries)).collect();
         let targets = Tensor::from_data(TensorData::new(targets, [ways * queries]), device);
         EpisodeBatch { support, query, targets, ways, shots }
     }
 }
 
-impl BatchSource<EpisodeBatch> for EpisodeSource {
+impl<I: Labelled, B, T: Batcher<I, B>> BatchSource<EpisodeBatch<B>> for EpisodeSource<I, T> {
     fn num_batches(&self) -> usize {
         self.episodes_per_epoch
     }
 
-    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<EpisodeBatch> {
+    fn batch(&self, epoch: usize, index: usize, device: &Device) -> kiln_core::Result<EpisodeBatch<B>> {
         let episode = self.sampler.episode((epoch * self.episodes_per_epoch + index) as u64);
         Ok(self.batch_of(&episode, device))
     }
@@ -262,15 +267,26 @@ pub fn prototypical_loss(embeddings_query: Tensor<2>, labels: Tensor<1, Int>, pr
     cross_entropy(squared_distances(embeddings_query, prototypes).neg(), labels)
 }
 
-impl TrainModel for ProtoNet {
-    type Batch = EpisodeBatch;
+/// An [`Embed`] encoder trained by prototypical episodes: one step is one episode.
+#[derive(Module, Debug)]
+pub struct Episodic<E: Module> {
+    /// The encoder `f_θ`.
+    pub encoder: E,
+}
+
+impl<E> TrainModel for Episodic<E>
+where
+    E: Embed + ModuleDisplay + 'static,
+    E::Batch: Send + 'static,
+{
+    type Batch = EpisodeBatch<E::Batch>;
     type Stage = ();
 
     /// One episode: prototypes from the support, [`prototypical_loss`] on the queries; the
     /// logits `−D` give the engine the episode's query accuracy.
-    fn step(&self, batch: EpisodeBatch, _ctx: &StepContext) -> StepOutput {
-        let support = self.forward(batch.support);
-        let query = self.forward(batch.query);
+    fn step(&self, batch: EpisodeBatch<E::Batch>, _ctx: &StepContext) -> StepOutput {
+        let (support, _) = self.encoder.embed_batch(batch.support);
+        let (query, _) = self.encoder.embed_batch(batch.query);
         let prototypes = prototypes(support, batch.ways, batch.shots);
         let logits = squared_distances(query, prototypes).neg();
         let loss = cross_entropy(logits.clone(), batch.targets.clone());
@@ -328,26 +344,34 @@ impl EpisodicTraining {
     }
 }
 
-/// Trains `model` by prototypical episodes over `items` (the base classes) through the engine:
-/// Adam, `training.lr` decayed by `training.lr_decay` each epoch, episodes and steps seeded by
-/// `seed`. Returns the trained encoder (inference mode, ready to freeze) and the run's report
-/// (per epoch: mean episode loss and query accuracy).
+/// Trains the encoder `model` by prototypical episodes over `items` (the base classes) through
+/// the engine: Adam, `training.lr` decayed by `training.lr_decay` each epoch, episodes and
+/// steps seeded by `seed`, items batched by `batcher`. Returns the trained encoder (inference
+/// mode, ready to freeze) and the run's report (per epoch: mean episode loss and query
+/// accuracy).
 ///
 /// # Errors
 /// Invalid settings, too few classes or items for an episode, an engine failure.
-pub fn pretrain_encoder(
-    model: ProtoNet,
-    items: &[ImageExample],
-    batcher: ImageBatcher,
+pub fn pretrain_encoder<E, I, T>(
+    model: E,
+    items: &[I],
+    batcher: T,
     training: &EpisodicTraining,
     seed: u64,
     device: &Device,
-) -> Result<(ProtoNet, Report)> {
+) -> Result<(E, Report)>
+where
+    E: Embed + ModuleDisplay + 'static,
+    E::Batch: Send + 'static,
+    I: Labelled,
+    T: Batcher<I, E::Batch>,
+{
     training.validate()?;
     let source = EpisodeSource::new(items.to_vec(), batcher, training.episode, training.episodes_per_epoch, seed)?;
     let phase = TrainPhase::new(training.epochs, training.lr)
         .with_schedule(LrSchedule::Step { every: 1, gamma: training.lr_decay });
     let phases = [Phase::train("episodes", phase)];
-    let (model, report) = Trainer::new(device.clone()).with_seed(seed).fit(model, &phases, &source, None)?;
-    Ok((model, report))
+    let trainer = Trainer::new(device.clone()).with_seed(seed);
+    let (model, report) = trainer.fit(Episodic { encoder: model }, &phases, &source, None)?;
+    Ok((model.encoder, report))
 }

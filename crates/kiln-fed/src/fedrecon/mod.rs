@@ -24,8 +24,8 @@
 //! and `Q = 15` query images per class (mini-ImageNet), prototypes `p_j` the support means,
 //! loss the cross-entropy of `−‖f_θ(x) − p_j‖²` over the queries ([`prototypical_loss`]),
 //! Adam at 1e-3 halved every 2000 episodes; then it is frozen. Any other [`Embed`] model
-//! works too (an MLP implementation is provided, pretrained on half of the digit classes by
-//! the reproduce and tests).
+//! works too, pretrained the same way ([`pretrain_encoder`] takes any encoder and batcher):
+//! [`DigitsRecon`] runs an MLP encoder pretrained on half of the digit classes.
 //!
 //! [`ReconBenchmark`] runs the paper's benchmark (official `benchmark/eval_model.py`,
 //! `client_server.py`) on procedural images: missions of new classes × 30 images per client
@@ -47,6 +47,7 @@ mod classifier;
 mod compare;
 mod config;
 mod data;
+mod digits;
 mod embed;
 mod episodes;
 mod head;
@@ -59,9 +60,10 @@ pub use baselines::{Baseline, BaselineRecord, BaselineSettings, GradientBaseline
 pub use benchmark::ReconBenchmark;
 pub use classifier::{Classifier, HeadModel, Labelled};
 pub use config::ReconBenchmarkConfig;
+pub use digits::{DigitsRecon, DigitsReconRecord, EncoderTraining};
 pub use embed::{Embed, local_prototypes};
 pub use episodes::{
-    Episode, EpisodeBatch, EpisodeConfig, EpisodeSampler, EpisodeSource, EpisodicTraining, pretrain_encoder,
+    Episode, EpisodeBatch, EpisodeConfig, EpisodeSampler, EpisodeSource, Episodic, EpisodicTraining, pretrain_encoder,
     prototypes, prototypical_loss, squared_distances,
 };
 pub use head::regrow_head;

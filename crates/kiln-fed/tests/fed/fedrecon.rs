@@ -2,11 +2,10 @@
 //! errors, nearest-prototype classification, class-incremental learning on digits.
 
 use burn::prelude::Device;
-use kiln_core::train::{Phase, TrainPhase, Trainer};
-use kiln_data::{DataLoader, VectorBatcher, VectorExample};
+use kiln_data::{VectorBatcher, VectorExample};
 use kiln_fed::FedError;
 use kiln_fed::core::{PrototypeEntry, clients_from_shards, split_iid};
-use kiln_fed::fedrecon::{PrototypeStore, Reconnaissance, local_prototypes};
+use kiln_fed::fedrecon::{DigitsRecon, PrototypeStore, Reconnaissance, local_prototypes};
 
 use crate::common::{digit_vectors, mlp};
 
@@ -84,30 +83,28 @@ fn reconnaissance_learns_new_digit_classes() {
     );
 }
 
-/// An MLP pretrained on digits 0–4 only; mission 1 reports 0–4, mission 2 brings 5–9 (never
-/// trained on). Nearest-prototype accuracy on the test digits of the known classes.
+/// The Done-when's "prototype averaging keeps base accuracy within 3 points after all
+/// missions", over 8 seeds (split, initialisation, episodes) of [`DigitsRecon::small`] (an MLP
+/// encoder pretrained by episodes on digits 0–4; mission 1 reports 0–4, mission 2 brings 5–9,
+/// never trained on): the mean drop of the base classes' accuracy once the 5 new classes
+/// compete with them. No base prototype changes (merging never
+/// touches a class no client reports), so the drop is the new classes' prototypes winning base
+/// test digits; with the encoder trained by softmax cross-entropy instead of episodes the mean
+/// drop was 3.5–4.1 points.
 fn reconnaissance_learns_new_digit_classes_alone() {
-    let device = Device::flex();
-    let (train, test) = digit_vectors(4);
-    let (old, new): (Vec<_>, Vec<_>) = train.into_iter().partition(|e| e.label < 5);
-    let loader = DataLoader::new(old.clone(), VectorBatcher::default(), 32).shuffled(4);
-    let phases = [Phase::train("pretrain", TrainPhase::new(15, 3e-3))];
-    let (model, _) =
-        Trainer::new(device.clone()).with_seed(4).fit(mlp(128, 4, &device), &phases, &loader, None).unwrap();
-
-    let mut recon = Reconnaissance::new(model, VectorBatcher::default());
-    let first = clients_from_shards(&old, &split_iid(old.len(), 3, 1).unwrap(), &device);
-    recon.mission(&first).unwrap();
-    let test_old: Vec<VectorExample> = test.iter().filter(|e| e.label < 5).cloned().collect();
-    let before = recon.accuracy(&test_old, &device).unwrap();
-
-    let second = clients_from_shards(&new, &split_iid(new.len(), 3, 2).unwrap(), &device);
-    let record = recon.mission(&second).unwrap();
-    assert_eq!(record.classes, (0..10).collect::<Vec<_>>());
-    let all = recon.accuracy(&test, &device).unwrap();
-    let test_new: Vec<VectorExample> = test.iter().filter(|e| e.label >= 5).cloned().collect();
-    let novel = recon.accuracy(&test_new, &device).unwrap();
-    eprintln!("reconnaissance: old classes {before:.3}, all 10 {all:.3}, new classes only {novel:.3}");
-    assert!(before >= 0.9, "classes 0–4 after mission 1: {before}");
-    assert!(all >= 0.78, "all classes after mission 2: {all}");
+    let mut drops = Vec::new();
+    for seed in 0..8 {
+        let r = DigitsRecon::small().with_seed(seed).run(&Device::flex()).unwrap();
+        let (before, after, all) = (r.base_before, r.base_after, r.all);
+        eprintln!(
+            "reconnaissance seed {seed}: classes 0–4 {before:.3} → {after:.3} after 5–9 came; 5–9 {:.3}; all 10 {all:.3}",
+            r.field
+        );
+        assert!(before >= 0.95, "seed {seed}: classes 0–4 after mission 1: {before}");
+        assert!(all >= 0.8, "seed {seed}: all classes after mission 2: {all}");
+        drops.push(100.0 * (before - after));
+    }
+    let mean = drops.iter().sum::<f64>() / drops.len() as f64;
+    eprintln!("reconnaissance: base accuracy drops {drops:.1?} points, mean {mean:.2}");
+    assert!(mean <= 3.0, "mean drop of the base classes' accuracy {mean:.2} points");
 }
