@@ -60,7 +60,7 @@ pub fn cargo(args: &[&str]) -> Result<(), String> {
 }
 
 /// Runs cargo in the workspace root with extra environment variables.
-fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+pub fn cargo_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let shown: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
     eprintln!("$ {shown}cargo {}", args.join(" "));
     let status = Command::new(env!("CARGO"))

@@ -7,7 +7,8 @@
 //! name is `_` in the example name: `proto-robust` runs `reproduce_proto_robust`). It writes
 //! `docs/results/<family>.md` and the pictures beside it through `kiln_core::experiment`, whose
 //! `ExperimentArgs` defines ARGS (`--quick`, `--seeds N | --seeds A,B,...`, a family's own
-//! options such as tabular's `--weights FILE`).
+//! options such as tabular's `--weights FILE`). The example runs with glibc's malloc told to
+//! keep freed memory ([`MALLOC_ENV`]).
 
 /// The families with an experiment, each with the crate whose example it is.
 const FAMILIES: &[(&str, &str)] = &[
@@ -33,6 +34,17 @@ const FAMILIES: &[(&str, &str)] = &[
 /// Where the results pages go.
 const RESULTS: &str = "docs/results";
 
+/// glibc's malloc settings for the experiments (ignored by other C libraries): keep freed
+/// memory in the process instead of handing large blocks back to the OS after every step and
+/// page-faulting them in again (a ProtoPNet step 208 → 173 ms, the CNN's 63 → 53 ms on 2 cores;
+/// `docs/bench-notes.md`). The `kiln` binary and the benchmark programs use mimalloc instead;
+/// a variable the user has set wins.
+const MALLOC_ENV: [(&str, &str); 3] = [
+    ("MALLOC_MMAP_THRESHOLD_", "4294967296"),
+    ("MALLOC_TRIM_THRESHOLD_", "4294967296"),
+    ("MALLOC_TOP_PAD_", "268435456"),
+];
+
 /// Runs one family's experiment (or every one for `all`), passing `args` on.
 pub fn run(family: &str, args: &[String]) -> Result<(), String> {
     if family == "all" {
@@ -46,7 +58,8 @@ pub fn run(family: &str, args: &[String]) -> Result<(), String> {
     let example = format!("reproduce_{}", family.replace('-', "_"));
     let mut cargo = vec!["run", "--quiet", "--release", "--package", package, "--example", &example, "--", RESULTS];
     cargo.extend(args.iter().map(String::as_str));
-    crate::cargo(&cargo)
+    let env: Vec<(&str, &str)> = MALLOC_ENV.into_iter().filter(|(k, _)| std::env::var_os(k).is_none()).collect();
+    crate::cargo_with_env(&cargo, &env)
 }
 
 /// `cargo xtask train tabpfn [CONFIG.json]`: trains the TabPFN checkpoint shipped in
