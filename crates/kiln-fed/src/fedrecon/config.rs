@@ -4,7 +4,7 @@
 use kiln_data::procedural;
 use serde::{Deserialize, Serialize};
 
-use super::episodes::{EpisodeConfig, EpisodicTraining};
+use super::episodes::EpisodicTraining;
 use super::protonet::ProtoNetConfig;
 use crate::error::{FedError, Result};
 
@@ -79,13 +79,7 @@ impl ReconBenchmarkConfig {
             examples_per_class: 30,
             max_missions: None,
             encoder: ProtoNetConfig::new(3),
-            training: EpisodicTraining {
-                episode: EpisodeConfig::paper(),
-                episodes_per_epoch: 100,
-                epochs: 3,
-                lr: 1e-3,
-                lr_decay: 0.5,
-            },
+            training: EpisodicTraining::small(100),
             seed: 0,
         }
     }

@@ -17,7 +17,7 @@ use kiln_core::train::{Phase, TrainPhase, Trainer};
 use kiln_data::{DataLoader, VectorBatcher, VectorExample};
 use serde::{Deserialize, Serialize};
 
-use super::episodes::{EpisodeConfig, EpisodicTraining, pretrain_encoder};
+use super::episodes::{EpisodicTraining, pretrain_encoder};
 use super::mission::Reconnaissance;
 use crate::core::{clients_from_shards, split_iid};
 use crate::digits::digit_vectors;
@@ -78,13 +78,7 @@ impl DigitsRecon {
             base_classes: 5,
             hidden: 512,
             clients: 3,
-            training: EncoderTraining::Episodes(EpisodicTraining {
-                episode: EpisodeConfig::paper(),
-                episodes_per_epoch: 200,
-                epochs: 3,
-                lr: 1e-3,
-                lr_decay: 0.5,
-            }),
+            training: EncoderTraining::Episodes(EpisodicTraining::small(200)),
             seed: 0,
         }
     }

@@ -317,6 +317,12 @@ impl EpisodicTraining {
         Self { episode: EpisodeConfig::paper(), episodes_per_epoch: 2000, epochs: 25, lr: 1e-3, lr_decay: 0.5 }
     }
 
+    /// The CPU presets' schedule: the paper's episodes, 3 epochs of `episodes_per_epoch`, Adam
+    /// at 1e-3 halved after each epoch.
+    pub fn small(episodes_per_epoch: usize) -> Self {
+        Self { episode: EpisodeConfig::paper(), episodes_per_epoch, epochs: 3, lr: 1e-3, lr_decay: 0.5 }
+    }
+
     /// Episodes in all.
     pub fn episodes(&self) -> usize {
         self.epochs * self.episodes_per_epoch
