@@ -8,8 +8,10 @@
 //! Writes `report.json` in `--out`.
 
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use kiln_fed::fedrecon::{DigitsRecon, EncoderTraining, ReconBenchmark, ReconBenchmarkConfig};
+use serde::Serialize;
 
 use super::device;
 use super::fed::FedArgs;
@@ -90,12 +92,18 @@ pub fn fedrecon(args: FedArgs) -> Result<()> {
             m.bytes_received
         );
     }
-    fs::create_dir_all(&args.out).map_err(|e| kiln_core::CoreError::io(&args.out, e))?;
-    let path = args.out.join("report.json");
-    write_json(&path, &report)?;
+    let path = write_report(&args.out, &report)?;
     println!("missions: {}", report.missions.len());
     println!("report: {}", path.display());
     Ok(())
+}
+
+/// Writes `value` as `report.json` in `out` (created if missing) and returns the file's path.
+fn write_report(out: &Path, value: &impl Serialize) -> Result<PathBuf> {
+    fs::create_dir_all(out).map_err(|e| kiln_core::CoreError::io(out, e))?;
+    let path = out.join("report.json");
+    write_json(&path, value)?;
+    Ok(path)
 }
 
 /// `--data digits`: prints the base digits' accuracy before and after the new digits came and
@@ -112,9 +120,7 @@ fn digits(args: &FedArgs) -> Result<()> {
     println!("base digits after mission 1: {:.2}%", 100.0 * record.base_before);
     println!("base digits after mission 2: {:.2}%", 100.0 * record.base_after);
     println!("new digits: {:.2}%, all ten: {:.2}%", 100.0 * record.field, 100.0 * record.all);
-    fs::create_dir_all(&args.out).map_err(|e| kiln_core::CoreError::io(&args.out, e))?;
-    let path = args.out.join("report.json");
-    write_json(&path, &serde_json::json!({ "settings": recon, "record": record }))?;
+    let path = write_report(&args.out, &serde_json::json!({ "settings": recon, "record": record }))?;
     println!("report: {}", path.display());
     Ok(())
 }

@@ -112,7 +112,7 @@ impl DigitsRecon {
         if self.base_classes < ways || self.base_classes >= 10 {
             return Err(FedError::setting(
                 "base_classes",
-                format!("{} (episodes of {ways} ways)", self.base_classes),
+                format!("{} (the encoder's pretraining needs at least {ways})", self.base_classes),
                 "must be at least the episode's ways and below 10 (at least one field class)",
             ));
         }
