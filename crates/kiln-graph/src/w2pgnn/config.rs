@@ -2,6 +2,7 @@
 
 use burn::config::Config;
 
+use super::coupling::FitCoupling;
 use super::estimate::GraphonEstimator;
 use crate::error::GraphError;
 
@@ -35,7 +36,13 @@ pub struct W2pgnnConfig {
     /// Clusters of the topological basis (k-means). Default: 5.
     #[config(default = 5)]
     pub clusters: usize,
-    /// Entropic regularisation ε of the GW solver used in the fit. Default: 5e-3.
+    /// The coupling the `α` fit differentiates through. Default: [`FitCoupling::Exact`] (the
+    /// ε → 0 limit of the official entropic solver at ε = 1e-5); a config saved without this
+    /// field loads as `Exact`.
+    #[config(default = "FitCoupling::Exact")]
+    pub fit_coupling: FitCoupling,
+    /// Entropic regularisation ε of the GW solver used in the fit with
+    /// [`FitCoupling::Entropic`]. Default: 5e-3.
     #[config(default = 5e-3)]
     pub epsilon: f64,
     /// Outer iterations of the entropic GW solver. Default: 50.

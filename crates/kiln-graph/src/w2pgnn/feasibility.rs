@@ -1,8 +1,9 @@
 //! The feasibility `ζ = −GW(Σ α_i B_i, Ŵ_down)` of pre-training, with the mixture weights `α`
-//! fitted by Adam on the entropic GW.
+//! fitted by Adam on the GW loss at the coupling [`W2pgnnConfig::fit_coupling`] chooses.
 
 use super::basis::{BasisKind, basis, check_domains, estimate};
 use super::config::W2pgnnConfig;
+use super::coupling::FitCoupling;
 use super::graphon::Graphon;
 use super::gw::{GwSolution, entropic_gw, exact_gw, gw_gradient};
 use crate::error::{GraphError, Result};
@@ -13,7 +14,7 @@ use crate::graph::Graph;
 pub struct AlphaFit {
     /// `α = softmax(logits)` with the lowest entropic GW loss seen.
     pub alpha: Vec<f64>,
-    /// That loss `⟨L ⊗ T, T⟩` (entropic coupling).
+    /// That loss `⟨L ⊗ T, T⟩` at the fit's coupling.
     pub loss: f64,
     /// Adam steps run.
     pub steps: usize,
@@ -51,13 +52,16 @@ pub fn softmax(logits: &[f64]) -> Vec<f64> {
     e.into_iter().map(|x| x / s).collect()
 }
 
-/// The entropic GW between `W = Σ α_i B_i` and `down`, and its gradient with respect to `α`
-/// by the envelope theorem (coupling `T` fixed at the solver's optimum):
+/// The GW between `W = Σ α_i B_i` and `down` at the coupling `cfg.fit_coupling` chooses
+/// (Frank–Wolfe or entropic), and its gradient with respect to `α` by the envelope theorem
+/// (coupling `T` fixed at the solver's optimum):
 ///
 /// `∂GW/∂α_i = ⟨∂GW/∂W, B_i⟩ = Σ_ik 2 (W_ik/r² − (T D Tᵀ)_ik) B_i,ik`
 ///
-/// with `D = Ŵ_down` and `p = 1/r` ([`gw_gradient`]). It is the exact derivative of the
-/// entropic objective `⟨L ⊗ T, T⟩ + ε Σ T log T` (returned as `objective`) at a stationary `T`.
+/// with `D = Ŵ_down` and `p = 1/r` ([`gw_gradient`]). With the entropic coupling it is the
+/// exact derivative of the objective `⟨L ⊗ T, T⟩ + ε Σ T log T` (returned as `objective`) at a
+/// stationary `T`; with Frank–Wolfe's, of the loss wherever the local optimum moves smoothly
+/// with `α`.
 pub fn mixture_gradient(
     bases: &[Graphon],
     alpha: &[f64],
@@ -65,15 +69,31 @@ pub fn mixture_gradient(
     cfg: &W2pgnnConfig,
 ) -> Result<(GwSolution, Vec<f64>)> {
     let w = Graphon::mixture(bases, alpha)?;
-    let sol =
-        entropic_gw(&w.values, w.r, &down.values, down.r, cfg.epsilon, cfg.gw_iterations, cfg.sinkhorn_iterations)?;
+    let sol = match cfg.fit_coupling {
+        FitCoupling::Exact if w.r == down.r => exact_gw(&w.values, &down.values, w.r, cfg.exact_iterations)?,
+        FitCoupling::Exact => {
+            return Err(GraphError::Invalid(format!(
+                "W2PGNN: the Frank–Wolfe coupling needs equal resolutions, got {} and {}",
+                w.r, down.r
+            )));
+        }
+        FitCoupling::Entropic => entropic_gw(
+            &w.values,
+            w.r,
+            &down.values,
+            down.r,
+            cfg.epsilon,
+            cfg.gw_iterations,
+            cfg.sinkhorn_iterations,
+        )?,
+    };
     let g = gw_gradient(&w.values, w.r, &down.values, down.r, &sol.coupling)?;
     let grad = bases.iter().map(|b| b.values.iter().zip(&g).map(|(x, y)| x * y).sum()).collect();
     Ok((sol, grad))
 }
 
 /// Fits `α = softmax(θ)`, `θ = 0` at the start, by Adam (`lr`, `(β₁, β₂)`, L2 `weight_decay`
-/// added to the gradient as `torch.optim.Adam`) on the entropic GW loss, the logit gradient
+/// added to the gradient as `torch.optim.Adam`) on the GW loss, the logit gradient
 /// `∂/∂θ_i = α_i (g_i − Σ_j α_j g_j)` from [`mixture_gradient`]; at most `epochs` steps,
 /// stopping once the loss has risen `rises` times after step `min_epochs`. Returns the `α`
 /// with the lowest loss seen. One basis: `α = [1]`, no step.

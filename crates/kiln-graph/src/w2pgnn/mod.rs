@@ -23,10 +23,11 @@
 //! - [`generate`]: step/SBM, `xy`, `exp(−3|x−y|)`, ring band, Erdős–Rényi graphons, convex
 //!   mixtures, and a seeded sampler.
 //! - [`gw`]: `GW(W₁, W₂) = min_{T∈Π(p,q)} Σ (W₁_ik − W₂_jl)² T_ij T_kl`, `p, q` uniform; an
-//!   entropic solver (Peyré et al. 2016) for the fit, a Frank–Wolfe one for the score.
+//!   entropic solver (Peyré et al. 2016) and a Frank–Wolfe one; the fit differentiates
+//!   through either ([`FitCoupling`], Frank–Wolfe by default), the score uses Frank–Wolfe.
 //! - [`basis`]: integrated, per-domain and topological (k-means, k = 5, on the eight
 //!   [`topology::topology_vector`] statistics) bases.
-//! - [`feasibility`](mod@feasibility): `α = softmax(θ)` fitted by Adam on `GW_ε(Σ α_i B_i, Ŵ_down)`;
+//! - [`feasibility`](mod@feasibility): `α = softmax(θ)` fitted by Adam on `GW(Σ α_i B_i, Ŵ_down)`;
 //!   `ζ = −GW(Σ α_i B_i, Ŵ_down)`; the basis kind with the largest `ζ` wins.
 //! - [`config`]: [`W2pgnnConfig`], the paper's values (`new`, r = 1000) and `small` (r = 64).
 //!
@@ -44,8 +45,11 @@
 //!   k-means++ (sklearn's `KMeans` runs on the raw statistics with an unseeded init);
 //!   closeness, degree Pearson and assortativity are 0 where networkx gives NaN;
 //! - self-loops are dropped from the adjacency before every estimator;
-//! - the entropic ε (5e-3) is this crate's choice (the official script leaves it to its GW
-//!   helper);
+//! - the fit's coupling: the official `entropic_gw` (ε = 1e-5 on the half square loss,
+//!   log-domain Sinkhorn, gradient by autograd through the unrolled iterations) is, at that ε,
+//!   a hard coupling; Kiln takes the limit, the Frank–Wolfe coupling, with the envelope
+//!   gradient ([`FitCoupling::Exact`]); [`FitCoupling::Entropic`] runs the entropic solver at
+//!   the config's ε (5e-3, this crate's earlier default; see [`coupling`]);
 //! - LG sorts the mean `Ā` by its own degrees and cuts at the largest gaps' magnitudes
 //!   `d_(i) − d_(i+1)` of the descending sequence (the official code takes `topk` of the signed
 //!   differences of the unsorted mean, which for a descending sequence picks the smallest
@@ -77,6 +81,7 @@
 
 pub mod basis;
 pub mod config;
+pub mod coupling;
 pub mod estimate;
 pub mod feasibility;
 pub mod generate;
@@ -86,6 +91,7 @@ pub mod topology;
 
 pub use basis::BasisKind;
 pub use config::W2pgnnConfig;
+pub use coupling::FitCoupling;
 pub use estimate::GraphonEstimator;
 pub use feasibility::{AlphaFit, Candidate, Feasibility, feasibility, fit_alpha};
 pub use generate::GraphonFn;

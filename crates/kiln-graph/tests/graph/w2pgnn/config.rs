@@ -1,6 +1,6 @@
 //! The paper's values, the small preset and validation.
 
-use kiln_graph::w2pgnn::W2pgnnConfig;
+use kiln_graph::w2pgnn::{FitCoupling, W2pgnnConfig};
 
 #[test]
 fn presets_hold_the_papers_values() {
@@ -29,4 +29,16 @@ fn validation_names_the_field() {
         let err = cfg.validate().unwrap_err().to_string();
         assert!(err.contains(field), "{err} should name {field}");
     }
+}
+
+#[test]
+fn a_config_without_the_fit_coupling_field_loads_as_exact() {
+    let cfg = W2pgnnConfig::small().with_fit_coupling(FitCoupling::Entropic);
+    assert_eq!(W2pgnnConfig::new().fit_coupling, FitCoupling::Exact);
+    let mut json = serde_json::to_value(&cfg).unwrap();
+    let back: W2pgnnConfig = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back.fit_coupling, FitCoupling::Entropic);
+    json.as_object_mut().unwrap().remove("fit_coupling").unwrap();
+    let old: W2pgnnConfig = serde_json::from_value(json).unwrap();
+    assert_eq!((old.fit_coupling, old.resolution), (FitCoupling::Exact, 64));
 }
