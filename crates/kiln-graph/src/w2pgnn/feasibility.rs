@@ -77,15 +77,9 @@ pub fn mixture_gradient(
                 w.r, down.r
             )));
         }
-        FitCoupling::Entropic => entropic_gw(
-            &w.values,
-            w.r,
-            &down.values,
-            down.r,
-            cfg.epsilon,
-            cfg.gw_iterations,
-            cfg.sinkhorn_iterations,
-        )?,
+        FitCoupling::Entropic => {
+            entropic_gw(&w.values, w.r, &down.values, down.r, cfg.epsilon, cfg.gw_iterations, cfg.sinkhorn_iterations)?
+        }
     };
     let g = gw_gradient(&w.values, w.r, &down.values, down.r, &sol.coupling)?;
     let grad = bases.iter().map(|b| b.values.iter().zip(&g).map(|(x, y)| x * y).sum()).collect();
