@@ -17,7 +17,7 @@ use burn::prelude::{Device, Int, Tensor};
 use burn::tensor::Distribution;
 use common::Reporter;
 use kiln_core::device::select_str;
-use kiln_core::nn::fused::{batch_norm, batch_norm_train};
+use kiln_core::nn::fused::{batch_norm, batch_norm_train, conv2d};
 use kiln_core::nn::{Cnn, CnnConfig, MlpConfig, cross_entropy};
 use kiln_core::timing::median_time_ms;
 
@@ -72,7 +72,8 @@ fn cnn(inputs: &Inputs, out: &Reporter) {
     });
 }
 
-/// Per-layer forward times of the CNN's first block and second conv (no autodiff), to see which
+/// Per-layer forward times of the CNN's first block and second conv (no autodiff; convolutions
+/// and batch norms through `kiln_core::nn::fused`, as the CNN runs them), to see which
 /// operation dominates; then training-mode batch norm of the first block's shape, burn's own
 /// against `kiln_core::nn::fused`: forward only without autodiff (`batch_norm_train`), and
 /// forward + backward on the autodiff device (`BatchNorm::forward` against `fused::batch_norm`;
@@ -82,23 +83,23 @@ fn layers(inputs: &Inputs, out: &Reporter) {
     let plain: Cnn = CnnConfig::new(1, 10).init(device);
     let xs = inputs.x.clone().inner();
     let b0 = &plain.blocks[0];
-    let c1 = b0.conv.forward(xs.clone());
-    let n1 = b0.norm.forward(c1.clone());
+    let c1 = conv2d(&b0.conv, xs.clone());
+    let n1 = batch_norm(&b0.norm, c1.clone());
     let pool = burn::nn::pool::MaxPool2dConfig::new([2, 2]).init();
     let pooled = pool.forward(burn::tensor::activation::relu(n1.clone()));
     let b1 = &plain.blocks[1];
-    let c2 = b1.conv.forward(pooled.clone());
+    let c2 = conv2d(&b1.conv, pooled.clone());
     let layer = |name: &str, f: &dyn Fn() -> Tensor<4>| {
         let ms = time_steps(inputs.steps, || {
             let _ = f().into_data();
         });
         out.report(name, BATCH, ms);
     };
-    layer("layer_conv1_1to32_28px", &|| b0.conv.forward(xs.clone()));
-    layer("layer_bn1_32ch_28px", &|| b0.norm.forward(c1.clone()));
+    layer("layer_conv1_1to32_28px", &|| conv2d(&b0.conv, xs.clone()));
+    layer("layer_bn1_32ch_28px", &|| batch_norm(&b0.norm, c1.clone()));
     layer("layer_relu_maxpool_32ch_28px", &|| pool.forward(burn::tensor::activation::relu(n1.clone())));
-    layer("layer_conv2_32to64_14px", &|| b1.conv.forward(pooled.clone()));
-    layer("layer_bn2_64ch_14px", &|| b1.norm.forward(c2.clone()));
+    layer("layer_conv2_32to64_14px", &|| conv2d(&b1.conv, pooled.clone()));
+    layer("layer_bn2_64ch_14px", &|| batch_norm(&b1.norm, c2.clone()));
 
     let (gamma, beta) = (Tensor::<1>::ones([32], device), Tensor::<1>::zeros([32], device));
     layer("layer_bn1_train_fwd_32ch_28px", &|| {

@@ -94,23 +94,38 @@ fn update_running(state: &RunningState<Tensor<1>>, batch: Tensor<1>, momentum: f
 /// Training mode is burn's: an autodiff device and `norm.training` enabled. Then the output
 /// uses the batch statistics and the running statistics are updated as burn does,
 /// `running ← (1 − momentum)·running + momentum·batch` (the batch variance biased, like burn's).
-/// Otherwise (inference) this is `norm.forward(x)` itself, with the running statistics. An input
-/// that [`batch_norm_train`] rejects also goes to `norm.forward(x)`, so every failure is burn's
-/// own (its shape assertion panics).
+/// Otherwise (inference) it normalises with the running statistics `μ_r`, `σ²_r` folded into
+/// one scale and shift per channel, `y = x·s + t` with `s = γ/sqrt(σ²_r + ε)` and
+/// `t = β − μ_r·s` (two passes over `x` where burn's `norm.forward` makes four; equal to it up
+/// to float rounding). An input that [`batch_norm_train`] rejects goes to `norm.forward(x)`, so
+/// every failure is burn's own (its shape assertion panics).
 ///
 /// # Panics
 /// Where `norm.forward(x)` panics: an input whose axis 1 is not `norm`'s number of features.
 pub fn batch_norm<const D: usize>(norm: &BatchNorm, x: Tensor<D>) -> Tensor<D> {
     let device = x.device();
-    if !(device.is_autodiff() && norm.training.is_enabled()) {
-        return norm.forward(x);
-    }
     let (gamma, beta) = (norm.gamma.val(), norm.beta.val());
     if check(&x, &gamma, &beta, norm.epsilon).is_err() {
         return norm.forward(x);
+    }
+    if !(device.is_autodiff() && norm.training.is_enabled()) {
+        return inference(norm, x, gamma, beta);
     }
     let result = fused(x, gamma, beta, norm.epsilon);
     update_running(&norm.running_mean, result.mean, norm.momentum, &device);
     update_running(&norm.running_var, result.var, norm.momentum, &device);
     result.output
+}
+
+/// Inference-mode batch norm on an input that passed [`check`]: `y = x·s + t`, `s = γ/sqrt(σ²_r + ε)`,
+/// `t = β − μ_r·s`, the running statistics on `x`'s device.
+fn inference<const D: usize>(norm: &BatchNorm, x: Tensor<D>, gamma: Tensor<1>, beta: Tensor<1>) -> Tensor<D> {
+    let device = x.device();
+    let mean = norm.running_mean.value().to_device(&device);
+    let var = norm.running_var.value().to_device(&device);
+    let scale = gamma.div(var.add_scalar(norm.epsilon).sqrt());
+    let shift = beta.sub(mean.mul(scale.clone()));
+    let mut shape = [1usize; D];
+    shape[1] = x.dims()[1];
+    x.mul(scale.reshape(shape)).add(shift.reshape(shape))
 }
