@@ -107,5 +107,33 @@ pub fn section(threads: usize) -> Result<String, String> {
         eprintln!("xtask: PyTorch line without a Kiln line: {t}");
     }
     md.push_str(&format!("\nKiln device: {}.\n", kiln.first().map_or("?", |k| text(k, "device"))));
+    md.push_str(&targets(&kiln, &torch));
     Ok(md)
+}
+
+/// The training steps with a speed target, and the target: Kiln's step at most this many times
+/// PyTorch's at the same thread count.
+const TARGETS: (&[&str], f64) = (&["cnn", "protopnet"], 1.5);
+
+/// One sentence per targeted training step and thread count: its ratio against the target.
+fn targets(kiln: &[Value], torch: &[Value]) -> String {
+    let (models, target) = TARGETS;
+    let mut parts = Vec::new();
+    for k in kiln.iter().filter(|k| text(k, "what") == "train_step" && models.contains(&text(k, "model"))) {
+        let (Some(ms), Some(pt)) = (k["ms"].as_f64(), reference(k, torch, "pytorch").and_then(|t| t["ms"].as_f64()))
+        else {
+            continue;
+        };
+        let ratio = ms / pt;
+        let verdict = if ratio <= target { "met".to_string() } else { format!("missed by {:.2}×", ratio - target) };
+        parts.push(format!("{} at {} thread(s) {ratio:.2}× ({verdict})", text(k, "model"), k["threads"]));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nTarget: the CNN and ProtoPNet training steps within {target}× PyTorch's at every thread count, on a \
+         quiet machine. This run: {}.\n",
+        parts.join("; ")
+    )
 }
