@@ -9,9 +9,12 @@
 //! `p̂(r) = max_{k: recall_k ≥ r} precision_k`, and
 //!
 //! - [`Interpolation::Coco101`]: `AP = (1/101) Σ_{r ∈ {0, 0.01, …, 1}} p̂(r)` (COCO, and the
-//!   iSAID/DIOR evaluations CATNet reports through mmdet);
+//!   iSAID evaluation CATNet reports through mmdet's COCO metric);
 //! - [`Interpolation::VocAllPoints`]: the area under the envelope,
-//!   `AP = Σ_k (recall_k − recall_{k−1}) · p̂(recall_k)` (VOC 2010+).
+//!   `AP = Σ_k (recall_k − recall_{k−1}) · p̂(recall_k)` (VOC 2010+; CATNet's DIOR numbers use
+//!   mmdet's `VOCMetric(eval_mode='area')`, which differs from this in its matching — each
+//!   detection takes its highest-IoU ground truth overall and is a false positive if that one
+//!   is taken — and in its legacy IoU, `+1` on widths and heights: not DIOR-comparable).
 
 use super::boxes::{BoxXyxy, box_iou};
 

@@ -170,7 +170,7 @@ pub struct Detection {
 pub struct DetectConfig {
     /// Scores below it are dropped before NMS (CATNet: 0.05).
     pub score_threshold: f32,
-    /// Candidates kept per image before NMS (CATNet: 2000).
+    /// Candidates kept per image, across levels, before NMS (CATNet: 2000 per level).
     pub pre_nms: usize,
     /// Soft-NMS, per class.
     pub nms: SoftNmsConfig,

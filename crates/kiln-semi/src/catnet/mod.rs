@@ -55,11 +55,15 @@
 //! - RetinaNet's head has 4 convolutions per branch ([`DetectorConfig::new`]); `small()` uses 1.
 //! - mmdet's low-quality matching also assigns a ground truth whose best IoU is 0 to every
 //!   anchor; [`anchors::assign`] only does so when the best IoU is above 0.
-//! - The loss is normalised by the number of positive anchors of the whole batch (mmdet:
-//!   the same, `avg_factor = num_total_pos`), with `max(P, 1)`.
-//! - AP is COCO's 101-point interpolation with COCO's greedy matching by score (not VOC's
-//!   11-point); VOC all-point interpolation is available. No area ranges, no `maxDets` cap
-//!   beyond [`DetectConfig::max_per_image`], no crowd regions.
+//! - The loss is normalised by `max(P, 1)`, `P` the number of positive anchors of the whole
+//!   batch; mmdet 3 sums `max(P_i, 1)` over the images (they differ only when an image has no
+//!   positive anchor).
+//! - AP is COCO's 101-point interpolation with COCO's greedy matching by score; VOC's
+//!   all-point interpolation is available with the same matching (CATNet's DIOR numbers use
+//!   VOC matching and the `+1` IoU; see [`ap`]). No area ranges, no `maxDets` cap beyond
+//!   [`DetectConfig::max_per_image`], no crowd regions.
+//! - At test time the top scores are taken per image across levels (mmdet: `nms_pre` per
+//!   level) and boxes of zero width or height after clipping are kept (mmdet drops them).
 //! - RoIAlign's gradient reaches the features but not the box coordinates (as torchvision).
 //! - The detector is box-only (RetinaNet has no mask head); masks are predicted by [`roi_head`]
 //!   on jittered ground-truth boxes (no RPN, no RoI sampling, no background class), which is

@@ -106,7 +106,8 @@ pub struct SegBatch {
 }
 
 /// Batches labelled and unlabelled [`SegExample`]s. An epoch has
-/// `⌈max(labelled, unlabelled) / batch_size⌉` steps (official `niters_per_epoch`); the smaller
+/// `⌈max(labelled, unlabelled) / batch_size⌉` steps (the official `niters_per_epoch` floors
+/// it and drops the last partial batch); the smaller
 /// set cycles. Each set is reshuffled every epoch when `shuffle_seed` is set; the two
 /// unlabelled draws use independent orders, as the official code's two loaders.
 #[derive(Debug, Clone)]

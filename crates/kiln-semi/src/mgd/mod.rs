@@ -77,7 +77,8 @@
 //!   T = 1) is Kiln's; the paper's KD comparison settings were not checked.
 //! - [`MgdConfig::small`] uses lr 0.05 and batch 8 on 32-px procedural images; the unlabelled
 //!   batch equals the labelled batch size, and an epoch has
-//!   `⌈max(labelled, unlabelled)/batch⌉` steps, as the official `niters_per_epoch`.
+//!   `⌈max(labelled, unlabelled)/batch⌉` steps (the official `niters_per_epoch` floors the
+//!   quotient and its loaders drop the last partial batch).
 //!
 //! ## Measured (CPU, one seed)
 //! `tests/semi/mgd/train.rs::ablation` (ignored; about 6 minutes on 2 shared cores):
@@ -88,8 +89,11 @@
 //! teachers, so there is little to distil, and the region term at λ₂ = 100 dominates the loss
 //! of a freshly initialised student (≈ 23 against a student CE of ≈ 2 in the first steps, see
 //! `an_mgd_phase_trains_the_student_only_and_logs_its_terms`): without the pixel term it costs
-//! 0.22 mIoU, and dropping it gains 0.03. The paper's students start from ImageNet weights;
-//! λ₂ was not re-tuned here.
+//! 0.22 mIoU, and dropping it gains 0.03. λ₂ was not re-tuned here. The region term's 7×7
+//! pooling averages ~2–3 positions per cell of the 16×16 decoder features here against ~18×18
+//! of the official 128×128 ones, so the self-similarity matrices are far less smooth and
+//! λ₂ = 100 does not carry over; the paper's backbones are also ImageNet-pretrained (its
+//! decoder heads, which the region term reads, are not).
 
 pub mod config;
 pub mod cutmix;

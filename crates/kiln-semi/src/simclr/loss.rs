@@ -14,10 +14,11 @@ const SELF_MASK: f32 = 1e9;
 /// `z = [z1; z2]`, cosine similarities `s_ij = cos(z_i, z_j) / τ`, and `p(i)` the other view of
 /// anchor `i`,
 ///
-/// `ℓ_i = −log[ exp(s_{i,p(i)}) / Σ_{k≠i} exp(s_ik) ]`, `L = (1 / 2N) Σ_i ℓ_i`,
+/// `ℓ_i = −log[ exp(s_{i,p(i)}) / Σ_{k≠i} exp(s_ik) ]`, `L = (1 / N) Σ_{i<2N} ℓ_i`,
 ///
-/// returned as a `[1]` tensor. The official code sums the two directions and averages over N
-/// (`reduce_mean(loss_a + loss_b)`), which is `2L`; see the module's deviations.
+/// returned as a `[1]` tensor: the official scale, the two directions summed and averaged over
+/// the N images (`reduce_mean(loss_a + loss_b)`). The scale matters under LARS, where weight
+/// decay is added to the gradient and the excluded BN and bias parameters step by `lr · g`.
 ///
 /// # Panics
 /// When `z1` and `z2` differ in shape.
@@ -37,10 +38,11 @@ pub fn nt_xent(z1: Tensor<2>, z2: Tensor<2>, temperature: f64) -> Tensor<1> {
     let diagonal = Tensor::<2>::from_data(TensorData::new(diagonal, [m, m]), &device);
     let positives = Tensor::<2>::from_data(TensorData::new(positives, [m, m]), &device);
     let log_p = log_softmax(logits - diagonal, 1);
-    (log_p * positives).sum().neg() / (m.max(1) as f64)
+    (log_p * positives).sum().neg() / (n.max(1) as f64)
 }
 
-/// Each row divided by its Euclidean norm (at least 1e-12, as `tf.math.l2_normalize`).
+/// Each row divided by its Euclidean norm, at least 1e-12 (`tf.math.l2_normalize` clamps the
+/// squared norm at 1e-12 instead: a norm of at least 1e-6).
 pub fn l2_normalize(z: Tensor<2>) -> Tensor<2> {
     let norm = z.clone().powi_scalar(2).sum_dim(1).clamp_min(1e-24).sqrt();
     z / norm

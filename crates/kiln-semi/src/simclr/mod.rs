@@ -57,8 +57,6 @@
 //!   same-architecture student here is also randomly initialised.
 //!
 //! Deviations:
-//! - **Loss scale**: [`nt_xent`] averages over the 2N anchors; the official loss is twice that
-//!   (sum of both directions, mean over N). Gradients differ by a factor 2 only.
 //! - **Optimiser**: pretraining defaults to kiln-core's LARS (momentum 0.9, weight decay 1e-4,
 //!   trust coefficient 0.001, biases and BN parameters excluded) at 0.075·√B with 10 warm-up
 //!   epochs and cosine decay, as the paper. Fine-tuning defaults to Adam at 1e-3 with a constant
@@ -84,6 +82,12 @@
 //!   uses the fixed ImageNet subset lists.
 //! - **Distillation objective**: `KD + w · CE_labelled` with `w = 0` by default (the paper's
 //!   `α`-weighted sum, see [`crate::distill`]).
+//! - **Fine-tuning and distillation augmentation**: `FinetuneConfig`'s shift of a few pixels
+//!   (no flip); the official code fine-tunes on the pretraining crop (area 0.08–1) and flip,
+//!   without colour. Every training loader drops its last partial batch, as the official
+//!   `drop_remainder=is_training`.
+//! - **Self-distillation student**: the teacher's architecture with its first head layer
+//!   (selector 1), randomly initialised; the paper's student excludes the projection head.
 
 pub mod config;
 pub mod head;

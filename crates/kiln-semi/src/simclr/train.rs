@@ -155,7 +155,8 @@ fn classifier_loaders(
         ImageBatcher::new(normalize.clone()).with_augment(config.augment()),
         config.batch_size.min(labelled.len()).max(1),
     )
-    .shuffled(derive_seed(config.seed, 2));
+    .shuffled(derive_seed(config.seed, 2))
+    .drop_last(true);
     let valid = valid.map(|v| DataLoader::new(v.to_vec(), ImageBatcher::new(normalize), 256));
     (train, valid)
 }
@@ -261,7 +262,8 @@ pub fn distill(
         DistillBatcher { normalize: normalize.clone(), augment: Some(config.train.augment()) },
         batch,
     )
-    .shuffled(derive_seed(config.train.seed, 2));
+    .shuffled(derive_seed(config.train.seed, 2))
+    .drop_last(true);
     let valid_loader = valid.map(|v| {
         let items: Vec<DistillExample> =
             v.iter().map(|e| DistillExample { example: e.clone(), labelled: true }).collect();

@@ -26,7 +26,7 @@ fn nt_xent_matches_a_hand_computed_value() {
         + anchor_loss(bd, [ab, bc, bd], tau)
         + anchor_loss(ac, [ac, bc, cd], tau)
         + anchor_loss(bd, [ad, bd, cd], tau))
-        / 4.0;
+        / 2.0; // the official scale: the 2N = 4 anchors' losses summed, averaged over N = 2
     let got = scalar(nt_xent(z1, z2, tau));
     assert!((got - expected).abs() < 1e-5, "nt_xent = {got}, by hand {expected}");
 }
@@ -54,9 +54,9 @@ fn identical_views_of_orthogonal_vectors_beat_random_views() {
     }
     let tau = 0.1;
     let aligned = scalar(nt_xent(matrix(&eye, n, n, &device), matrix(&eye, n, n, &device), tau));
-    // Positive cosine 1, the other 2N − 2 candidates cosine 0.
+    // Positive cosine 1, the other 2N − 2 candidates cosine 0; 2N equal anchor losses over N.
     let e = (1.0 / tau).exp();
-    let expected = -(e / (e + (2 * n - 2) as f64)).ln();
+    let expected = -2.0 * (e / (e + (2 * n - 2) as f64)).ln();
     assert!((aligned - expected).abs() < 1e-5, "{aligned} vs {expected}");
     let random = scalar(nt_xent(
         matrix(&pseudo_random(n * n, 3), n, n, &device),
