@@ -83,11 +83,12 @@ fn gin_accuracy(
 /// The SPEN arms beyond the 1-hop one, which runs every seed and fold for the page's 8 epochs:
 /// `(hops, seeds, folds, epochs)`, each on the first `seeds` of the page's seeds and the first
 /// `folds` of each seed's 10 folds. Larger ego-nets cost more per epoch (each layer gathers
-/// Σ m² pair rows over a graph's ego-nets; the page states the ratio) and learn more slowly (at 8 epochs the 2-hop arm's training loss stayed 0.7 nats above the
-/// floor its ego-nets allow, at 16 epochs 0.4), so they train longer on fewer runs, to fit the
-/// page's 25 minutes; the page states each arm's runs, epochs and measured cost. The 3-hop
-/// ego-nets of CSL tell 9 of its 10 classes apart (2-hop: 5), and train for the official 50-epoch
-/// schedule's length less 10.
+/// Σ m² pair rows over a graph's ego-nets; the page states the ratio) and learn more slowly
+/// (at 8 epochs the 2-hop arm's training loss stayed 0.7 nats above the floor its ego-nets
+/// allow, at 16 epochs 0.4), so they train longer on fewer runs, to fit the page's 25 minutes;
+/// the page states each arm's runs, epochs and measured cost. The 3-hop ego-nets of CSL tell 9
+/// of its 10 classes apart (2-hop: 5), and train for the official 50-epoch schedule's length
+/// less 10.
 const WIDE_ARMS: [(usize, usize, usize, usize); 2] = [(2, 1, 10, 16), (3, 1, 3, 40)];
 
 /// One SPEN arm of the CSL cross-validation: per (seed, fold) its test accuracy, its accuracy

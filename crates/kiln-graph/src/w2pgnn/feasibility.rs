@@ -12,7 +12,7 @@ use crate::graph::Graph;
 /// The fitted weights of one basis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlphaFit {
-    /// `α = softmax(logits)` with the lowest entropic GW loss seen.
+    /// `α = softmax(logits)` with the lowest GW loss seen at the fit's coupling.
     pub alpha: Vec<f64>,
     /// That loss `⟨L ⊗ T, T⟩` at the fit's coupling.
     pub loss: f64,
