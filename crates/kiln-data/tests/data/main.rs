@@ -15,6 +15,7 @@ mod formats;
 mod impute;
 mod layout;
 mod loader;
+mod memory;
 mod modification;
 mod procedural;
 mod robust;
@@ -32,4 +33,12 @@ pub fn image(channels: usize, height: usize, width: usize, f: impl Fn(usize, usi
         }
     }
     out
+}
+
+/// Asserts that `actual` and `expected` agree element-wise within `tol`.
+pub fn assert_close(actual: &[f32], expected: &[f32], tol: f32) {
+    assert_eq!(actual.len(), expected.len(), "length: {actual:?} vs {expected:?}");
+    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+        assert!((a - e).abs() <= tol, "element {i}: {a} vs {e} (all: {actual:?} vs {expected:?})");
+    }
 }
