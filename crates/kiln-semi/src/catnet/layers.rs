@@ -1,10 +1,11 @@
 //! Small building blocks shared by the CATNet modules: mmcv's `ConvModule` (convolution,
 //! optional batch norm, optional ReLU) with Caffe2-Xavier initialisation, bilinear resizing
-//! (`align_corners=False`) and adaptive max pooling.
+//! (`align_corners=False`), adaptive max pooling, and the Kaiming- and Xavier-initialised
+//! layers of Mask R-CNN's RoI heads.
 
 use burn::module::{Module, Param};
-use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::{BatchNorm, BatchNormConfig, Initializer, PaddingConfig2d};
+use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::{Device, Tensor};
 use burn::tensor::activation::relu;
 use burn::tensor::module::{interpolate, max_pool2d};
@@ -113,4 +114,39 @@ pub fn adaptive_max_pool2d(x: Tensor<4>, size: [usize; 2]) -> Tensor<4> {
         })
         .collect();
     Tensor::cat(rows, 2)
+}
+
+/// mmcv's `kaiming_init` for layers followed by ReLU (normal, fan-out, gain √2).
+fn kaiming_relu() -> Initializer {
+    Initializer::KaimingNormal { gain: std::f64::consts::SQRT_2, fan_out_only: true }
+}
+
+/// A `k×k` convolution (padding `k/2`) with Kaiming init and zero bias.
+pub(crate) fn relu_conv(input: usize, output: usize, kernel: usize, device: &Device) -> Conv2d {
+    let pad = kernel / 2;
+    let mut conv = Conv2dConfig::new([input, output], [kernel, kernel])
+        .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+        .with_initializer(kaiming_relu())
+        .init(device);
+    conv.bias = Some(Param::from_tensor(Tensor::zeros([output], device)));
+    conv
+}
+
+/// The mask head's 2×2 stride-2 deconvolution `C → C`, Kaiming-normal (gain √2) over burn's
+/// fan-in `C·4`, which for `C → C` is PyTorch's fan-out that mmdet uses; bias 0.
+pub(crate) fn deconv(c: usize, device: &Device) -> ConvTranspose2d {
+    let mut deconv = ConvTranspose2dConfig::new([c, c], [2, 2])
+        .with_stride([2, 2])
+        .with_initializer(Initializer::KaimingNormal { gain: std::f64::consts::SQRT_2, fan_out_only: false })
+        .init(device);
+    deconv.bias = Some(Param::from_tensor(Tensor::zeros([c], device)));
+    deconv
+}
+
+/// An FC layer with Xavier-uniform weights and zero bias (mmdet's `Shared2FCBBoxHead`).
+pub(crate) fn fc(input: usize, output: usize, device: &Device) -> Linear {
+    let mut linear =
+        LinearConfig::new(input, output).with_initializer(Initializer::XavierUniform { gain: 1.0 }).init(device);
+    linear.bias = Some(Param::from_tensor(Tensor::zeros([output], device)));
+    linear
 }

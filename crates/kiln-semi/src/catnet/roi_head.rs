@@ -30,8 +30,8 @@
 
 use burn::config::Config;
 use burn::module::{Module, Param};
-use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
-use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
+use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::prelude::{Device, Int, Tensor, TensorData};
 use burn::tensor::activation::relu;
 use kiln_data::detection::Mask;
@@ -39,6 +39,7 @@ use kiln_data::detection::Mask;
 use super::anchors::AnchorConfig;
 use super::detector::{Detector, DetectorConfig, NeckKind};
 use super::hroie::{Direction, HRoIE, HRoIEConfig, single_level_roi_align};
+use super::layers::{deconv, fc, relu_conv};
 use super::roi_align::Roi;
 use super::roi_masks::mask_target;
 use crate::error::{self, SemiError};
@@ -218,41 +219,6 @@ impl RoiHeadConfig {
             num_classes: k,
         })
     }
-}
-
-/// mmcv's `kaiming_init` for layers followed by ReLU (normal, fan-out, gain √2).
-fn kaiming_relu() -> Initializer {
-    Initializer::KaimingNormal { gain: std::f64::consts::SQRT_2, fan_out_only: true }
-}
-
-/// A `k×k` convolution (padding `k/2`) with Kaiming init and zero bias.
-fn relu_conv(input: usize, output: usize, kernel: usize, device: &Device) -> Conv2d {
-    let pad = kernel / 2;
-    let mut conv = Conv2dConfig::new([input, output], [kernel, kernel])
-        .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
-        .with_initializer(kaiming_relu())
-        .init(device);
-    conv.bias = Some(Param::from_tensor(Tensor::zeros([output], device)));
-    conv
-}
-
-/// The mask head's 2×2 stride-2 deconvolution `C → C`, Kaiming-normal (gain √2) over burn's
-/// fan-in `C·4`, which for `C → C` is PyTorch's fan-out that mmdet uses; bias 0.
-fn deconv(c: usize, device: &Device) -> ConvTranspose2d {
-    let mut deconv = ConvTranspose2dConfig::new([c, c], [2, 2])
-        .with_stride([2, 2])
-        .with_initializer(Initializer::KaimingNormal { gain: std::f64::consts::SQRT_2, fan_out_only: false })
-        .init(device);
-    deconv.bias = Some(Param::from_tensor(Tensor::zeros([c], device)));
-    deconv
-}
-
-/// An FC layer with Xavier-uniform weights and zero bias (mmdet's `Shared2FCBBoxHead`).
-fn fc(input: usize, output: usize, device: &Device) -> Linear {
-    let mut linear =
-        LinearConfig::new(input, output).with_initializer(Initializer::XavierUniform { gain: 1.0 }).init(device);
-    linear.bias = Some(Param::from_tensor(Tensor::zeros([output], device)));
-    linear
 }
 
 /// The outputs of the heads for `k` RoIs.
