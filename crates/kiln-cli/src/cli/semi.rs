@@ -1,8 +1,9 @@
 //! `kiln semi`: SimCLRv2 from the command line (kiln-semi's `simclr`). `pretrain` learns an
 //! encoder and projection head by NT-Xent on every training image (labels unused);
 //! `finetune` keeps the encoder and the first head layer, adds a linear head and trains all of
-//! it on a seeded per-class fraction of the labels; `distill` trains a same-architecture
-//! student on every training image from a fine-tuned teacher's softened outputs.
+//! it on a seeded per-class fraction of the labels; `distill` trains a student of the
+//! teacher's encoder (without the projection head, as the paper) on every training image from
+//! a fine-tuned teacher's softened outputs.
 //!
 //! Every step writes `semi.json` in its `--out` (the data, seed and labelled fraction), so the
 //! next step reuses the same split without repeating the flags; each prints the test accuracy
@@ -14,6 +15,7 @@ use clap::{Args, Subcommand};
 use kiln_core::train::OptimizerConfig;
 use kiln_data::ImageExample;
 use kiln_data::transform::SimClrAugment;
+use kiln_semi::augment::BasicViews;
 use kiln_semi::simclr::{
     DistillConfig, FinetuneConfig, LrScaling, SimClrConfig, accuracy, distill, finetune, pretrain, split_labelled,
 };
@@ -40,7 +42,7 @@ pub enum SemiCommand {
     ///
     /// Example: kiln semi finetune --checkpoint runs/simclr --labels 0.01 --out runs/ft
     Finetune(FinetuneArgs),
-    /// Self-distillation: a student of the teacher's architecture learns the fine-tuned
+    /// Self-distillation: a student of the teacher's encoder learns the fine-tuned
     /// teacher's softened outputs on every training image.
     ///
     /// Example: kiln semi distill --teacher runs/ft --out runs/distilled
@@ -111,6 +113,10 @@ pub struct DistillArgs {
     /// τ of the teacher's and the student's softmax (paper: 1).
     #[arg(long, default_value_t = 1.0)]
     pub temperature: f64,
+    /// Head layers the student keeps under its linear head (paper: 0, the teacher's encoder
+    /// without the projection head).
+    #[arg(long, default_value_t = 0)]
+    pub selector: usize,
     /// Output directory.
     #[arg(long, default_value = "runs/simclr-distilled")]
     pub out: PathBuf,
@@ -186,13 +192,18 @@ fn run_pretrain(args: PretrainArgs) -> Result<()> {
         }
         other => return Err(CliError::Usage(format!("--optimizer {other}: expected lars or adam"))),
     };
-    let views = if channels == 1 { SimClrAugment::digits() } else { SimClrAugment::colour(0.5) };
     eprintln!(
         "pretraining on {} images of {channels}×{height}×{width} ({device:?}), output {}",
         train.len(),
         args.out.display()
     );
-    let (_, report) = pretrain(&config, &train, views, &device, &args.out)?;
+    // Grey images get the digits' views (rotation, shift, noise, cutout: measured better than
+    // crop-resize there); colour images the paper's crop, flip and colour distortion.
+    let (_, report) = if channels == 1 {
+        pretrain(&config, &train, BasicViews::digits(), &device, &args.out)?
+    } else {
+        pretrain(&config, &train, SimClrAugment::colour(0.5), &device, &args.out)?
+    };
     let loss = report.records.last().and_then(|r| r.train.get("loss").copied()).unwrap_or(f64::NAN);
     println!("pretrained {} epochs, final NT-Xent {loss:.4}", args.epochs);
     let record =
@@ -239,7 +250,8 @@ fn run_distill(args: DistillArgs) -> Result<()> {
     let (labelled, unlabelled) = split_labelled(&train, fraction, record.seed)?;
     let config =
         DistillConfig::new(FinetuneConfig::new().with_epochs(args.epochs).with_batch_size(64).with_seed(record.seed))
-            .with_temperature(args.temperature);
+            .with_temperature(args.temperature)
+            .with_student_selector(args.selector);
     eprintln!("distilling on {} images, output {}", train.len(), args.out.display());
     let (student, _) = distill(&config, &args.teacher, &labelled, &unlabelled, None, &device, &args.out)?;
     let acc = accuracy(&student, &test, &device);

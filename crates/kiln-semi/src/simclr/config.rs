@@ -2,7 +2,8 @@
 //! the official ImageNet command of `tf2/README.md` where Kiln can (τ = 0.1, batch 4096,
 //! LARS at 0.075·√B, weight decay 1e-4, 10 warm-up epochs then cosine, 100 epochs, a 3-layer
 //! head to 128 features); [`SimClrConfig::small`] is the CPU preset (small CNN, 32 px, batch 256,
-//! 100 epochs); [`SimClrConfig::for_input`] sizes the small CNN to any image.
+//! 100 epochs); [`SimClrConfig::for_input`] sizes the small CNN to any image;
+//! [`SimClrConfig::digits`] is the setting measured on the embedded 8×8 digits.
 
 use burn::config::Config;
 use burn::prelude::Device;
@@ -100,6 +101,27 @@ impl SimClrConfig {
             .with_image_size(height.max(width))
             .with_batch_size(256)
             .with_temperature(0.5)
+    }
+
+    /// The setting measured on the embedded 8×8 digits (the learning test and the results
+    /// page), to pair with the views of [`BasicViews::digits`](crate::augment::BasicViews::digits):
+    /// [`SimClrConfig::for_input`]`(1, 8, 8)`, 100 epochs of batch 64 (10 of warm-up, then
+    /// cosine), τ = 0.2, Adam at 1e-3 without batch scaling.
+    ///
+    /// Deviations from the paper's recipe, measured on digits (10% of the labels, 5 seeds,
+    /// fine-tuned minus supervised-only test accuracy): Adam instead of LARS (which is tuned
+    /// for batches of thousands); rotation, shift, noise and cutout instead of crop-resize
+    /// (+2.1 points against +1.1 at 100 epochs of batch 128); 100 epochs of batch 64 instead
+    /// of 20 of batch 256 (+2.4 against +0.2; 200 epochs of batch 128: +2.2).
+    pub fn digits() -> Self {
+        Self::for_input(1, 8, 8)
+            .with_epochs(100)
+            .with_batch_size(64)
+            .with_warmup_epochs(10)
+            .with_temperature(0.2)
+            .with_optimizer(OptimizerConfig::adam())
+            .with_learning_rate(1e-3)
+            .with_lr_scaling(LrScaling::None)
     }
 
     /// Input channels of the encoder.

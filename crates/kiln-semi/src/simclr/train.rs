@@ -81,8 +81,13 @@ impl FinetuneConfig {
 #[derive(Config, Debug)]
 pub struct DistillConfig {
     /// Optimisation (epochs, batch, learning rate, augmentation, seed); its `ft_proj_selector`
-    /// is ignored: the student copies the teacher's architecture.
+    /// is ignored (the student's is [`DistillConfig::student_selector`]).
     pub train: FinetuneConfig,
+    /// Head layers the student keeps under its linear classifier. Default 0: the paper's
+    /// self-distillation student has the teacher's encoder "excluding the projection head";
+    /// the teacher's own selector (1) gives a student of exactly the teacher's architecture.
+    #[config(default = 0)]
+    pub student_selector: usize,
     /// τ of the teacher's and the student's softmax. Default 1.
     #[config(default = 1.0)]
     pub temperature: f64,
@@ -225,14 +230,16 @@ pub fn supervised(
     train_classifier(model, &spec, config, labelled, valid, device, run_dir)
 }
 
-/// Self-distillation: a randomly initialised student of the teacher's architecture learns the
-/// teacher's soft labels (τ = `config.temperature`) on every image, labelled and unlabelled,
+/// Self-distillation: a randomly initialised student (the teacher's encoder and its first
+/// `config.student_selector` head layers under a linear classifier) learns the teacher's soft
+/// labels (τ = `config.temperature`) on every image, labelled and unlabelled,
 /// plus `config.label_weight` × the cross-entropy on the labelled ones. The teacher is the
 /// classifier of `teacher_dir` (a [`finetune`] run), fixed and in evaluation mode. Saves the
 /// student into `run_dir` as a classifier.
 ///
 /// # Errors
-/// [`SemiError::File`] naming a missing file of `teacher_dir`; a failed run or write.
+/// [`SemiError::File`] naming a missing file of `teacher_dir`; [`SemiError::InvalidConfig`]
+/// when `config.student_selector` is not below the head's layer count; a failed run or write.
 #[allow(clippy::too_many_arguments)]
 pub fn distill(
     config: &DistillConfig,
@@ -243,8 +250,9 @@ pub fn distill(
     device: &Device,
     run_dir: &Path,
 ) -> crate::Result<(SimClrClassifier, Report)> {
-    let (teacher, spec) = load_classifier(teacher_dir, device)?;
+    let (teacher, teacher_spec) = load_classifier(teacher_dir, device)?;
     seed_device(device, derive_seed(config.train.seed, 1));
+    let spec = ClassifierSpec { selector: config.student_selector, ..teacher_spec };
     let student = SimClrClassifier::random(&spec.model, spec.selector, spec.num_classes, device)?;
     let model = Distiller::new(student, teacher, config.temperature, config.label_weight);
     let items: Vec<DistillExample> = labelled

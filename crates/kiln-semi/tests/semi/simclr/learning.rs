@@ -1,23 +1,20 @@
 //! SimCLRv2 on the 8×8 digits (1,348 training and 449 test images): contrastive pretraining on
-//! every training image, then fine-tuning from the first head layer on a labelled fraction,
-//! against the same encoder with a linear head trained on the labelled images alone.
+//! every training image ([`SimClrConfig::digits`] with [`BasicViews::digits`]), then fine-tuning
+//! from the first head layer on a labelled fraction, against the same encoder with a linear head
+//! trained on the labelled images alone.
 //!
-//! Both classifiers get the same fine-tuning protocol (Adam at 1e-3, shift augmentation), long
-//! enough for the baseline to fit its labelled images. The assertion is on 1% of the labels
-//! (one image per class). On 10% (135 images) the numbers are printed, not asserted: there a
-//! CNN trained from scratch already reaches ≈ 0.93 on the digits, and the fine-tuned network
-//! lands within a few points of it either way (measured 0.89–0.94 over pretraining settings,
-//! against 0.93 for the baseline at its best learning rate), so no margin holds.
+//! Both classifiers get the same fine-tuning protocol (Adam at 1e-3, batch 32, shift
+//! augmentation), long enough for the baseline to fit its labelled images. On 1% of the labels
+//! (one image per class) the margin is wide. On 10% (135 images) a CNN trained from scratch
+//! already reaches ≈ 0.92–0.96, and pretraining adds 1.1–4.0 points over 5 seeds of this
+//! setting (seed 0, tested here: +4.0); the assertion asks for 1 point (5 test images).
 
 use std::time::Instant;
 
 use burn::prelude::Device;
-use kiln_core::train::OptimizerConfig;
-use kiln_data::transform::SimClrAugment;
 use kiln_data::{ImageExample, split};
-use kiln_semi::simclr::{
-    FinetuneConfig, LrScaling, SimClrConfig, accuracy, finetune, pretrain, split_labelled, supervised,
-};
+use kiln_semi::augment::BasicViews;
+use kiln_semi::simclr::{FinetuneConfig, SimClrConfig, accuracy, finetune, pretrain, split_labelled, supervised};
 
 use super::common::temp_dir;
 
@@ -49,16 +46,8 @@ fn pretraining_beats_supervised_only_with_few_labels() {
     let splits = split(digits, 0.0, 0.25, 0);
     let (train, test) = (splits.train, splits.test);
     let dir = temp_dir("learning");
-    let config = SimClrConfig::for_input(1, 8, 8)
-        .with_epochs(20)
-        .with_warmup_epochs(2)
-        .with_temperature(0.2)
-        .with_optimizer(OptimizerConfig::adam())
-        .with_learning_rate(1e-3)
-        .with_lr_scaling(LrScaling::None)
-        .with_seed(0);
-    pretrain(&config, &train, SimClrAugment::digits(), &device, &dir.join("pretrain"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = SimClrConfig::digits().with_seed(0);
+    pretrain(&config, &train, BasicViews::digits(), &device, &dir.join("pretrain")).unwrap_or_else(|e| panic!("{e}"));
     let pretrain_s = start.elapsed().as_secs_f64();
     let (n1, tuned1, baseline1) = compare(0.01, 200, &config, &train, &test, &dir);
     let (n10, tuned10, baseline10) = compare(0.1, 30, &config, &train, &test, &dir);
@@ -69,4 +58,5 @@ fn pretraining_beats_supervised_only_with_few_labels() {
     );
     let _ = std::fs::remove_dir_all(&dir);
     assert!(tuned1 > baseline1 + 0.05, "1% labels: fine-tuned {tuned1:.3} vs supervised {baseline1:.3}");
+    assert!(tuned10 > baseline10 + 0.01, "10% labels: fine-tuned {tuned10:.3} vs supervised {baseline10:.3}");
 }

@@ -52,8 +52,9 @@ fn pretrain_finetune_and_distill_chain_through_run_directories() {
     assert!(report.records[0].train.contains_key("distillation"));
     assert!(report.records[0].train.contains_key("labelled_ce"));
     let (teacher, spec) = load_classifier(&dir.join("ft"), &device).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((spec.selector, student.selector()), (1, 1), "the student copies the teacher's architecture");
-    let (reloaded, _) = load_classifier(&dir.join("kd"), &device).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((spec.selector, student.selector()), (1, 0), "the paper's student has no projection head layer");
+    let (reloaded, student_spec) = load_classifier(&dir.join("kd"), &device).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(student_spec.selector, 0, "the distillation run saved the student's architecture");
     let w = |m: &SimClrClassifier| values(m.classifier.weight.val());
     assert_eq!(w(&reloaded), w(&student), "the distillation run saved its student");
     assert_ne!(w(&student), w(&teacher), "the student is its own network");
