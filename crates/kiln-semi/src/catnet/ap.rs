@@ -11,12 +11,16 @@
 //! - [`Interpolation::Coco101`]: `AP = (1/101) Σ_{r ∈ {0, 0.01, …, 1}} p̂(r)` (COCO, and the
 //!   iSAID evaluation CATNet reports through mmdet's COCO metric);
 //! - [`Interpolation::VocAllPoints`]: the area under the envelope,
-//!   `AP = Σ_k (recall_k − recall_{k−1}) · p̂(recall_k)` (VOC 2010+; CATNet's DIOR numbers use
-//!   mmdet's `VOCMetric(eval_mode='area')`, which differs from this in its matching — each
-//!   detection takes its highest-IoU ground truth overall and is a false positive if that one
-//!   is taken — and in its legacy IoU, `+1` on widths and heights: not DIOR-comparable).
+//!   `AP = Σ_k (recall_k − recall_{k−1}) · p̂(recall_k)` (VOC 2010+).
+//!
+//! CATNet's DIOR numbers come from mmdet's `VOCMetric(eval_mode='area')`, which matches
+//! differently ([`Matching::Voc`], mmdet's `tpfp_default`: each detection takes the ground
+//! truth of highest IoU overall, and is a false positive when that one is already taken) and
+//! measures IoU with the legacy `+1` on widths and heights
+//! ([`box_iou_legacy`](super::boxes::box_iou_legacy)). [`ApProtocol::DIOR`] is that whole
+//! protocol, [`ApProtocol::COCO`] the COCO one; [`average_precision_with`] takes either.
 
-use super::boxes::{BoxXyxy, box_iou};
+use super::boxes::{BoxXyxy, box_iou, box_iou_legacy};
 
 /// One detection of one class.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,30 +51,88 @@ pub enum Interpolation {
     VocAllPoints,
 }
 
-/// Whether each detection, by decreasing score, is a true positive at `iou_threshold`.
-pub fn match_detections(detections: &[ScoredBox], truths: &[GroundTruthBox], iou_threshold: f32) -> Vec<bool> {
+/// How detections, by decreasing score, are matched to the ground truths of their image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Matching {
+    /// COCO: a detection takes the not-yet-matched ground truth of highest IoU among those at
+    /// or above the threshold ([`match_detections`]).
+    Coco,
+    /// VOC (mmdet's `tpfp_default`): a detection takes the ground truth of highest IoU among
+    /// all of them; a true positive when that IoU reaches the threshold and that ground truth is
+    /// not taken yet, a false positive otherwise, even when another one would have matched.
+    Voc,
+}
+
+/// A whole AP protocol: matching, IoU convention and interpolation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApProtocol {
+    /// How detections meet ground truths.
+    pub matching: Matching,
+    /// IoU with the legacy `+1` on widths and heights ([`box_iou_legacy`]).
+    pub legacy_iou: bool,
+    /// How the precision–recall curve is summarised.
+    pub interpolation: Interpolation,
+}
+
+impl ApProtocol {
+    /// COCO's (pycocotools): COCO matching, continuous IoU, 101 recall points.
+    pub const COCO: Self = Self { matching: Matching::Coco, legacy_iou: false, interpolation: Interpolation::Coco101 };
+    /// The DIOR (and VOC 2010+) protocol of CATNet's numbers, mmdet's
+    /// `VOCMetric(eval_mode='area')`: VOC matching, legacy IoU, area under the envelope.
+    pub const DIOR: Self =
+        Self { matching: Matching::Voc, legacy_iou: true, interpolation: Interpolation::VocAllPoints };
+
+    fn iou(&self, a: &BoxXyxy, b: &BoxXyxy) -> f32 {
+        if self.legacy_iou { box_iou_legacy(a, b) } else { box_iou(a, b) }
+    }
+}
+
+/// Detection indices by decreasing score (ties by index).
+fn by_score(detections: &[ScoredBox]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..detections.len()).collect();
     order.sort_by(|&a, &b| detections[b].score.total_cmp(&detections[a].score).then(a.cmp(&b)));
-    let mut taken = vec![false; truths.len()];
     order
-        .iter()
-        .map(|&d| {
+}
+
+/// Whether each detection, by decreasing score, is a true positive at `iou_threshold`
+/// under `protocol`'s matching and IoU. Among equal IoUs COCO takes the last ground truth (as
+/// pycocotools), VOC the first (as numpy's `argmax`).
+pub fn match_detections_with(
+    detections: &[ScoredBox],
+    truths: &[GroundTruthBox],
+    iou_threshold: f32,
+    protocol: &ApProtocol,
+) -> Vec<bool> {
+    let voc = protocol.matching == Matching::Voc;
+    let mut taken = vec![false; truths.len()];
+    by_score(detections)
+        .into_iter()
+        .map(|d| {
             let det = &detections[d];
             let best = truths
                 .iter()
                 .enumerate()
-                .filter(|(g, t)| !taken[*g] && t.image == det.image)
-                .map(|(g, t)| (g, box_iou(&det.bbox, &t.bbox)))
-                .filter(|&(_, iou)| iou >= iou_threshold)
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((g, _)) = best {
-                taken[g] = true;
-                true
-            } else {
-                false
+                .filter(|(g, t)| t.image == det.image && (voc || !taken[*g]))
+                .map(|(g, t)| (g, protocol.iou(&det.bbox, &t.bbox)))
+                .fold(None, |best: Option<(usize, f32)>, (g, iou)| match best {
+                    Some((_, b)) if b > iou || (voc && b == iou) => best,
+                    _ => Some((g, iou)),
+                });
+            match best {
+                Some((g, iou)) if iou >= iou_threshold && !taken[g] => {
+                    taken[g] = true;
+                    true
+                }
+                _ => false,
             }
         })
         .collect()
+}
+
+/// Whether each detection, by decreasing score, is a true positive at `iou_threshold`
+/// ([`ApProtocol::COCO`]'s matching and IoU).
+pub fn match_detections(detections: &[ScoredBox], truths: &[GroundTruthBox], iou_threshold: f32) -> Vec<bool> {
+    match_detections_with(detections, truths, iou_threshold, &ApProtocol::COCO)
 }
 
 /// AP of the ranked true/false-positive flags `hits` against `truths` ground truths; `None`
@@ -128,6 +190,18 @@ pub fn average_precision(
     interpolation: Interpolation,
 ) -> Option<f32> {
     ap_from_hits(&match_detections(detections, truths, iou_threshold), truths.len(), interpolation)
+}
+
+/// AP of one class's `detections` against its `truths` at `iou_threshold` under `protocol`;
+/// `None` without ground truth.
+pub fn average_precision_with(
+    detections: &[ScoredBox],
+    truths: &[GroundTruthBox],
+    iou_threshold: f32,
+    protocol: &ApProtocol,
+) -> Option<f32> {
+    let hits = match_detections_with(detections, truths, iou_threshold, protocol);
+    ap_from_hits(&hits, truths.len(), protocol.interpolation)
 }
 
 /// COCO AP@[.5:.95]: the mean of [`average_precision`] (101-point) over the ten IoU thresholds

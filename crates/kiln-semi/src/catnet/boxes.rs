@@ -22,6 +22,18 @@ pub fn box_iou(a: &BoxXyxy, b: &BoxXyxy) -> f32 {
     if union > 0.0 { inter / union } else { 0.0 }
 }
 
+/// IoU under the legacy pixel convention of VOC and mmdet's `use_legacy_coordinate=True`:
+/// a box `[x0, y0, x1, y1]` spans the pixels `x0..=x1`, so widths and heights are
+/// `x1 − x0 + 1` and `y1 − y0 + 1`, and so are the intersection's.
+pub fn box_iou_legacy(a: &BoxXyxy, b: &BoxXyxy) -> f32 {
+    let area = |b: &BoxXyxy| (b[2] - b[0] + 1.0).max(0.0) * (b[3] - b[1] + 1.0).max(0.0);
+    let w = (a[2].min(b[2]) - a[0].max(b[0]) + 1.0).max(0.0);
+    let h = (a[3].min(b[3]) - a[1].max(b[1]) + 1.0).max(0.0);
+    let inter = w * h;
+    let union = area(a) + area(b) - inter;
+    if union > 0.0 { inter / union } else { 0.0 }
+}
+
 /// IoU of every box of `a` with every box of `b`: `result[i][j] = IoU(a_i, b_j)`.
 pub fn box_iou_matrix(a: &[BoxXyxy], b: &[BoxXyxy]) -> Vec<Vec<f32>> {
     a.iter().map(|x| b.iter().map(|y| box_iou(x, y)).collect()).collect()

@@ -58,10 +58,11 @@
 //! - The loss is normalised by `max(P, 1)`, `P` the number of positive anchors of the whole
 //!   batch; mmdet 3 sums `max(P_i, 1)` over the images (they differ only when an image has no
 //!   positive anchor).
-//! - AP is COCO's 101-point interpolation with COCO's greedy matching by score; VOC's
-//!   all-point interpolation is available with the same matching (CATNet's DIOR numbers use
-//!   VOC matching and the `+1` IoU; see [`ap`]). No area ranges, no `maxDets` cap beyond
-//!   [`DetectConfig::max_per_image`], no crowd regions.
+//! - AP is COCO's 101-point interpolation with COCO's greedy matching by score
+//!   ([`ApProtocol::COCO`]); [`ApProtocol::DIOR`] is the protocol of CATNet's DIOR numbers
+//!   (mmdet's VOC matching, the legacy `+1` IoU, all-point interpolation), reported as
+//!   [`DetectionMetrics::dior_map50`]. No area ranges, no `maxDets` cap beyond
+//!   [`DetectConfig::max_per_image`], no crowd regions, no difficult objects.
 //! - At test time the top scores are taken per image across levels (mmdet: `nms_pre` per
 //!   level) and boxes of zero width or height after clipping are kept (mmdet drops them).
 //! - RoIAlign's gradient reaches the features but not the box coordinates (as torchvision).
@@ -88,8 +89,11 @@ pub mod scp;
 pub mod train;
 
 pub use anchors::{AnchorConfig, Assignment, assign};
-pub use ap::{GroundTruthBox, Interpolation, ScoredBox, average_precision, coco_average_precision};
-pub use boxes::{BoxXyxy, box_iou, mask_iou};
+pub use ap::{
+    ApProtocol, GroundTruthBox, Interpolation, Matching, ScoredBox, average_precision, average_precision_with,
+    coco_average_precision,
+};
+pub use boxes::{BoxXyxy, box_iou, box_iou_legacy, mask_iou};
 pub use dense_fpn::{DenseFpn, DenseFpnConfig};
 pub use detector::{DetectConfig, Detection, DetectionLoss, DetectionTarget, Detector, DetectorConfig, NeckKind};
 pub use focal::{FOCAL_ALPHA, FOCAL_GAMMA, l1_loss, sigmoid_focal_loss};

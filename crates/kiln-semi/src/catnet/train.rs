@@ -11,7 +11,8 @@ use kiln_core::train::{BatchSource, StepContext, StepOutput, TrainModel};
 use kiln_data::detection::DetectionExample;
 
 use super::ap::{
-    GroundTruthBox, Interpolation, ScoredBox, average_precision, coco_average_precision, mean_over_classes,
+    ApProtocol, GroundTruthBox, Interpolation, ScoredBox, average_precision, average_precision_with,
+    coco_average_precision, mean_over_classes,
 };
 use super::detector::{DetectConfig, Detection, DetectionTarget, Detector};
 
@@ -111,6 +112,9 @@ pub struct DetectionMetrics {
     pub map50: Option<f32>,
     /// Mean over those classes of COCO AP@[.5:.95].
     pub coco_map: Option<f32>,
+    /// mAP at IoU 0.5 under [`ApProtocol::DIOR`] (mmdet's `VOCMetric`, the protocol of
+    /// CATNet's DIOR numbers).
+    pub dior_map50: Option<f32>,
 }
 
 /// AP of `detections[i]` (image `i`) against `targets[i]`, for classes `0..num_classes`.
@@ -145,7 +149,10 @@ pub fn detection_metrics(
         classes.iter().map(|(d, t)| average_precision(d, t, 0.5, Interpolation::Coco101)).collect();
     let map50 = mean_over_classes(num_classes, |c| ap50[c]);
     let coco_map = mean_over_classes(num_classes, |c| coco_average_precision(&classes[c].0, &classes[c].1));
-    DetectionMetrics { ap50, map50, coco_map }
+    let dior_map50 = mean_over_classes(num_classes, |c| {
+        average_precision_with(&classes[c].0, &classes[c].1, 0.5, &ApProtocol::DIOR)
+    });
+    DetectionMetrics { ap50, map50, coco_map, dior_map50 }
 }
 
 /// Runs `model` (in evaluation mode, on `device`) over `examples` in batches and scores it;
