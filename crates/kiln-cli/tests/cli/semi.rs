@@ -56,6 +56,19 @@ fn pretrain_finetune_distill_chain_through_their_directories() {
         serde_json::from_str(&std::fs::read_to_string(ft.join("semi.json")).unwrap()).unwrap();
     assert_eq!(record["labels"], 0.1);
     assert_eq!(record["data"], "digits");
+    let err = assert_fails(&kiln(&[
+        "semi",
+        "distill",
+        "--teacher",
+        arg(&ft),
+        "--selector",
+        "3",
+        "--out",
+        arg(&kd),
+        "--device",
+        "flex",
+    ]));
+    assert!(err.contains("student_selector") && err.contains('3'), "a student past the head: {err}");
     let out = assert_succeeds(&kiln(&[
         "semi",
         "distill",

@@ -252,6 +252,14 @@ pub fn distill(
 ) -> crate::Result<(SimClrClassifier, Report)> {
     let (teacher, teacher_spec) = load_classifier(teacher_dir, device)?;
     seed_device(device, derive_seed(config.train.seed, 1));
+    let layers = teacher_spec.model.projection_layers;
+    if config.student_selector >= layers {
+        return Err(SemiError::config(
+            "student_selector",
+            config.student_selector,
+            format!("must be below the head's {layers} layers (0: the encoder's output)"),
+        ));
+    }
     let spec = ClassifierSpec { selector: config.student_selector, ..teacher_spec };
     let student = SimClrClassifier::random(&spec.model, spec.selector, spec.num_classes, device)?;
     let model = Distiller::new(student, teacher, config.temperature, config.label_weight);
