@@ -15,21 +15,22 @@ pub fn box_area(b: &BoxXyxy) -> f32 {
 
 /// Intersection over union `|a ∩ b| / |a ∪ b|` (0 when the union is empty).
 pub fn box_iou(a: &BoxXyxy, b: &BoxXyxy) -> f32 {
-    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
-    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
-    let inter = w * h;
-    let union = box_area(a) + box_area(b) - inter;
-    if union > 0.0 { inter / union } else { 0.0 }
+    iou_with_extent(a, b, 0.0)
 }
 
 /// IoU under the legacy pixel convention of VOC and mmdet's `use_legacy_coordinate=True`:
 /// a box `[x0, y0, x1, y1]` spans the pixels `x0..=x1`, so widths and heights are
 /// `x1 − x0 + 1` and `y1 − y0 + 1`, and so are the intersection's.
 pub fn box_iou_legacy(a: &BoxXyxy, b: &BoxXyxy) -> f32 {
-    let area = |b: &BoxXyxy| (b[2] - b[0] + 1.0).max(0.0) * (b[3] - b[1] + 1.0).max(0.0);
-    let w = (a[2].min(b[2]) - a[0].max(b[0]) + 1.0).max(0.0);
-    let h = (a[3].min(b[3]) - a[1].max(b[1]) + 1.0).max(0.0);
-    let inter = w * h;
+    iou_with_extent(a, b, 1.0)
+}
+
+/// IoU with `extra` added to every width and height (mmdet's `extra_length`: 0, or 1 in the
+/// legacy convention).
+fn iou_with_extent(a: &BoxXyxy, b: &BoxXyxy, extra: f32) -> f32 {
+    let side = |lo: f32, hi: f32| (hi - lo + extra).max(0.0);
+    let area = |b: &BoxXyxy| side(b[0], b[2]) * side(b[1], b[3]);
+    let inter = side(a[0].max(b[0]), a[2].min(b[2])) * side(a[1].max(b[1]), a[3].min(b[3]));
     let union = area(a) + area(b) - inter;
     if union > 0.0 { inter / union } else { 0.0 }
 }

@@ -112,14 +112,7 @@ impl SimClrClassifier {
     /// [`SemiError::InvalidConfig`] when `selector` is not below the head's layer count (the
     /// last layer, without ReLU and β, is not a fine-tuning input here) or `num_classes` is 0.
     pub fn from_pretrained(model: SimClr, selector: usize, num_classes: usize, device: &Device) -> Result<Self> {
-        let layers = model.head.layers.len();
-        if selector >= layers {
-            return Err(SemiError::config(
-                "ft_proj_selector",
-                selector,
-                format!("must be below the head's {layers} layers (0: the encoder's output)"),
-            ));
-        }
+        check_selector("ft_proj_selector", selector, model.head.layers.len())?;
         if num_classes == 0 {
             return Err(SemiError::config("num_classes", 0, "must be positive"));
         }
@@ -166,6 +159,22 @@ impl SimClrClassifier {
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
         self.classifier.forward(self.embed(x))
     }
+}
+
+/// Checks that `selector` (the config field `field`) keeps fewer head layers than the head's
+/// `layers`: the last layer, without ReLU and β, is not a classifier input here.
+///
+/// # Errors
+/// [`SemiError::InvalidConfig`] naming `field`.
+pub(crate) fn check_selector(field: &'static str, selector: usize, layers: usize) -> Result<()> {
+    if selector >= layers {
+        return Err(SemiError::config(
+            field,
+            selector,
+            format!("must be below the head's {layers} layers (0: the encoder's output)"),
+        ));
+    }
+    Ok(())
 }
 
 /// The official `SupervisedHead`: a dense layer with bias, kernel from N(0, 0.01²).

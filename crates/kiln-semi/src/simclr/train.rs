@@ -13,7 +13,7 @@ use kiln_core::train::{BatchSource, LrSchedule, OptimizerConfig, Phase, Report, 
 use kiln_data::{Augment, DataLoader, ImageBatch, ImageBatcher, ImageExample, Normalize};
 
 use super::config::SimClrConfig;
-use super::model::{SimClr, SimClrClassifier};
+use super::model::{SimClr, SimClrClassifier, check_selector};
 use super::store::{ClassifierSpec, load_classifier, load_pretrained, save_classifier, save_pretrained};
 use crate::augment::{TwoViewBatcher, TwoViews, ViewTransform};
 use crate::distill::{DistillBatch, DistillBatcher, DistillExample, Distiller};
@@ -252,14 +252,7 @@ pub fn distill(
 ) -> crate::Result<(SimClrClassifier, Report)> {
     let (teacher, teacher_spec) = load_classifier(teacher_dir, device)?;
     seed_device(device, derive_seed(config.train.seed, 1));
-    let layers = teacher_spec.model.projection_layers;
-    if config.student_selector >= layers {
-        return Err(SemiError::config(
-            "student_selector",
-            config.student_selector,
-            format!("must be below the head's {layers} layers (0: the encoder's output)"),
-        ));
-    }
+    check_selector("student_selector", config.student_selector, teacher_spec.model.projection_layers)?;
     let spec = ClassifierSpec { selector: config.student_selector, ..teacher_spec };
     let student = SimClrClassifier::random(&spec.model, spec.selector, spec.num_classes, device)?;
     let model = Distiller::new(student, teacher, config.temperature, config.label_weight);
