@@ -12,8 +12,9 @@
 //! - Losses ([`loss`]), weight 1 each: CE; `max(0, ‖r − c₊‖² − mean of the 10 nearest
 //!   ‖r − c₋‖² + 1)`; `‖Ĉ sg(Ĉ)ᵀ‖₂,₁ / K²`; `mean_k max(0, 7 − min_{j≠k} ‖c_k − sg(c_j)‖²)`.
 //! - Baseline ([`baseline`]): a linear softmax head on `[t_s ‖ t_o ‖ x_s ‖ x_o ‖ x_u]`.
-//! - Data ([`scenes`](mod@scenes)): seeded procedural scenes, 50 object classes, 30 long-tailed predicates
-//!   (+ background) ruled by subject group, object group and relative box direction.
+//! - Data ([`scenes`](mod@scenes)): seeded procedural scenes, 50 object classes, 30
+//!   long-tailed predicates (+ background) ruled by subject group, object group and relative
+//!   box direction.
 //! - Metrics ([`metrics`]): graph-constrained R@K and mR@K, K = 20/50/100.
 //! - Training ([`train`]): all pairs of a batch of scenes, Adam, on the kiln-core engine.
 //!

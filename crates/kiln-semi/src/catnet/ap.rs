@@ -17,7 +17,7 @@
 //! differently ([`Matching::Voc`], mmdet's `tpfp_default`: each detection takes the ground
 //! truth of highest IoU overall, and is a false positive when that one is already taken) and
 //! measures IoU with the legacy `+1` on widths and heights
-//! ([`box_iou_legacy`](super::boxes::box_iou_legacy)). [`ApProtocol::DIOR`] is that whole
+//! ([`box_iou_legacy`]). [`ApProtocol::DIOR`] is that whole
 //! protocol, [`ApProtocol::COCO`] the COCO one; [`average_precision_with`] takes either.
 
 use super::boxes::{BoxXyxy, box_iou, box_iou_legacy};

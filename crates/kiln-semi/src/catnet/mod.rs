@@ -9,9 +9,9 @@
 //! | [`fpn`] | the plain FPN baseline of the ablation |
 //! | [`scp`] | the spatial context pyramid: `x + σ(W_a x) ⊙ W_m Σ_hw softmax(W_k x) W_v x` |
 //! | [`hroie`] | hierarchical RoI extraction, and the single-level baseline |
-//! | [`roi_align`] | RoIAlign (torchvision, `aligned=True`), differentiable in the features |
-//! | [`nms`] | hard NMS and soft-NMS (linear, as CATNet runs it, or Gaussian) |
-//! | [`ap`] | AP per class at one IoU (COCO 101-point or VOC all-point), COCO AP@[.5:.95] |
+//! | [`roi_align`](mod@roi_align) | RoIAlign (torchvision, `aligned=True`), differentiable in the features |
+//! | [`nms`](mod@nms) | hard NMS and soft-NMS (linear, as CATNet runs it, or Gaussian) |
+//! | [`ap`] | AP per class at one IoU (COCO or the DIOR protocol), COCO AP@[.5:.95] |
 //! | [`boxes`] | box IoU, mask IoU, the `(dx, dy, dw, dh)` box coder |
 //! | [`anchors`] | RetinaNet anchors and max-IoU assignment (≥ 0.5 positive, < 0.4 negative) |
 //! | [`focal`] | sigmoid focal loss (γ 2, α 0.25) and L1 |

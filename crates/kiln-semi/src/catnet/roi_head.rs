@@ -25,7 +25,7 @@
 //!
 //! Host helpers live in [`super::roi_masks`]: the seeded RoIs
 //! ([`jitter_boxes`](super::roi_masks::jitter_boxes)), mask targets
-//! ([`mask_target`](super::roi_masks::mask_target), RoIAlign of the binary mask, binarised at
+//! ([`mask_target`], RoIAlign of the binary mask, binarised at
 //! 0.5) and pasting ([`paste_mask`](super::roi_masks::paste_mask), mmdet's `_do_paste_mask`).
 
 use burn::config::Config;

@@ -5,7 +5,8 @@
 //!
 //! - gate `a = σ(W_a x + b_a) ∈ ℝ^{1×H×W}`;
 //! - attention `k = softmax_{HW}(W_k x + b_k) ∈ ℝ^{HW}`;
-//! - context `y = Σ_{hw} k_{hw} · (W_v x + b_v)_{:,hw} ∈ ℝ^{C'}` (`C' = C / reduction`; CATNet's reduction is 1, so `C' = C`);
+//! - context `y = Σ_{hw} k_{hw} · (W_v x + b_v)_{:,hw} ∈ ℝ^{C'}` (`C' = C / reduction`;
+//!   CATNet's reduction is 1, so `C' = C`);
 //! - output `x + a ⊙ (W_m y + b_m)`, broadcast over channels and positions.
 //!
 //! All four maps are 1×1 convolutions; `a`, `k`, `v` start as Caffe2-Xavier, `m` at zero, so a

@@ -10,16 +10,16 @@
 //!    ([`head`]): `z = g(f(x))`. With the 2N projections and `s_ij = cos(z_i, z_j) / τ`, NT-Xent
 //!    ([`nt_xent`]) is
 //!    `ℓ_i = −log[exp(s_{i,p(i)}) / Σ_{k≠i} exp(s_ik)]`, summed over the 2N anchors and
-//!    divided by N (the official scale), where `p(i)` is the other view of the same image. The head has 3 layers:
-//!    `h₁ = ReLU(BN(W₁h₀))`, `h₂ = ReLU(BN(W₂h₁))`, `z = BN₀(W₃h₂)` (widths: encoder, encoder,
-//!    128; no dense bias; BN₀ without β).
+//!    divided by N (the official scale), where `p(i)` is the other view of the same image.
+//!    The head has 3 layers: `h₁ = ReLU(BN(W₁h₀))`, `h₂ = ReLU(BN(W₂h₁))`, `z = BN₀(W₃h₂)`
+//!    (widths: encoder, encoder, 128; no dense bias; BN₀ without β).
 //! 2. **Fine-tuning** ([`finetune`]) on the labelled subset ([`labels`]: a seeded fraction of
 //!    each class): the encoder and the first head layer (`ft_proj_selector = 1`) under a new
 //!    linear classifier, all trained, with cross-entropy.
 //! 3. **Self-distillation** ([`distill`]) on all images: a student of the same encoder
-//!    (without the projection head) minimises `−Σ_x Σ_y P^T(y|x; τ) log P^S(y|x; τ)` at τ = 1 against the fine-tuned teacher
-//!    (fixed, evaluation mode), optionally plus `w ·` cross-entropy on the labelled images
-//!    ([`crate::distill`]).
+//!    (without the projection head) minimises `−Σ_x Σ_y P^T(y|x; τ) log P^S(y|x; τ)` at
+//!    τ = 1 against the fine-tuned teacher (fixed, evaluation mode), optionally plus `w ·`
+//!    cross-entropy on the labelled images ([`crate::distill`]).
 //!
 //! [`supervised`] trains the same encoder with a linear classifier on the labelled subset only,
 //! the baseline the semi-supervised steps must beat.
@@ -61,13 +61,14 @@
 //!   trust coefficient 0.001, biases and BN parameters excluded) at 0.075·√B with 10 warm-up
 //!   epochs and cosine decay, as the paper. Fine-tuning defaults to Adam at 1e-3 with a constant
 //!   rate (the paper: LARS, cosine), and [`SimClrConfig::digits`] pretrains with Adam at 1e-3
-//!   and τ = 0.2 (the setting measured on the digits). The warm-up is counted in optimiser steps of the
-//!   run (`warmup_epochs × steps per epoch`), as `WarmUpAndCosineDecay`.
+//!   and τ = 0.2 (the setting measured on the digits). The warm-up is counted in optimiser
+//!   steps of the run (`warmup_epochs × steps per epoch`), as `WarmUpAndCosineDecay`.
 //! - **Encoder**: a kiln-core backbone (the small CNN or a basic-block ResNet), not the
 //!   paper's ResNet-50/152 with selective kernels; no MoCo memory buffer.
 //! - **BN without β** is burn's batch norm with β subtracted again after it (β's two gradient
-//!   contributions cancel, so it stays at its initial 0 up to rounding). The linear classifier's bias also starts from
-//!   N(0, 0.01²) (burn's initialiser covers weight and bias; official: zeros).
+//!   contributions cancel, so it stays at its initial 0 up to rounding). The linear
+//!   classifier's bias also starts from N(0, 0.01²) (burn's initialiser covers weight and
+//!   bias; official: zeros).
 //! - **Fine-tuning from the last head layer** (`ft_proj_selector = −1`) is not offered.
 //! - **No linear evaluation while pretraining** (`lineareval_while_pretraining`): pretraining
 //!   reads no labels.
